@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Installs the Pulumi CLI and its Node.js language host into ~/.pulumi/bin by building them from
+# the Go modules that the Go module proxy serves. Machines that cannot reach Pulumi's download
+# site can still run the real engine this way; machines that already have Pulumi skip all of it.
+set -euo pipefail
+
+PULUMI_VERSION="${PULUMI_VERSION:-3.248.0}"   # matches the @pulumi/pulumi SDK pinned in package.json
+# The Node.js language host left the sdk/v3 module for a module of its own (which the proxy here does
+# not serve) after sdk v3.68.0; v3.68.0 is the newest release that builds it from sdk/v3. It only
+# launches `node @pulumi/pulumi/cmd/run`, so the program still runs on the pinned Node SDK.
+LANGHOST_SDK_VERSION="${LANGHOST_SDK_VERSION:-3.68.0}"
+BIN_DIR="${PULUMI_HOME:-$HOME/.pulumi}/bin"
+
+log() { printf '[install-pulumi] %s\n' "$*"; }
+die() { printf '[install-pulumi] ERROR: %s\n' "$*" >&2; exit 1; }
+
+version_ok() {
+  # true when "$1" is a 3.x version >= PULUMI_VERSION
+  local have="$1"
+  [[ "$have" =~ ^v?3\.([0-9]+)\.([0-9]+) ]] || return 1
+  local minor="${BASH_REMATCH[1]}" patch="${BASH_REMATCH[2]}"
+  local want_minor want_patch
+  IFS=. read -r _ want_minor want_patch <<<"$PULUMI_VERSION"
+  (( minor > want_minor || (minor == want_minor && patch >= want_patch) ))
+}
+
+have_cli() {
+  local candidate
+  for candidate in "$(command -v pulumi 2>/dev/null || true)" "$BIN_DIR/pulumi"; do
+    [[ -n "$candidate" && -x "$candidate" ]] || continue
+    local dir; dir="$(dirname "$candidate")"
+    [[ -x "$dir/pulumi-language-nodejs" ]] || command -v pulumi-language-nodejs >/dev/null 2>&1 || continue
+    local v; v="$("$candidate" version 2>/dev/null || true)"
+    if version_ok "$v"; then
+      log "pulumi $v already installed at $candidate; nothing to do"
+      return 0
+    fi
+  done
+  return 1
+}
+
+write_dynamic_provider_launcher() {
+  # The engine looks for the "pulumi-nodejs" resource plugin that dynamic resources use; this
+  # launcher runs the dynamic-provider host of the @pulumi/pulumi that the program itself installed.
+  cat >"$BIN_DIR/pulumi-resource-pulumi-nodejs" <<'SH'
+#!/bin/sh
+exec node "$(node -e "console.log(require.resolve('@pulumi/pulumi/cmd/dynamic-provider'))")" "$@"
+SH
+  chmod +x "$BIN_DIR/pulumi-resource-pulumi-nodejs"
+}
+
+if have_cli; then
+  [[ -x "$BIN_DIR/pulumi-resource-pulumi-nodejs" ]] || { mkdir -p "$BIN_DIR"; write_dynamic_provider_launcher; }
+  exit 0
+fi
+
+command -v go >/dev/null 2>&1 || die "Go is not installed, so the Pulumi CLI cannot be built here.
+Install Go (https://go.dev/dl) and run this script again, or install Pulumi the usual way
+(curl -fsSL https://get.pulumi.com | sh, or brew install pulumi) and put it on PATH."
+
+mkdir -p "$BIN_DIR"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+export GOFLAGS="-mod=mod"
+export CGO_ENABLED=0
+started=$SECONDS
+
+log "building pulumi v$PULUMI_VERSION (github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) into $BIN_DIR"
+mkdir -p "$work/cli"
+cat >"$work/cli/go.mod" <<GOMOD
+module local/pulumi-cli-build
+
+go 1.25
+
+require (
+	github.com/pulumi/pulumi/pkg/v3 v$PULUMI_VERSION
+	github.com/pulumi/pulumi/sdk/v3 v$PULUMI_VERSION
+)
+
+// pkg/v3's own go.mod points sdk at ../sdk and swaps the clipboard fork in; only the main
+// module's replaces count, so the second one is repeated here (the first is the require above).
+replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
+GOMOD
+cat >"$work/cli/tools.go" <<'GO'
+//go:build tools
+
+package tools
+
+import _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
+GO
+(cd "$work/cli" && go mod tidy >/dev/null 2>&1 || go mod tidy)
+(cd "$work/cli" && go build -trimpath \
+  -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
+  -o "$BIN_DIR/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
+log "pulumi built in $((SECONDS - started))s"
+
+log "building pulumi-language-nodejs from sdk v$LANGHOST_SDK_VERSION into $BIN_DIR"
+mkdir -p "$work/langhost"
+cat >"$work/langhost/go.mod" <<GOMOD
+module local/pulumi-langhost-build
+
+go 1.25
+
+require github.com/pulumi/pulumi/sdk/v3 v$LANGHOST_SDK_VERSION
+GOMOD
+cat >"$work/langhost/tools.go" <<'GO'
+//go:build tools
+
+package tools
+
+import _ "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs"
+GO
+(cd "$work/langhost" && go mod tidy >/dev/null 2>&1 || go mod tidy)
+(cd "$work/langhost" && go build -trimpath \
+  -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$LANGHOST_SDK_VERSION" \
+  -o "$BIN_DIR/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs)
+
+write_dynamic_provider_launcher
+log "installed: $("$BIN_DIR/pulumi" version) in $((SECONDS - started))s total; add $BIN_DIR to PATH"
