@@ -1,0 +1,145 @@
+import { PATCHABLE_FIELDS, PatchableField } from "../schema/instanceOrgSchema";
+import { containsUnknown } from "./unknown";
+import type { OrgLimits, OrgSettings } from "./types";
+
+/** The settings the program declares: every patchable field that is present and not null. */
+export function declaredSettings(inputs: Record<string, unknown>): OrgSettings {
+  const declared: Record<string, unknown> = {};
+  for (const field of PATCHABLE_FIELDS) {
+    const value = inputs[field];
+    if (value !== undefined && value !== null) declared[field] = value;
+  }
+  return declared as OrgSettings;
+}
+
+/** `name`, `auditLogEnabled`, ..., with `limits` spelled out per key: what this resource keeps as declared. */
+export function managedFieldsOf(settings: OrgSettings): string[] {
+  const fields: string[] = [];
+  for (const field of PATCHABLE_FIELDS) {
+    if (settings[field] === undefined) continue;
+    if (field === "limits") {
+      for (const key of Object.keys(settings.limits ?? {}).sort()) fields.push(`limits.${key}`);
+    } else {
+      fields.push(field);
+    }
+  }
+  return fields;
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => deepEqual(item, b[i]));
+  }
+  if (typeof a === "object" && a !== null && typeof b === "object" && b !== null) {
+    const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+    const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+    return ka.length === kb.length && ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  }
+  return false;
+}
+
+/**
+ * Losant answers `disabledAt: true` with the moment it disabled the org, and date-times in its own
+ * format; compare by meaning so a declared value never looks changed once applied.
+ */
+function disabledAtMatches(desired: unknown, current: unknown): boolean {
+  const currentlyDisabled = typeof current === "string" || current === true;
+  if (desired === true) return currentlyDisabled;
+  if (desired === false) return !currentlyDisabled;
+  if (typeof desired === "string" && typeof current === "string") return Date.parse(desired) === Date.parse(current);
+  return false;
+}
+
+/** Does the org's current value of `field` already hold what the program declares? */
+export function settingMatches(field: PatchableField, desired: unknown, current: unknown): boolean {
+  if (field === "disabledAt") return disabledAtMatches(desired, current);
+  if (field === "limits") {
+    const currentLimits = (current ?? {}) as Record<string, unknown>;
+    return Object.entries(desired as Record<string, unknown>).every(([key, value]) => currentLimits[key] === value);
+  }
+  return deepEqual(desired, current);
+}
+
+export interface PatchPlan {
+  /** The PATCH body; empty when the org already holds every declared value. */
+  body: OrgSettings;
+  /** Paths of the declared values that differ: `name`, `limits.device`, ... */
+  changed: string[];
+}
+
+/**
+ * The smallest PATCH that brings `current` to what the program declares. A changed limit sends the
+ * whole limits object, current values merged with the declared ones, so an undeclared limit keeps
+ * its value whether Losant merges `limits` or replaces it.
+ */
+export function planPatch(declared: OrgSettings, current: OrgSettings): PatchPlan {
+  const body: Record<string, unknown> = {};
+  const changed: string[] = [];
+  for (const field of PATCHABLE_FIELDS) {
+    const desired = declared[field];
+    if (desired === undefined) continue;
+    if (field === "limits") {
+      const currentLimits = (current.limits ?? {}) as Record<string, unknown>;
+      const differing = Object.entries(desired as OrgLimits)
+        .filter(([key, value]) => currentLimits[key] !== value)
+        .map(([key]) => `limits.${key}`);
+      if (differing.length > 0) {
+        body.limits = { ...currentLimits, ...(desired as OrgLimits) };
+        changed.push(...differing);
+      }
+    } else if (!settingMatches(field, desired, current[field])) {
+      body[field] = desired;
+      changed.push(field);
+    }
+  }
+  return { body: body as OrgSettings, changed };
+}
+
+export interface DiffOutcome {
+  changes: boolean;
+  replaces: string[];
+  /** Paths that differ or may differ, for messages and tests. */
+  changed: string[];
+}
+
+function sameList(a: unknown, b: unknown): boolean {
+  const norm = (v: unknown) => (Array.isArray(v) ? [...v].map(String).sort() : []);
+  return deepEqual(norm(a), norm(b));
+}
+
+/**
+ * Compares what the program declares (`news`) with the org as last seen (`olds`, the state's
+ * outputs). Only declared values count; a value not known yet counts as a possible change.
+ */
+export function diffInstanceOrg(olds: Record<string, unknown>, news: Record<string, unknown>): DiffOutcome {
+  const replaces: string[] = [];
+  const changed: string[] = [];
+  for (const identity of ["instanceId", "orgId"] as const) {
+    if (containsUnknown(news[identity]) || news[identity] !== olds[identity]) replaces.push(identity);
+  }
+  const declared = declaredSettings(news);
+  for (const field of PATCHABLE_FIELDS) {
+    const desired = declared[field];
+    if (desired === undefined) continue;
+    if (field === "limits") {
+      if (typeof desired !== "object") {
+        changed.push("limits");
+        continue;
+      }
+      const currentLimits = (olds.limits ?? {}) as Record<string, unknown>;
+      for (const [key, value] of Object.entries(desired as Record<string, unknown>)) {
+        if (containsUnknown(value) || currentLimits[key] !== value) changed.push(`limits.${key}`);
+      }
+    } else if (containsUnknown(desired) || !settingMatches(field, desired, olds[field])) {
+      changed.push(field);
+    }
+  }
+  if (containsUnknown(news.summaryInclude) || !sameList(news.summaryInclude, olds.summaryInclude)) changed.push("summaryInclude");
+  // Declaring or dropping a value changes what refresh reports back as inputs; record it without a call.
+  const managedBefore = Array.isArray(olds.managedFields) ? (olds.managedFields as string[]) : [];
+  if (!containsUnknown(declared) && !sameList(managedFieldsOf(declared), managedBefore) && changed.length === 0) {
+    changed.push("managedFields");
+  }
+  return { changes: replaces.length > 0 || changed.length > 0, replaces, changed: [...replaces, ...changed] };
+}
