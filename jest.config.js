@@ -6,5 +6,5 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   // The e2e and fault suites drive the real Pulumi CLI; they set their own longer timeouts.
   testTimeout: 30000,
-  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true }] },
+  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.test.json" }] },
 };

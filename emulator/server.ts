@@ -12,6 +12,8 @@ export interface RecordedRequest {
   path: string;
   query: Record<string, string>;
   body: unknown;
+  /** Request headers worth checking; the Authorization header only as its scheme, never the token. */
+  headers: Record<string, string | undefined>;
   status?: number;
   /** The fault injected into this request, if any. */
   fault?: string;
@@ -202,6 +204,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         path: url.pathname,
         query: Object.fromEntries(url.searchParams),
         body: undefined,
+        headers: {
+          accept: req.headers.accept,
+          "content-type": req.headers["content-type"],
+          "accept-version": req.headers["accept-version"] as string | undefined,
+          "user-agent": req.headers["user-agent"],
+          authorization: req.headers.authorization?.split(" ")[0],
+        },
         at: Date.now(),
       };
       requests.push(record);

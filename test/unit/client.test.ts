@@ -1,0 +1,85 @@
+import { RequestGate } from "../../client/requestGate";
+import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter } from "../../client/retryPolicy";
+import { isLoopbackHost, resolveSettings, resolveToken } from "../../provider/settings";
+
+describe("parseRetryAfter", () => {
+  const now = Date.parse("2026-11-29T00:00:00Z");
+  test.each([
+    ["2", 2000],
+    ["0", 0],
+    ["1.5", 1500],
+    ["Sun, 29 Nov 2026 00:00:03 GMT", 3000],
+    ["Sat, 28 Nov 2026 00:00:00 GMT", 0],
+    ["soon", undefined],
+    ["", undefined],
+    [null, undefined],
+  ] as Array<[string | null, number | undefined]>)("%p -> %p ms", (header, ms) => expect(parseRetryAfter(header, now)).toBe(ms));
+});
+
+test("backoff grows exponentially with jitter and is capped", () => {
+  const policy = DEFAULT_RETRY_POLICY;
+  expect(backoffDelay(policy, 1, () => 0)).toBe(100);
+  expect(backoffDelay(policy, 1, () => 1)).toBe(200);
+  expect(backoffDelay(policy, 3, () => 1)).toBe(800);
+  expect(backoffDelay(policy, 20, () => 1)).toBe(policy.maxDelayMs);
+});
+
+describe("RequestGate", () => {
+  test("never lets more than the window run at once", async () => {
+    const gate = new RequestGate(3);
+    let running = 0;
+    let peak = 0;
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const release = await gate.acquire();
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 2));
+        running--;
+        release();
+      }),
+    );
+    expect(peak).toBe(3);
+  });
+
+  test("a 429 pauses every request and halves the window; successes widen it again", async () => {
+    const gate = new RequestGate(8);
+    gate.onRateLimited(150);
+    expect(gate.currentWindow).toBe(4);
+    const started = Date.now();
+    const release = await gate.acquire();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    release();
+    for (let i = 0; i < 10; i++) gate.onSuccess();
+    expect(gate.currentWindow).toBe(8);
+  });
+});
+
+describe("settings", () => {
+  test.each([
+    ["localhost", true],
+    ["127.0.0.1", true],
+    ["127.8.9.10", true],
+    ["[::1]", true],
+    ["api.losant.com", false],
+    ["10.0.0.1", false],
+  ] as Array<[string, boolean]>)("loopback %s: %p", (host, loopback) => expect(isLoopbackHost(host)).toBe(loopback));
+
+  test("default URL is Losant's; config beats env", () => {
+    expect(resolveSettings({}, {}).apiUrl).toBe("https://api.losant.com");
+    expect(resolveSettings({ apiUrl: "https://a.example/" }, { LOSANT_API_URL: "https://b.example" }).apiUrl).toBe("https://a.example");
+    expect(resolveSettings({}, { LOSANT_API_URL: "https://b.example" }).apiUrl).toBe("https://b.example");
+    expect(resolveToken({ apiToken: "from-config" }, { LOSANT_API_TOKEN: "from-env" })).toBe("from-config");
+    expect(resolveToken({}, { LOSANT_API_TOKEN: "from-env" })).toBe("from-env");
+  });
+
+  test.each([
+    [{ maxConcurrency: "0" }, /maxConcurrency.*positive whole number/],
+    [{ requestTimeoutMs: "fast" }, /requestTimeoutMs.*positive whole number/],
+    [{ apiUrl: "not a url" }, /not a URL/],
+    [{ apiUrl: "ftp://x" }, /must use https/],
+    [{ apiUrl: "http://192.168.1.5:8080" }, /plain http to 192.168.1.5:8080/],
+  ] as Array<[Record<string, string>, RegExp]>)("bad setting %p is refused", (raw, message) => {
+    expect(() => resolveSettings(raw, {})).toThrow(message);
+  });
+});

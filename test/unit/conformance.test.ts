@@ -1,0 +1,111 @@
+/**
+ * Our own rules and the emulator's answers, checked against the JSON Schemas Losant publishes
+ * (../shared/losant-api). Where that folder is absent the suite says so and is skipped.
+ */
+import fs from "fs";
+import path from "path";
+import Ajv from "ajv";
+import addFormats from "ajv-formats";
+import fc from "fast-check";
+import { LIMIT_BOUNDS, ORG_PATCH_SCHEMA, ORG_POST_SCHEMA } from "../../schema/instanceOrgSchema";
+import { validate } from "../../schema/validate";
+import { DEFAULT_TOKEN, Emulator, startEmulator } from "../../emulator/server";
+import { orgSettingsArb } from "../support/arbitraries";
+import { INSTANCE_ID, ORG_ID } from "../support/fixtures";
+
+const SHARED = path.resolve(__dirname, "../../../shared/losant-api");
+const present = fs.existsSync(path.join(SHARED, "instanceOrgPatch.json"));
+if (!present) console.warn(`SKIPPED: Losant schema conformance, ${SHARED} is absent`);
+const describeIfShared = present ? describe : describe.skip;
+
+function loadSchema(name: string): Record<string, any> {
+  const schema = JSON.parse(fs.readFileSync(path.join(SHARED, name), "utf8"));
+  delete schema.$schema;
+  return schema;
+}
+
+describeIfShared("conformance with Losant's published schemas", () => {
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats(ajv);
+
+  test("the limit keys and bounds are Losant's", () => {
+    const published = loadSchema("instanceOrgPatch.json").properties.limits.properties as Record<string, { minimum: number; maximum?: number }>;
+    expect(Object.keys(LIMIT_BOUNDS).sort()).toEqual(Object.keys(published).sort());
+    for (const [key, rule] of Object.entries(published)) {
+      expect([key, LIMIT_BOUNDS[key]]).toEqual([key, { minimum: rule.minimum, ...(rule.maximum !== undefined ? { maximum: rule.maximum } : {}) }]);
+    }
+    expect(Object.keys(LIMIT_BOUNDS)).toHaveLength(34);
+  });
+
+  test("the PATCH fields are Losant's", () => {
+    expect(Object.keys(ORG_PATCH_SCHEMA.properties).sort()).toEqual(Object.keys(loadSchema("instanceOrgPatch.json").properties).sort());
+  });
+
+  test("the POST fields are Losant's, less the initial members", () => {
+    const published = Object.keys(loadSchema("instanceOrgPost.json").properties).filter((k) => k !== "members");
+    expect(Object.keys(ORG_POST_SCHEMA.properties).sort()).toEqual(published.sort());
+  });
+
+  test("our validator accepts exactly what Losant's PATCH schema accepts (2000 generated bodies)", () => {
+    const published = ajv.compile(loadSchema("instanceOrgPatch.json"));
+    let accepted = 0;
+    fc.assert(
+      fc.property(orgSettingsArb, (body) => {
+        const ours = validate(ORG_PATCH_SCHEMA, body).length === 0;
+        if (ours) accepted++;
+        expect({ body, ours }).toEqual({ body, ours: published(body) });
+      }),
+      { numRuns: 2000, seed: 20261129 },
+    );
+    // Both outcomes must be well represented, or the comparison proves little.
+    expect(accepted).toBeGreaterThan(50);
+    expect(accepted).toBeLessThan(1950);
+  });
+
+  describe("the emulator answers in Losant's shapes", () => {
+    let emulator: Emulator;
+    const auth = { Authorization: `Bearer ${DEFAULT_TOKEN}`, "Content-Type": "application/json" };
+    const orgUrl = () => `${emulator.url}/instances/${INSTANCE_ID}/orgs/${ORG_ID}`;
+
+    beforeAll(async () => {
+      emulator = await startEmulator();
+      emulator.store.addInstance(INSTANCE_ID);
+      emulator.store.createOrg(INSTANCE_ID, { name: "Acme", tags: [{ key: "a", value: "b" }], banner: { message: "m", level: "info" } }, ORG_ID);
+    });
+    afterAll(() => emulator.close());
+
+    const check = (schemaFile: string, body: unknown) => {
+      const valid = ajv.validate(loadSchema(schemaFile), body);
+      expect(ajv.errors ?? []).toEqual([]);
+      expect(valid).toBe(true);
+    };
+
+    test("GET and PATCH return an Instance Organization", async () => {
+      check("instanceOrg.json", await (await fetch(`${orgUrl()}?summaryInclude=payloadCount,storageStats,notebookStats,deviceCount`, { headers: auth })).json());
+      check("instanceOrg.json", await (await fetch(orgUrl(), { headers: auth })).json());
+      const patched = await fetch(orgUrl(), { method: "PATCH", headers: auth, body: JSON.stringify({ disabledAt: true, limits: { device: 1 } }) });
+      check("instanceOrg.json", await patched.json());
+    });
+
+    test("the org list is a page of orgs", async () => {
+      check("instanceOrgs.json", await (await fetch(`${emulator.url}/instances/${INSTANCE_ID}/orgs`, { headers: auth })).json());
+    });
+
+    test("errors are {type, message}", async () => {
+      const bad = await fetch(orgUrl(), { method: "PATCH", headers: auth, body: JSON.stringify({ name: "" }) });
+      expect(bad.status).toBe(400);
+      check("error.json", await bad.json());
+      const missing = await fetch(`${emulator.url}/instances/${INSTANCE_ID}/orgs/${"0".repeat(24)}`, { headers: auth });
+      expect(missing.status).toBe(404);
+      check("error.json", await missing.json());
+    });
+
+    test("DELETE answers {success: true}", async () => {
+      const created = await fetch(`${emulator.url}/instances/${INSTANCE_ID}/orgs`, { method: "POST", headers: auth, body: JSON.stringify({ name: "Temp" }) });
+      expect(created.status).toBe(201);
+      const { id } = (await created.json()) as { id: string };
+      const deleted = await fetch(`${emulator.url}/instances/${INSTANCE_ID}/orgs/${id}`, { method: "DELETE", headers: auth });
+      check("success.json", await deleted.json());
+    });
+  });
+});
