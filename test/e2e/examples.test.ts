@@ -1,0 +1,73 @@
+/** The examples, run as a user would run them, through the real CLI against the emulator. */
+import fs from "fs";
+import path from "path";
+import { Emulator } from "../../emulator/server";
+import { seedFleet } from "../../emulator/seed";
+import { createStack, prepareProgram } from "../../scripts/lib/workspace";
+import { INSTANCE_ID, ORG_ID } from "../support/fixtures";
+import { orgPath, requestLines, startSeededEmulator, TOKEN } from "../support/emulatorHarness";
+import { describeWithPulumi, tempDir } from "../support/e2eHarness";
+
+jest.setTimeout(180_000);
+
+let emulator: Emulator;
+beforeEach(async () => {
+  emulator = await startSeededEmulator();
+  delete process.env.LOSANT_API_TOKEN;
+});
+afterEach(() => emulator.close());
+
+describeWithPulumi("examples through the real Pulumi CLI", () => {
+  test("basic: up adopts the org, a second preview is empty, destroy deletes it", async () => {
+    const stack = await createStack({
+      workDir: prepareProgram("basic"),
+      backendDir: tempDir("losant-backend-"),
+      config: { instanceId: INSTANCE_ID, orgId: ORG_ID, "losant:apiUrl": emulator.url },
+      secrets: { "losant:apiToken": TOKEN },
+    });
+    const up = await stack.up();
+    expect(up.outputs.orgName.value).toBe("Acme Corporation");
+    expect(up.outputs.deviceLimit.value).toBe(500);
+    expect(requestLines(emulator.requests)).toEqual([`GET ${orgPath()}`, `PATCH ${orgPath()}`]);
+    expect(Object.keys(emulator.requests[1].body as object).sort()).toEqual(["auditLogEnabled", "limits", "name", "tags"]);
+    emulator.resetRequests();
+    expect((await stack.preview()).changeSummary).toEqual({ same: 2 });
+    expect(emulator.requests).toEqual([]);
+    await stack.destroy();
+    expect(requestLines(emulator.requests)).toEqual([`DELETE ${orgPath()}`]);
+  });
+
+  test("fleet of 20 orgs from a JSON file: up, then a preview with no changes and no request", async () => {
+    const fleet = seedFleet(emulator, 20, INSTANCE_ID);
+    const workDir = prepareProgram("fleet");
+    const fleetFile = {
+      instanceId: INSTANCE_ID,
+      defaults: { auditLogEnabled: true, mfaMode: "adminRequired", limits: { device: 1000, member: 50 } },
+      orgs: fleet.orgIds.map((orgId, i) => ({ key: `customer-${i + 1}`, orgId, name: `Customer ${i + 1}`, ...(i % 5 === 0 ? { limits: { device: 5000 } } : {}) })),
+    };
+    fs.writeFileSync(path.join(workDir, "orgs.json"), JSON.stringify(fleetFile, null, 2));
+    const stack = await createStack({
+      workDir,
+      backendDir: tempDir("losant-backend-"),
+      config: { "losant:apiUrl": emulator.url },
+      secrets: { "losant:apiToken": TOKEN },
+    });
+    emulator.resetRequests();
+    const up = await stack.up();
+    expect(up.summary.resourceChanges).toEqual({ create: 21 });
+    expect(up.outputs.orgCount.value).toBe(20);
+    // One GET and one PATCH per org, nothing more.
+    expect(emulator.requests.filter((r) => r.method === "GET")).toHaveLength(20);
+    expect(emulator.requests.filter((r) => r.method === "PATCH")).toHaveLength(20);
+    expect(emulator.requests).toHaveLength(40);
+    for (const [i, orgId] of fleet.orgIds.entries()) {
+      const org = emulator.store.getOrg(INSTANCE_ID, orgId)!;
+      expect(org).toMatchObject({ name: `Customer ${i + 1}`, auditLogEnabled: true, mfaMode: "adminRequired" });
+      expect(org.limits).toMatchObject({ device: i % 5 === 0 ? 5000 : 1000, member: 50, flow: 100 });
+    }
+    emulator.resetRequests();
+    const preview = await stack.preview();
+    expect(preview.changeSummary).toEqual({ same: 21 });
+    expect(emulator.requests).toEqual([]);
+  });
+});
