@@ -41,6 +41,7 @@ function summaryQuery(summaryInclude: readonly string[] | undefined): string {
 }
 
 interface Attempt {
+  startedAt: number;
   response?: Response;
   body?: unknown;
   networkError?: { message: string; code?: string };
@@ -82,10 +83,8 @@ export class LosantClient {
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.attempt(method, url, path, attempt, body);
       const status = outcome.response?.status;
-      if (status !== undefined && status < 400) {
-        this.options.gate.onSuccess();
-        return { status, body: outcome.body };
-      }
+      if (status !== undefined && status !== 429) this.options.gate.onSuccess(outcome.startedAt);
+      if (status !== undefined && status < 400) return { status, body: outcome.body };
       if (status === 404) return { status, body: outcome.body };
 
       const retryable = status === undefined ? isRetryableNetworkError(outcome.networkError?.code) : this.policy.retryStatuses.includes(status);
@@ -133,11 +132,11 @@ export class LosantClient {
       });
       const text = await response.text();
       report(response.status);
-      return { response, body: parseJson(text) };
+      return { startedAt: sent, response, body: parseJson(text) };
     } catch (error) {
       const failure = describeNetworkError(error, controller.signal.aborted, this.options.timeoutMs);
       report(undefined, failure.code);
-      return { networkError: failure };
+      return { startedAt: sent, networkError: failure };
     } finally {
       clearTimeout(timer);
       release();

@@ -1,29 +1,50 @@
 /**
  * Process-wide admission control for requests to Losant. Every InstanceOrg in a stack runs in the
  * same dynamic-provider process, so this one gate bounds the sockets a whole fleet opens and lets a
- * 429 on one request slow every request down until the rate limit has passed.
+ * 429 on one request slow every request down until the rate limit has passed. Three controls:
  *
- * The window of requests in flight shrinks by half on each 429 and grows back by one per success
- * (additive increase, multiplicative decrease), so the process settles near the rate the API allows
- * and returns to full concurrency once the limit is gone.
+ * - a window of requests in flight: at most `maxConcurrency`, halved on each 429 and widened by one
+ *   per success (additive increase, multiplicative decrease);
+ * - a pause: after a 429 no request starts until its Retry-After has passed;
+ * - a pace: a 429 teaches the gate the rate the API allows (the successes of the last second), and
+ *   requests then start no faster than 95% of it. After a quiet spell without 429s the pace speeds up
+ *   by a quarter each second until it is gone; a probe that meets a 429 doubles the next quiet spell,
+ *   so a lasting limit costs few pauses and a lifted one is back to full speed within seconds.
  */
+export interface GateOptions {
+  /** Time without a 429 before the pace starts to speed up again. */
+  quietMs?: number;
+  maxQuietMs?: number;
+}
+
 export class RequestGate {
   private maxConcurrency: number;
   private window: number;
   private inFlight = 0;
   private pausedUntil = 0;
+  private intervalMs = 0;
+  private nextStartAt = 0;
+  private successStarts: number[] = [];
+  private last429At = 0;
+  private lastSpeedUpAt = 0;
+  private spedUpSince429 = false;
+  private quietMs: number;
+  private readonly baseQuietMs: number;
+  private readonly maxQuietMs: number;
   private readonly waiters: Array<() => void> = [];
-  private pauseTimer: NodeJS.Timeout | undefined;
+  private timer: NodeJS.Timeout | undefined;
 
-  constructor(maxConcurrency: number) {
+  constructor(maxConcurrency: number, options: GateOptions = {}) {
     this.maxConcurrency = Math.max(1, Math.floor(maxConcurrency));
     this.window = this.maxConcurrency;
+    this.baseQuietMs = options.quietMs ?? 5000;
+    this.quietMs = this.baseQuietMs;
+    this.maxQuietMs = options.maxQuietMs ?? 60_000;
   }
 
   setMaxConcurrency(maxConcurrency: number): void {
     this.maxConcurrency = Math.max(1, Math.floor(maxConcurrency));
-    this.window = Math.min(this.window, this.maxConcurrency);
-    if (this.window < 1) this.window = 1;
+    this.window = Math.max(1, Math.min(this.window, this.maxConcurrency));
     this.drain();
   }
 
@@ -35,10 +56,15 @@ export class RequestGate {
     return this.window;
   }
 
-  /** Waits for a free slot (and for any rate-limit pause to pass); returns the function that frees it. */
+  /** Requests per second the gate currently allows; Infinity when unpaced. */
+  get pacedRate(): number {
+    return this.intervalMs > 0 ? 1000 / this.intervalMs : Number.POSITIVE_INFINITY;
+  }
+
+  /** Waits for a free slot, the end of any pause and the pace; returns the function that frees the slot. */
   async acquire(): Promise<() => void> {
-    if (this.waiters.length === 0 && this.canStart()) {
-      this.inFlight++;
+    if (this.waiters.length === 0 && this.startDelay() === 0 && this.inFlight < this.window) {
+      this.admit();
     } else {
       // drain() counts the slot as taken before it wakes us, so no other request can slip in between.
       await new Promise<void>((resolve) => {
@@ -55,37 +81,59 @@ export class RequestGate {
     };
   }
 
-  /** Called when Losant answered 429: stop starting requests for `delayMs` and narrow the window. */
-  onRateLimited(delayMs: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delayMs);
+  /** Losant answered 429: pause everything for `delayMs`, narrow the window, learn the allowed rate. */
+  onRateLimited(delayMs: number, now = Date.now()): void {
+    this.pausedUntil = Math.max(this.pausedUntil, now + delayMs);
     this.window = Math.max(1, Math.floor(this.window / 2));
+    this.successStarts = this.successStarts.filter((t) => now - t < 1000);
+    const allowedPerSecond = Math.max(1, this.successStarts.length);
+    this.intervalMs = Math.max(this.intervalMs, 1000 / (allowedPerSecond * 0.95));
+    if (this.spedUpSince429) this.quietMs = Math.min(this.maxQuietMs, this.quietMs * 2);
+    this.spedUpSince429 = false;
+    this.last429At = now;
+    this.nextStartAt = Math.max(this.nextStartAt, this.pausedUntil);
   }
 
-  onSuccess(): void {
-    if (this.window < this.maxConcurrency) {
-      this.window++;
-      this.drain();
+  /** A request that started at `startedAt` succeeded (any answer but 429). */
+  onSuccess(startedAt: number, now = Date.now()): void {
+    this.successStarts.push(startedAt);
+    if (this.successStarts.length > 4096) this.successStarts = this.successStarts.filter((t) => now - t < 1000);
+    if (this.window < this.maxConcurrency) this.window++;
+    if (this.intervalMs > 0 && now - this.last429At >= this.quietMs && now - this.lastSpeedUpAt >= 1000) {
+      this.intervalMs /= 1.25;
+      this.lastSpeedUpAt = now;
+      this.spedUpSince429 = true;
+      if (this.intervalMs < 2) {
+        this.intervalMs = 0;
+        this.quietMs = this.baseQuietMs;
+      }
     }
+    this.drain();
   }
 
-  private canStart(): boolean {
-    return Date.now() >= this.pausedUntil && this.inFlight < this.window;
+  private startDelay(now = Date.now()): number {
+    return Math.max(0, this.pausedUntil - now, this.nextStartAt - now);
+  }
+
+  private admit(now = Date.now()): void {
+    this.inFlight++;
+    if (this.intervalMs > 0) this.nextStartAt = Math.max(now, this.nextStartAt) + this.intervalMs;
   }
 
   private drain(): void {
-    const wait = this.pausedUntil - Date.now();
-    if (wait > 0) {
-      if (this.waiters.length > 0 && this.pauseTimer === undefined) {
-        this.pauseTimer = setTimeout(() => {
-          this.pauseTimer = undefined;
-          this.drain();
-        }, wait);
-      }
-      return;
-    }
     while (this.waiters.length > 0 && this.inFlight < this.window) {
+      const delay = this.startDelay();
+      if (delay > 0) {
+        if (this.timer === undefined) {
+          this.timer = setTimeout(() => {
+            this.timer = undefined;
+            this.drain();
+          }, delay);
+        }
+        return;
+      }
       const wake = this.waiters.shift()!;
-      this.inFlight++;
+      this.admit();
       wake();
     }
   }

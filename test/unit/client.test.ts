@@ -50,8 +50,61 @@ describe("RequestGate", () => {
     const release = await gate.acquire();
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
     release();
-    for (let i = 0; i < 10; i++) gate.onSuccess();
+    for (let i = 0; i < 10; i++) gate.onSuccess(Date.now());
     expect(gate.currentWindow).toBe(8);
+  });
+
+  test("a 429 teaches the pace: starts are spaced to 95% of the successes of the last second", async () => {
+    const gate = new RequestGate(10);
+    const now = Date.now();
+    for (let i = 0; i < 20; i++) gate.onSuccess(now - 900 + i * 40, now);
+    gate.onRateLimited(0, now);
+    expect(gate.pacedRate).toBeCloseTo(19, 5);
+    const starts: number[] = [];
+    await Promise.all(Array.from({ length: 6 }, async () => {
+      const release = await gate.acquire();
+      starts.push(Date.now());
+      release();
+    }));
+    const span = starts[starts.length - 1] - starts[0];
+    expect(span).toBeGreaterThanOrEqual(5 * (1000 / 19) - 5);
+  });
+
+  test("once the limit is gone the pace speeds up until requests run at full speed", () => {
+    const gate = new RequestGate(10, { quietMs: 1000 });
+    let now = 1_000_000;
+    for (let i = 0; i < 20; i++) gate.onSuccess(now - 500, now);
+    gate.onRateLimited(0, now);
+    expect(gate.pacedRate).toBeCloseTo(19, 5);
+    // No 429 for 1 s, then a success every 100 ms: the pace gains 25% a second until it is lifted.
+    const seconds: number[] = [];
+    for (let t = 1; gate.pacedRate !== Infinity && t < 200; t++) {
+      now += 100;
+      gate.onSuccess(now, now);
+      seconds.push(t);
+    }
+    expect(gate.pacedRate).toBe(Infinity);
+    expect(seconds.length / 10).toBeLessThan(25);
+  });
+
+  test("a probe that meets a 429 again waits twice as long before the next one", () => {
+    const gate = new RequestGate(10, { quietMs: 1000 });
+    let now = 1_000_000;
+    for (let i = 0; i < 20; i++) gate.onSuccess(now - 500, now);
+    gate.onRateLimited(0, now);
+    const learned = gate.pacedRate;
+    now += 1500;
+    gate.onSuccess(now, now); // first probe: 25% faster
+    expect(gate.pacedRate).toBeGreaterThan(learned);
+    for (let i = 0; i < 19; i++) gate.onSuccess(now - 10, now);
+    gate.onRateLimited(0, now);
+    const relearned = gate.pacedRate;
+    now += 1500; // past the old quiet spell, not the doubled one
+    gate.onSuccess(now, now);
+    expect(gate.pacedRate).toBe(relearned);
+    now += 1000;
+    gate.onSuccess(now, now);
+    expect(gate.pacedRate).toBeGreaterThan(relearned);
   });
 });
 
