@@ -104,8 +104,8 @@ export class LosantClient {
         }
         throw new LosantApiError(operation, ref, status, errorField(outcome.body, "type"), errorField(outcome.body, "message"), attempt);
       }
-      // A 429 already paused the whole gate; other retries wait on their own.
-      if (status !== 429) await sleep(delay);
+      // After a 429 the gate also slows every other request; this one waits its full Retry-After.
+      await sleep(delay);
     }
   }
 

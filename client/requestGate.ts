@@ -5,9 +5,11 @@
  *
  * - a window of requests in flight: at most `maxConcurrency`, halved on each 429 and widened by one
  *   per success (additive increase, multiplicative decrease);
- * - a pause: after a 429 no request starts until its Retry-After has passed;
+ * - a pause: after a 429 no request starts until the API's one-second window has room again (the
+ *   oldest success of the last second has aged out), and never longer than the Retry-After; the
+ *   request that got the 429 itself waits its full Retry-After;
  * - a pace: a 429 teaches the gate the rate the API allows (the successes of the last second), and
- *   requests then start no faster than 95% of it. After a quiet spell without 429s the pace speeds up
+ *   requests then start no faster than 98% of it. After a quiet spell without 429s the pace speeds up
  *   by a quarter each second until it is gone; a probe that meets a 429 doubles the next quiet spell,
  *   so a lasting limit costs few pauses and a lifted one is back to full speed within seconds.
  */
@@ -16,6 +18,9 @@ export interface GateOptions {
   quietMs?: number;
   maxQuietMs?: number;
 }
+
+/** Share of the learned rate the gate uses: a little headroom against timer jitter. */
+const PACE_SHARE = 0.98;
 
 export class RequestGate {
   private maxConcurrency: number;
@@ -37,7 +42,7 @@ export class RequestGate {
   constructor(maxConcurrency: number, options: GateOptions = {}) {
     this.maxConcurrency = Math.max(1, Math.floor(maxConcurrency));
     this.window = this.maxConcurrency;
-    this.baseQuietMs = options.quietMs ?? 5000;
+    this.baseQuietMs = options.quietMs ?? 10_000;
     this.quietMs = this.baseQuietMs;
     this.maxQuietMs = options.maxQuietMs ?? 60_000;
   }
@@ -81,13 +86,14 @@ export class RequestGate {
     };
   }
 
-  /** Losant answered 429: pause everything for `delayMs`, narrow the window, learn the allowed rate. */
-  onRateLimited(delayMs: number, now = Date.now()): void {
-    this.pausedUntil = Math.max(this.pausedUntil, now + delayMs);
-    this.window = Math.max(1, Math.floor(this.window / 2));
+  /** Losant answered 429 with this Retry-After: pause, narrow the window, learn the allowed rate. */
+  onRateLimited(retryAfterMs: number, now = Date.now()): void {
     this.successStarts = this.successStarts.filter((t) => now - t < 1000);
+    const windowFreesIn = this.successStarts.length > 0 ? this.successStarts[0] + 1000 - now : retryAfterMs;
+    this.pausedUntil = Math.max(this.pausedUntil, now + Math.min(retryAfterMs, Math.max(0, windowFreesIn)));
+    this.window = Math.max(1, Math.floor(this.window / 2));
     const allowedPerSecond = Math.max(1, this.successStarts.length);
-    this.intervalMs = Math.max(this.intervalMs, 1000 / (allowedPerSecond * 0.95));
+    this.intervalMs = Math.max(this.intervalMs, 1000 / (allowedPerSecond * PACE_SHARE));
     if (this.spedUpSince429) this.quietMs = Math.min(this.maxQuietMs, this.quietMs * 2);
     this.spedUpSince429 = false;
     this.last429At = now;
@@ -96,7 +102,9 @@ export class RequestGate {
 
   /** A request that started at `startedAt` succeeded (any answer but 429). */
   onSuccess(startedAt: number, now = Date.now()): void {
-    this.successStarts.push(startedAt);
+    // Kept sorted, so the oldest success of the last second is first.
+    const at = this.successStarts.length > 0 && startedAt < this.successStarts[this.successStarts.length - 1] ? this.insertionPoint(startedAt) : this.successStarts.length;
+    this.successStarts.splice(at, 0, startedAt);
     if (this.successStarts.length > 4096) this.successStarts = this.successStarts.filter((t) => now - t < 1000);
     if (this.window < this.maxConcurrency) this.window++;
     if (this.intervalMs > 0 && now - this.last429At >= this.quietMs && now - this.lastSpeedUpAt >= 1000) {
@@ -109,6 +117,12 @@ export class RequestGate {
       }
     }
     this.drain();
+  }
+
+  private insertionPoint(startedAt: number): number {
+    let i = this.successStarts.length;
+    while (i > 0 && this.successStarts[i - 1] > startedAt) i--;
+    return i;
   }
 
   private startDelay(now = Date.now()): number {

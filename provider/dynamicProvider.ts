@@ -1,54 +1,47 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 
+type Implementation = typeof import("./lifecycle");
+
 /**
- * The provider object Pulumi serializes into every InstanceOrg's state as `__provider`.
- *
- * Each method only loads the implementation (provider/lifecycle) at run time and forwards the call,
- * so the serialized text stays a few hundred bytes, captures no token, no `this` and no absolute
- * path, and keeps working when the project moves to another directory. The loader looks for the
- * installed package from the program's directory (the dynamic-provider process's cwd) and, for
- * programs inside this repository, for the nearest enclosing checkout of it.
+ * Loads the implementation (provider/lifecycle) once per process, from the program's directory (the
+ * dynamic-provider process's cwd): the installed package, or the checkout itself when the program is
+ * this repository's root program.
  */
-function loadImplementation(): typeof import("./lifecycle") {
-  const name = "pulumi-losant-instance-org";
-  const entry = "dist/provider/lifecycle.js";
-  const path = require("path");
-  const fs = require("fs");
-  try {
-    return require(require.resolve(`${name}/${entry}`, { paths: [process.cwd()] }));
-  } catch (error) {
-    if ((error as { code?: string }).code !== "MODULE_NOT_FOUND") throw error;
-  }
-  for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
-    const manifest = path.join(dir, "package.json");
-    if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, "utf8")).name === name) {
-      return require(path.join(dir, entry));
+function load(): Implementation {
+  const cache = globalThis as { __losantInstanceOrg?: Implementation };
+  if (!cache.__losantInstanceOrg) {
+    const entry = "dist/provider/lifecycle.js";
+    let file: string;
+    try {
+      file = require.resolve(`pulumi-losant-instance-org/${entry}`, { paths: [process.cwd()] });
+    } catch {
+      const path = require("path");
+      if (require(path.resolve("package.json")).name !== "pulumi-losant-instance-org") {
+        throw new Error(`pulumi-losant-instance-org is not installed in ${process.cwd()}`);
+      }
+      file = path.resolve(entry);
     }
-    if (path.dirname(dir) === dir) break;
+    cache.__losantInstanceOrg = require(file) as Implementation;
   }
-  throw new Error(`Cannot find ${name} from ${process.cwd()}: install it in the Pulumi program (npm install ${name}) and build it.`);
+  return cache.__losantInstanceOrg;
 }
 
+function forward<K extends keyof Implementation>(method: K): Implementation[K] {
+  return ((...args: unknown[]) => (load()[method] as (...a: unknown[]) => unknown)(...args)) as Implementation[K];
+}
+
+/**
+ * The provider object Pulumi serializes into every InstanceOrg's state as `__provider`, twice (in
+ * inputs and outputs). Each method only forwards to the implementation loaded at run time, so the
+ * text stays small (its size drives the engine's checkpoint cost on big fleets), captures no token,
+ * no `this` and no absolute path, and keeps working when the project moves.
+ */
 export const instanceOrgProvider: dynamic.ResourceProvider = {
-  async configure(req) {
-    return loadImplementation().configure(req);
-  },
-  async check(olds, news) {
-    return loadImplementation().check(olds, news);
-  },
-  async diff(id, olds, news) {
-    return loadImplementation().diff(id, olds, news);
-  },
-  async create(inputs) {
-    return loadImplementation().create(inputs);
-  },
-  async read(id, props) {
-    return loadImplementation().read(id, props);
-  },
-  async update(id, olds, news) {
-    return loadImplementation().update(id, olds, news);
-  },
-  async delete(id, props) {
-    return loadImplementation().remove(id, props);
-  },
+  configure: forward("configure"),
+  check: forward("check"),
+  diff: forward("diff"),
+  create: forward("create"),
+  read: forward("read"),
+  update: forward("update"),
+  delete: forward("remove"),
 };

@@ -77,14 +77,19 @@ function installNodeModules(dest: string, withPackage: boolean): void {
   }
 }
 
-/** Copies a program into `dest` (a new temp dir by default) and links its dependencies. */
-export function prepareProgram(program: ProgramName, dest: string = fs.mkdtempSync(path.join(os.tmpdir(), `losant-${program}-`))): string {
+/**
+ * Copies a program into `dest` (a new temp dir by default) and installs its dependencies: the root
+ * program, an example by name, or any other program directory of this repository by path.
+ */
+export function prepareProgram(program: ProgramName | { dir: string }, dest?: string): string {
+  const label = typeof program === "string" ? program : path.basename(program.dir);
+  dest ??= fs.mkdtempSync(path.join(os.tmpdir(), `losant-${label}-`));
   fs.mkdirSync(dest, { recursive: true });
   if (program === "root") {
     for (const item of ROOT_PROGRAM_FILES) fs.cpSync(path.join(REPO_ROOT, item), path.join(dest, item), { recursive: true });
     installNodeModules(dest, false);
   } else {
-    const source = path.join(REPO_ROOT, "examples", program);
+    const source = typeof program === "string" ? path.join(REPO_ROOT, "examples", program) : path.resolve(REPO_ROOT, program.dir);
     for (const item of fs.readdirSync(source)) {
       if (item !== "node_modules") fs.cpSync(path.join(source, item), path.join(dest, item), { recursive: true });
     }

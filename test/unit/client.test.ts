@@ -59,7 +59,7 @@ describe("RequestGate", () => {
     const now = Date.now();
     for (let i = 0; i < 20; i++) gate.onSuccess(now - 900 + i * 40, now);
     gate.onRateLimited(0, now);
-    expect(gate.pacedRate).toBeCloseTo(19, 5);
+    expect(gate.pacedRate).toBeCloseTo(19.6, 5);
     const starts: number[] = [];
     await Promise.all(Array.from({ length: 6 }, async () => {
       const release = await gate.acquire();
@@ -67,7 +67,7 @@ describe("RequestGate", () => {
       release();
     }));
     const span = starts[starts.length - 1] - starts[0];
-    expect(span).toBeGreaterThanOrEqual(5 * (1000 / 19) - 5);
+    expect(span).toBeGreaterThanOrEqual(5 * (1000 / 19.6) - 5);
   });
 
   test("once the limit is gone the pace speeds up until requests run at full speed", () => {
@@ -75,7 +75,7 @@ describe("RequestGate", () => {
     let now = 1_000_000;
     for (let i = 0; i < 20; i++) gate.onSuccess(now - 500, now);
     gate.onRateLimited(0, now);
-    expect(gate.pacedRate).toBeCloseTo(19, 5);
+    expect(gate.pacedRate).toBeCloseTo(19.6, 5);
     // No 429 for 1 s, then a success every 100 ms: the pace gains 25% a second until it is lifted.
     const seconds: number[] = [];
     for (let t = 1; gate.pacedRate !== Infinity && t < 200; t++) {

@@ -1,0 +1,69 @@
+/**
+ * A fleet of N orgs in the emulator and a Pulumi stack that manages them, for the benchmark, the
+ * rate-limit test and the fault matrix. Contenders differ only in the program that runs.
+ */
+import fs from "fs";
+import path from "path";
+import type { Stack } from "@pulumi/pulumi/automation";
+import { Emulator } from "../emulator/server";
+import { seedFleet } from "../emulator/seed";
+import { createStack, prepareProgram, REPO_ROOT } from "../scripts/lib/workspace";
+
+export type PulumiContender = "ours" | "engineFloor" | "handwritten";
+
+const PROGRAM_DIRS: Record<PulumiContender, string> = {
+  ours: "examples/fleet",
+  engineFloor: "bench/programs/engine-floor",
+  handwritten: "bench/programs/handwritten",
+};
+
+export interface FleetFile {
+  instanceId: string;
+  defaults: { auditLogEnabled?: boolean; mfaMode?: string; limits: Record<string, number> };
+  orgs: Array<{ key: string; orgId: string; name: string }>;
+}
+
+export interface Fleet {
+  instanceId: string;
+  orgIds: string[];
+  file: FleetFile;
+}
+
+/** Seeds `size` orgs and describes them the way every contender's program reads them. */
+export function seedFleetFile(emulator: Emulator, size: number, deviceLimit = 1000): Fleet {
+  const { instanceId, orgIds } = seedFleet(emulator, size);
+  return {
+    instanceId,
+    orgIds,
+    file: {
+      instanceId,
+      defaults: { auditLogEnabled: true, mfaMode: "adminRequired", limits: { device: deviceLimit, member: 50 } },
+      orgs: orgIds.map((orgId, i) => ({ key: `org-${String(i + 1).padStart(3, "0")}`, orgId, name: `Customer ${i + 1}` })),
+    },
+  };
+}
+
+export function writeFleetFile(workDir: string, file: FleetFile): void {
+  fs.writeFileSync(path.join(workDir, "orgs.json"), JSON.stringify(file, null, 2));
+}
+
+export interface FleetStack {
+  stack: Stack;
+  workDir: string;
+  backendDir: string;
+}
+
+export async function fleetStack(
+  contender: PulumiContender,
+  emulator: Emulator,
+  fleet: Fleet,
+  token: string,
+  options: { backendDir: string; env?: Record<string, string>; config?: Record<string, string> },
+): Promise<FleetStack> {
+  const workDir = prepareProgram({ dir: path.join(REPO_ROOT, PROGRAM_DIRS[contender]) });
+  writeFleetFile(workDir, fleet.file);
+  const config: Record<string, string> = contender === "handwritten" ? { apiUrl: emulator.url, apiToken: token } : { "losant:apiUrl": emulator.url };
+  const secrets: Record<string, string> = contender === "ours" ? { "losant:apiToken": token } : {};
+  const stack = await createStack({ workDir, backendDir: options.backendDir, config: { ...config, ...(options.config ?? {}) }, secrets, env: options.env });
+  return { stack, workDir, backendDir: options.backendDir };
+}

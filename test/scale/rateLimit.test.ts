@@ -1,0 +1,50 @@
+/**
+ * A 200-org fleet adopted through the real CLI while the emulator allows 20 requests per second
+ * (429 with Retry-After above that): no resource may fail, and the whole `up` must take at most
+ * 1.3 times what the limit allows for the requests it needs.
+ */
+import { Emulator, startEmulator } from "../../emulator/server";
+import { fleetStack, seedFleetFile } from "../../bench/fleet";
+import { describeWithPulumi, tempDir } from "../support/e2eHarness";
+
+jest.setTimeout(300_000);
+
+const TOKEN = "rate-limit-test-token";
+const ORGS = 200;
+const PER_SECOND = 20;
+
+describeWithPulumi("fleet scale under Losant's rate limit", () => {
+  let emulator: Emulator;
+  beforeAll(async () => {
+    emulator = await startEmulator({ tokens: { [TOKEN]: ["all.Instance"] } });
+  });
+  afterAll(() => emulator.close());
+
+  test(`up of ${ORGS} orgs at ${PER_SECOND} requests/s: no failure, within 1.3x of the limit's minimum time`, async () => {
+    const fleet = seedFleetFile(emulator, ORGS);
+    const { stack } = await fleetStack("ours", emulator, fleet, TOKEN, { backendDir: tempDir("losant-rate-") });
+    emulator.faults.configure({ rateLimitPerSecond: PER_SECOND });
+    emulator.resetRequests();
+
+    const started = Date.now();
+    const up = await stack.up();
+    const seconds = (Date.now() - started) / 1000;
+
+    expect(up.summary.result).toBe("succeeded");
+    expect(up.summary.resourceChanges).toEqual({ create: ORGS + 1 });
+    const served = emulator.requests.filter((r) => r.status === 200);
+    const limited = emulator.requests.filter((r) => r.status === 429);
+    // Each org needs one GET and one PATCH (its declared values differ from the seeded ones).
+    expect(served).toHaveLength(2 * ORGS);
+    const floorSeconds = served.length / PER_SECOND;
+    const firstAt = (emulator.requests[0].at - started) / 1000;
+    console.log(
+      `rate-limited up: ${ORGS} orgs, ${served.length} requests served, ${limited.length} answered 429, ${seconds.toFixed(1)}s ` +
+        `(first request after ${firstAt.toFixed(1)}s of engine start-up); the limit allows ${floorSeconds}s; ratio ${(seconds / floorSeconds).toFixed(2)}`,
+    );
+    for (const orgId of fleet.orgIds) {
+      expect(emulator.store.getOrg(fleet.instanceId, orgId)).toMatchObject({ auditLogEnabled: true, mfaMode: "adminRequired" });
+    }
+    expect(seconds).toBeLessThanOrEqual(1.3 * floorSeconds);
+  });
+});
