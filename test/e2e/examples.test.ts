@@ -6,7 +6,7 @@ import { seedFleet } from "../../emulator/seed";
 import { createStack, prepareProgram } from "../../scripts/lib/workspace";
 import { INSTANCE_ID, ORG_ID } from "../support/fixtures";
 import { orgPath, requestLines, startSeededEmulator, TOKEN } from "../support/emulatorHarness";
-import { describeWithPulumi, tempDir } from "../support/e2eHarness";
+import { describeWithPulumi, exportWithSecrets, serializedProviders, tempDir } from "../support/e2eHarness";
 
 jest.setTimeout(180_000);
 
@@ -19,9 +19,11 @@ afterEach(() => emulator.close());
 
 describeWithPulumi("examples through the real Pulumi CLI", () => {
   test("basic: up adopts the org, a second preview is empty, destroy deletes it", async () => {
+    const workDir = prepareProgram("basic");
+    const backendDir = tempDir("losant-backend-");
     const stack = await createStack({
-      workDir: prepareProgram("basic"),
-      backendDir: tempDir("losant-backend-"),
+      workDir,
+      backendDir,
       config: { instanceId: INSTANCE_ID, orgId: ORG_ID, "losant:apiUrl": emulator.url },
       secrets: { "losant:apiToken": TOKEN },
     });
@@ -30,6 +32,10 @@ describeWithPulumi("examples through the real Pulumi CLI", () => {
     expect(up.outputs.deviceLimit.value).toBe(500);
     expect(requestLines(emulator.requests)).toEqual([`GET ${orgPath()}`, `PATCH ${orgPath()}`]);
     expect(Object.keys(emulator.requests[1].body as object).sort()).toEqual(["auditLogEnabled", "limits", "name", "tags"]);
+    // Installed under node_modules, the provider serializes as a require of the package.
+    const [serialized] = serializedProviders(exportWithSecrets(workDir, backendDir));
+    expect(serialized).toContain('require("pulumi-losant-instance-org/dist/provider/providerObject.js")');
+    expect(Buffer.byteLength(serialized)).toBeLessThanOrEqual(512);
     emulator.resetRequests();
     expect((await stack.preview()).changeSummary).toEqual({ same: 2 });
     expect(emulator.requests).toEqual([]);

@@ -1,0 +1,157 @@
+/**
+ * `npm run bench`: four ways to manage a fleet of orgs, timed side by side on the same emulator
+ * (fixed added latency per request, like a WAN round trip), for fleets of 10, 50 and 200 orgs:
+ *
+ * - ours: the fleet example with InstanceOrg;
+ * - engineFloor: the same program with a provider that makes no HTTP call (what Pulumi costs);
+ * - directApi: a plain script making the same necessary calls with the same concurrency, no Pulumi;
+ * - handwritten: a docs-style dynamic provider, inline in the program.
+ *
+ * Writes bench/results.json, bench/results.md and bench/chart.svg, and the README's bench section.
+ */
+import fs from "fs";
+import os from "os";
+import path from "path";
+import { startEmulator } from "../emulator/server";
+import { REPO_ROOT, findPulumi } from "../scripts/lib/workspace";
+import { renderChart } from "./chart";
+import { Operation, runDirect } from "./directApi";
+import { Fleet, fleetStack, PulumiContender, seedFleetFile, writeFleetFile } from "./fleet";
+
+type Contender = PulumiContender | "directApi";
+const CONTENDERS: Contender[] = ["engineFloor", "directApi", "ours", "handwritten"];
+const OPERATIONS: Operation[] = ["adopt", "preview", "update", "refresh", "destroy"];
+const LABELS: Record<Contender, string> = { ours: "InstanceOrg (ours)", engineFloor: "engine floor", directApi: "direct-API floor", handwritten: "hand-written provider" };
+const COLORS: Record<Contender, string> = { ours: "#1f77b4", engineFloor: "#7f7f7f", directApi: "#2ca02c", handwritten: "#d62728" };
+const TOKEN = "bench-token";
+
+interface Measure {
+  seconds: number;
+  requestsPerResource: number;
+  failed?: string;
+}
+
+interface Row {
+  size: number;
+  contender: Contender;
+  operations: Record<Operation, Measure>;
+  stateBytesPerResource: number;
+}
+
+async function measureContender(contender: Contender, size: number, latencyMs: number): Promise<Row> {
+  const emulator = await startEmulator({ tokens: { [TOKEN]: ["all.Instance"] } });
+  const operations = {} as Record<Operation, Measure>;
+  let stateBytesPerResource = 0;
+  try {
+    const fleet: Fleet = seedFleetFile(emulator, size);
+    emulator.faults.configure({ latencyMs });
+    const setup =
+      contender === "directApi"
+        ? undefined
+        : await fleetStack(contender, emulator, fleet, TOKEN, { backendDir: fs.mkdtempSync(path.join(os.tmpdir(), "losant-bench-")) });
+    for (const operation of OPERATIONS) {
+      if (operation === "update") {
+        fleet.file.defaults.limits.device += 1;
+        if (setup) writeFleetFile(setup.workDir, fleet.file);
+      }
+      emulator.resetRequests();
+      const started = process.hrtime.bigint();
+      let failed: string | undefined;
+      try {
+        if (!setup) await runDirect(operation, fleet, emulator.url, TOKEN);
+        else if (operation === "adopt" || operation === "update") await setup.stack.up();
+        else if (operation === "preview") await setup.stack.preview();
+        else if (operation === "refresh") await setup.stack.refresh();
+        else await setup.stack.destroy();
+      } catch (error) {
+        failed = String((error as Error).message).split("\n")[0].slice(0, 200);
+      }
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      operations[operation] = { seconds: Math.round(seconds * 100) / 100, requestsPerResource: Math.round((emulator.requests.length / size) * 100) / 100, ...(failed ? { failed } : {}) };
+      if (operation === "adopt" && setup) {
+        const exported = await setup.stack.exportStack();
+        stateBytesPerResource = Math.round(Buffer.byteLength(JSON.stringify(exported.deployment)) / size);
+      }
+      process.stdout.write(`  ${String(size).padStart(3)} orgs  ${LABELS[contender].padEnd(22)} ${operation.padEnd(8)} ${seconds.toFixed(2).padStart(7)}s  ${(emulator.requests.length / size).toFixed(2)} req/org${failed ? `  FAILED: ${failed}` : ""}\n`);
+    }
+  } finally {
+    await emulator.close();
+  }
+  return { size, contender, operations, stateBytesPerResource };
+}
+
+function table(rows: Row[], sizes: number[]): string {
+  const find = (size: number, c: Contender) => rows.find((r) => r.size === size && r.contender === c)!;
+  const lines = [
+    `| orgs | operation | ${CONTENDERS.map((c) => LABELS[c]).join(" | ")} | ours / (engine + direct) |`,
+    `| ---: | --- | ${CONTENDERS.map(() => "---:").join(" | ")} | ---: |`,
+  ];
+  for (const size of sizes) {
+    for (const op of OPERATIONS) {
+      const cells = CONTENDERS.map((c) => {
+        const m = find(size, c).operations[op];
+        return m.failed ? "failed" : `${m.seconds.toFixed(2)} s, ${m.requestsPerResource} req`;
+      });
+      const floor = find(size, "engineFloor").operations[op].seconds + find(size, "directApi").operations[op].seconds;
+      lines.push(`| ${size} | ${op} | ${cells.join(" | ")} | ${(find(size, "ours").operations[op].seconds / floor).toFixed(2)} |`);
+    }
+    const bytes = CONTENDERS.map((c) => (c === "directApi" ? "-" : `${find(size, c).stateBytesPerResource} B`));
+    lines.push(`| ${size} | state per org | ${bytes.join(" | ")} | |`);
+  }
+  return lines.join("\n");
+}
+
+async function main(): Promise<void> {
+  if (!findPulumi()) throw new Error("no pulumi CLI: run `bash scripts/install-pulumi.sh` first");
+  const sizes = (process.env.BENCH_SIZES ?? "10,50,200").split(",").map(Number);
+  const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 40);
+  const started = Date.now();
+  const rows: Row[] = [];
+  for (const size of sizes) for (const contender of CONTENDERS) rows.push(await measureContender(contender, size, latencyMs));
+
+  const largest = Math.max(...sizes);
+  const at = (c: Contender) => rows.find((r) => r.size === largest && r.contender === c)!;
+  const goals = OPERATIONS.map((op) => {
+    const floor = at("engineFloor").operations[op].seconds + at("directApi").operations[op].seconds;
+    const ratio = at("ours").operations[op].seconds / floor;
+    return { operation: op, ratio: Math.round(ratio * 100) / 100, met: ratio <= 1.2 };
+  });
+  const versusHandwritten = OPERATIONS.map((op) => ({
+    operation: op,
+    timeRatio: Math.round((at("ours").operations[op].seconds / at("handwritten").operations[op].seconds) * 100) / 100,
+    requests: [at("ours").operations[op].requestsPerResource, at("handwritten").operations[op].requestsPerResource],
+  }));
+  const machine = `${os.cpus().length} x ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  const date = new Date().toISOString().slice(0, 10);
+  const results = { date, machine, latencyMs, sizes, rows, goals, versusHandwritten, benchSeconds: Math.round((Date.now() - started) / 1000) };
+
+  const benchDir = path.join(REPO_ROOT, "bench");
+  fs.writeFileSync(path.join(benchDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  const md = [
+    `Measured ${date} on ${machine}; emulator latency ${latencyMs} ms per request; Pulumi CLI ${"3.248.0"}, file backend.`,
+    "",
+    table(rows, sizes),
+    "",
+    `Goal at ${largest} orgs, ours within 1.2x of engine floor + direct-API floor: ${goals.map((g) => `${g.operation} ${g.ratio} (${g.met ? "met" : "not met"})`).join(", ")}.`,
+    `Ours against the hand-written provider at ${largest} orgs (time ratio; requests per org, ours vs theirs): ${versusHandwritten.map((v) => `${v.operation} ${v.timeRatio}x (${v.requests[0]} vs ${v.requests[1]})`).join(", ")}; state ${at("ours").stateBytesPerResource} B vs ${at("handwritten").stateBytesPerResource} B per org.`,
+    "",
+    "![time against fleet size](bench/chart.svg)",
+  ].join("\n");
+  fs.writeFileSync(path.join(benchDir, "results.md"), `${md}\n`);
+  const panels = OPERATIONS.map((op) => ({
+    title: op,
+    series: CONTENDERS.map((c) => ({ name: LABELS[c], color: COLORS[c], points: sizes.map((s) => [s, rows.find((r) => r.size === s && r.contender === c)!.operations[op].seconds] as [number, number]) })),
+  }));
+  fs.writeFileSync(path.join(benchDir, "chart.svg"), renderChart(panels, `${latencyMs} ms emulator latency, ${date}, ${machine}`));
+
+  const readmePath = path.join(REPO_ROOT, "README.md");
+  const readme = fs.readFileSync(readmePath, "utf8");
+  const marker = /<!-- bench:start -->[\s\S]*<!-- bench:end -->/;
+  if (marker.test(readme)) fs.writeFileSync(readmePath, readme.replace(marker, `<!-- bench:start -->\n${md}\n<!-- bench:end -->`));
+  process.stdout.write(`\n${md}\n\nbench took ${results.benchSeconds}s; wrote bench/results.json, bench/results.md, bench/chart.svg\n`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench failed: ${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+});
