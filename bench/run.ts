@@ -36,15 +36,24 @@ interface Row {
   contender: Contender;
   operations: Record<Operation, Measure>;
   stateBytesPerResource: number;
+  /** Resources the no-op preview says would change (a perpetual diff when above 0). */
+  noOpPreviewChanges: number;
+  /** Share of orgs whose undeclared limit, changed out of band, survived the limit update. */
+  undeclaredLimitKept: number;
 }
+
+/** An undeclared limit someone changes by hand before the update; a merge-safe update keeps it. */
+const HAND_SET_LIMIT = { key: "webhook", value: 7 } as const;
 
 async function measureContender(contender: Contender, size: number, latencyMs: number): Promise<Row> {
   const emulator = await startEmulator({ tokens: { [TOKEN]: ["all.Instance"] } });
   const operations = {} as Record<Operation, Measure>;
   let stateBytesPerResource = 0;
+  let noOpPreviewChanges = 0;
+  let undeclaredLimitKept = 0;
   try {
     const fleet: Fleet = seedFleetFile(emulator, size);
-    emulator.faults.configure({ latencyMs });
+    emulator.faults.configure({ latencyMs, connectionLatencyMs: 2 * latencyMs });
     const setup =
       contender === "directApi"
         ? undefined
@@ -53,6 +62,10 @@ async function measureContender(contender: Contender, size: number, latencyMs: n
       if (operation === "update") {
         fleet.file.defaults.limits.device += 1;
         if (setup) writeFleetFile(setup.workDir, fleet.file);
+        for (const orgId of fleet.orgIds) {
+          const org = emulator.store.getOrg(fleet.instanceId, orgId)!;
+          emulator.store.patchOrg(fleet.instanceId, orgId, { limits: { ...org.limits, [HAND_SET_LIMIT.key]: HAND_SET_LIMIT.value } });
+        }
       }
       emulator.resetRequests();
       const started = process.hrtime.bigint();
@@ -60,7 +73,10 @@ async function measureContender(contender: Contender, size: number, latencyMs: n
       try {
         if (!setup) await runDirect(operation, fleet, emulator.url, TOKEN);
         else if (operation === "adopt" || operation === "update") await setup.stack.up();
-        else if (operation === "preview") await setup.stack.preview();
+        else if (operation === "preview") {
+          const preview = await setup.stack.preview();
+          noOpPreviewChanges = (preview.changeSummary.update ?? 0) + (preview.changeSummary.replace ?? 0);
+        }
         else if (operation === "refresh") await setup.stack.refresh();
         else await setup.stack.destroy();
       } catch (error) {
@@ -68,6 +84,10 @@ async function measureContender(contender: Contender, size: number, latencyMs: n
       }
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       operations[operation] = { seconds: Math.round(seconds * 100) / 100, requestsPerResource: Math.round((emulator.requests.length / size) * 100) / 100, ...(failed ? { failed } : {}) };
+      if (operation === "update") {
+        const kept = fleet.orgIds.filter((orgId) => emulator.store.getOrg(fleet.instanceId, orgId)!.limits[HAND_SET_LIMIT.key] === HAND_SET_LIMIT.value);
+        undeclaredLimitKept = kept.length / size;
+      }
       if (operation === "adopt" && setup) {
         const exported = await setup.stack.exportStack();
         stateBytesPerResource = Math.round(Buffer.byteLength(JSON.stringify(exported.deployment)) / size);
@@ -77,7 +97,7 @@ async function measureContender(contender: Contender, size: number, latencyMs: n
   } finally {
     await emulator.close();
   }
-  return { size, contender, operations, stateBytesPerResource };
+  return { size, contender, operations, stateBytesPerResource, noOpPreviewChanges, undeclaredLimitKept };
 }
 
 function table(rows: Row[], sizes: number[]): string {
@@ -97,6 +117,10 @@ function table(rows: Row[], sizes: number[]): string {
     }
     const bytes = CONTENDERS.map((c) => (c === "directApi" ? "-" : `${find(size, c).stateBytesPerResource} B`));
     lines.push(`| ${size} | state per org | ${bytes.join(" | ")} | |`);
+    const diffs = CONTENDERS.map((c) => (c === "directApi" ? "-" : `${find(size, c).noOpPreviewChanges}`));
+    lines.push(`| ${size} | orgs a no-op preview would change | ${diffs.join(" | ")} | |`);
+    const kept = CONTENDERS.map((c) => (c === "engineFloor" ? "-" : `${Math.round(find(size, c).undeclaredLimitKept * 100)}%`));
+    lines.push(`| ${size} | hand-set undeclared limit kept by update | ${kept.join(" | ")} | |`);
   }
   return lines.join("\n");
 }
@@ -128,7 +152,7 @@ async function main(): Promise<void> {
   const benchDir = path.join(REPO_ROOT, "bench");
   fs.writeFileSync(path.join(benchDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
   const md = [
-    `Measured ${date} on ${machine}; emulator latency ${latencyMs} ms per request; Pulumi CLI ${"3.248.0"}, file backend.`,
+    `Measured ${date} on ${machine}; emulator latency ${latencyMs} ms per request plus ${2 * latencyMs} ms on each new connection (TCP and TLS handshakes); Pulumi CLI 3.248.0, file backend, default parallelism. Each cell: wall time, HTTP requests per org.`,
     "",
     table(rows, sizes),
     "",

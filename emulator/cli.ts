@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * `npm run emulator -- [--port 0] [--host 127.0.0.1] [--token T] [--state file.json] [--seed N]`
+ * `npm run emulator -- [--port 0] [--host 127.0.0.1] [--token T] [--state file.json] [--seed N]
+ *   [--latency MS] [--connection-latency MS] [--rate-limit PER_SECOND]`
  * Starts the local Losant emulator, prints one JSON line with its URL and seeded ids, and runs
  * until interrupted.
  */
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
       state: { type: "string" },
       seed: { type: "string", default: "0" },
       latency: { type: "string", default: "0" },
+      "connection-latency": { type: "string", default: "0" },
       "rate-limit": { type: "string", default: "0" },
     },
   });
@@ -26,7 +28,11 @@ async function main(): Promise<void> {
     tokens: { [values.token as string]: ["all.Instance"] },
     persistPath: values.state,
   });
-  emulator.faults.configure({ latencyMs: Number(values.latency), rateLimitPerSecond: Number(values["rate-limit"]) });
+  emulator.faults.configure({
+    latencyMs: Number(values.latency),
+    connectionLatencyMs: Number(values["connection-latency"]),
+    rateLimitPerSecond: Number(values["rate-limit"]),
+  });
   const seeded = Number(values.seed) > 0 ? seedFleet(emulator, Number(values.seed)) : undefined;
   process.stdout.write(`${JSON.stringify({ url: emulator.url, token: values.token, ...seeded })}\n`);
   const stop = () => void emulator.close().then(() => process.exit(0));

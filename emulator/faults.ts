@@ -12,6 +12,8 @@ export type FaultKind =
 export interface FaultRule {
   kind: FaultKind;
   status?: number;
+  /** For `status`: pick one of these at random each time (instead of `status`). */
+  statuses?: number[];
   retryAfter?: string;
   /** Only requests with this method (GET, PATCH, DELETE, POST). */
   method?: string;
@@ -26,6 +28,8 @@ export interface FaultRule {
 export interface FaultSettings {
   /** Added before every answer, like a WAN round trip. */
   latencyMs: number;
+  /** Added once more to the first request on each new connection, like the TCP and TLS handshakes a WAN costs. */
+  connectionLatencyMs: number;
   /** Answer 429 to requests above this many per rolling second (0: no limit). */
   rateLimitPerSecond: number;
   rules: FaultRule[];
@@ -38,7 +42,7 @@ export interface RequestInfo {
 
 /** Decides, request by request, which fault (if any) applies. Deterministic when given a seeded random. */
 export class FaultInjector {
-  settings: FaultSettings = { latencyMs: 0, rateLimitPerSecond: 0, rules: [] };
+  settings: FaultSettings = { latencyMs: 0, connectionLatencyMs: 0, rateLimitPerSecond: 0, rules: [] };
   private fired = new Map<FaultRule, number>();
   private recent: number[] = [];
 
@@ -50,7 +54,7 @@ export class FaultInjector {
   }
 
   reset(): void {
-    this.settings = { latencyMs: 0, rateLimitPerSecond: 0, rules: [] };
+    this.settings = { latencyMs: 0, connectionLatencyMs: 0, rateLimitPerSecond: 0, rules: [] };
     this.fired.clear();
     this.recent = [];
   }
@@ -73,6 +77,9 @@ export class FaultInjector {
       if (rule.times !== undefined && count >= rule.times) continue;
       if (rule.probability !== undefined && this.random() >= rule.probability) continue;
       this.fired.set(rule, count + 1);
+      if (rule.statuses && rule.statuses.length > 0) {
+        return { ...rule, status: rule.statuses[Math.floor(this.random() * rule.statuses.length)] };
+      }
       return rule;
     }
     return undefined;

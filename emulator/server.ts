@@ -97,6 +97,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const tokens = new Map(Object.entries(options.tokens ?? { [DEFAULT_TOKEN]: ["all.Instance"] }));
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
+  const usedSockets = new WeakSet<Socket>();
 
   async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL, record: RecordedRequest): Promise<unknown> {
     // The checks run in Losant's order: route, auth, ids, existence, body.
@@ -215,7 +216,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       };
       requests.push(record);
       record.body = parseBody(bodyText);
-      if (faults.settings.latencyMs > 0) await sleep(faults.settings.latencyMs);
+      const newConnection = !usedSockets.has(req.socket);
+      usedSockets.add(req.socket);
+      const delay = faults.settings.latencyMs + (newConnection ? faults.settings.connectionLatencyMs : 0);
+      if (delay > 0) await sleep(delay);
       const limited = faults.rateLimited();
       if (limited) {
         record.status = 429;

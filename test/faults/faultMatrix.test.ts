@@ -1,0 +1,141 @@
+/**
+ * The fault matrix, through the real CLI: for each fault, `up` with the fault active (it may fail),
+ * then `up` again without it, and check the invariants:
+ * - the second `up` succeeds and `refresh --expect-no-changes` passes;
+ * - every org holds the declared values, and every undeclared field is byte-for-byte as before;
+ * - no state file and no line of Pulumi's output contains the token.
+ */
+import fs from "fs";
+import os from "os";
+import path from "path";
+import { Emulator, EmulatorOptions, startEmulator } from "../../emulator/server";
+import { FaultSettings } from "../../emulator/faults";
+import { StoredOrg } from "../../emulator/store";
+import { Fleet, fleetStack, seedFleetFile } from "../../bench/fleet";
+import { describeWithPulumi, exportWithSecrets, rawBackendFiles, resourcesContaining, tempDir } from "../support/e2eHarness";
+import { seededRandom } from "../support/random";
+
+jest.setTimeout(600_000);
+
+const TOKEN = "fault-matrix-token-5be1";
+const DECLARED = ["name", "auditLogEnabled", "mfaMode"] as const;
+const DECLARED_LIMITS = ["device", "member"] as const;
+
+interface FaultCase {
+  name: string;
+  orgs: number;
+  faults?: Partial<FaultSettings>;
+  /** Instead of faults: something done to the emulator while the first up runs. */
+  during?: (control: EmulatorControl) => Promise<void>;
+}
+
+interface EmulatorControl {
+  current(): Emulator;
+  restart(): Promise<void>;
+}
+
+const CASES: FaultCase[] = [
+  { name: "429 bursts", orgs: 20, faults: { rules: [{ kind: "status", status: 429, retryAfter: "1", times: 25 }], rateLimitPerSecond: 25 } },
+  { name: "20% answered 500/502/503", orgs: 20, faults: { rules: [{ kind: "status", statuses: [500, 502, 503], probability: 0.2 }] } },
+  { name: "10% connection resets", orgs: 20, faults: { rules: [{ kind: "reset", probability: 0.1 }] } },
+  { name: "requests hanging past the timeout", orgs: 20, faults: { rules: [{ kind: "hang", probability: 0.1 }] } },
+  { name: "PATCH applied, answer lost", orgs: 20, faults: { rules: [{ kind: "applyThenReset", method: "PATCH", probability: 0.3 }] } },
+  {
+    name: "emulator killed mid-up (50 orgs) and restarted",
+    orgs: 50,
+    faults: { latencyMs: 20 },
+    during: async (control) => {
+      while (control.current().requests.length < 30) await new Promise((r) => setTimeout(r, 20));
+      await control.restart();
+    },
+  },
+];
+
+/** Gives each seeded org undeclared values, so the check that they survive means something. */
+function decorate(emulator: Emulator, fleet: Fleet): void {
+  fleet.orgIds.forEach((orgId, i) => {
+    const org = emulator.store.getOrg(fleet.instanceId, orgId)!;
+    emulator.store.patchOrg(fleet.instanceId, orgId, {
+      description: `seeded ${i}`,
+      tags: [{ key: "seed", value: String(i) }],
+      whitelistedEmailDomains: ["example.com"],
+      limits: { ...org.limits, flow: 40 + i, webhook: 3 },
+    });
+  });
+}
+
+function undeclared(org: StoredOrg): unknown {
+  const { lastUpdated: _lastUpdated, limits, ...rest } = org;
+  const fields: Record<string, unknown> = { ...rest };
+  for (const key of DECLARED) delete fields[key];
+  const otherLimits: Record<string, unknown> = { ...limits };
+  for (const key of DECLARED_LIMITS) delete otherLimits[key];
+  return { ...fields, limits: otherLimits };
+}
+
+const results: string[] = [];
+
+describeWithPulumi("fault matrix through the real Pulumi CLI", () => {
+  afterAll(() => {
+    const header = ["case", "first up", "second up", "refresh clean", "invariants", "requests", "time"];
+    const table = [header.join(" | "), header.map(() => "---").join(" | "), ...results].map((l) => `| ${l} |`).join("\n");
+    console.log(`fault matrix:\n${table}`);
+  });
+
+  test.each(CASES.map((c) => [c.name, c] as [string, FaultCase]))("%s", async (_name, faultCase) => {
+    const started = Date.now();
+    const persistPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "losant-faults-")), "emulator.json");
+    const options: EmulatorOptions = { tokens: { [TOKEN]: ["all.Instance"] }, persistPath, random: seededRandom(20261129) };
+    let emulator = await startEmulator(options);
+    let requestCount = 0;
+    const control: EmulatorControl = {
+      current: () => emulator,
+      restart: async () => {
+        requestCount += emulator.requests.length;
+        const port = emulator.port;
+        await emulator.close();
+        await new Promise((r) => setTimeout(r, 1500));
+        emulator = await startEmulator({ ...options, port });
+      },
+    };
+    try {
+      const fleet = seedFleetFile(emulator, faultCase.orgs);
+      decorate(emulator, fleet);
+      const before = new Map(fleet.orgIds.map((id) => [id, undeclared(emulator.store.getOrg(fleet.instanceId, id)!)]));
+      const output: string[] = [];
+      const onOutput = (text: string) => output.push(text);
+      const backendDir = tempDir("losant-faults-state-");
+      const { stack, workDir } = await fleetStack("ours", emulator, fleet, TOKEN, { backendDir, config: { "losant:requestTimeoutMs": "1000" } });
+
+      emulator.faults.configure(faultCase.faults ?? {});
+      const first = await Promise.all([
+        stack.up({ onOutput }).then(() => "succeeded", (e) => `failed (${String((e as Error).message).match(/(\d+) errored/)?.[1] ?? "some"} errored)`),
+        faultCase.during?.(control),
+      ]).then(([outcome]) => outcome);
+      emulator.faults.reset();
+
+      const second = await stack.up({ onOutput });
+      expect(second.summary.result).toBe("succeeded");
+      const refresh = await stack.refresh({ expectNoChanges: true, onOutput });
+      expect(refresh.summary.result).toBe("succeeded");
+
+      for (const [i, orgId] of fleet.orgIds.entries()) {
+        const org = emulator.store.getOrg(fleet.instanceId, orgId)!;
+        expect(org).toMatchObject({ name: fleet.file.orgs[i].name, auditLogEnabled: true, mfaMode: "adminRequired" });
+        expect(org.limits).toMatchObject({ device: fleet.file.defaults.limits.device, member: fleet.file.defaults.limits.member });
+        expect(JSON.stringify(undeclared(org))).toBe(JSON.stringify(before.get(orgId)));
+      }
+      expect(output.join("")).not.toContain(TOKEN);
+      expect(rawBackendFiles(backendDir)).not.toContain(TOKEN);
+      expect(resourcesContaining(exportWithSecrets(workDir, backendDir), TOKEN)).toEqual(["pulumi:providers:pulumi-nodejs"]);
+
+      requestCount += emulator.requests.length;
+      results.push([faultCase.name, first, "succeeded", "yes", "hold", String(requestCount), `${((Date.now() - started) / 1000).toFixed(1)} s`].join(" | "));
+    } catch (error) {
+      results.push([faultCase.name, "-", "-", "-", `FAILED: ${String((error as Error).message).split("\n")[0].slice(0, 80)}`, String(requestCount), `${((Date.now() - started) / 1000).toFixed(1)} s`].join(" | "));
+      throw error;
+    } finally {
+      await emulator.close();
+    }
+  });
+});

@@ -1,0 +1,106 @@
+/** Property-based tests (fast-check) for check and diff. */
+import fs from "fs";
+import path from "path";
+import Ajv from "ajv";
+import addFormats from "ajv-formats";
+import fc from "fast-check";
+import { checkInputs } from "../../provider/check";
+import { diffInstanceOrg, managedFieldsOf, planPatch } from "../../provider/plan";
+import { toOutputs } from "../../provider/outputs";
+import { OrgStore, toApiOrg } from "../../emulator/store";
+import { PATCHABLE_FIELDS } from "../../schema/instanceOrgSchema";
+import type { InstanceOrgInputs, OrgSettings } from "../../provider/types";
+import { orgSettingsArb, validOrgSettingsArb } from "../support/arbitraries";
+import { INSTANCE_ID, ORG_ID } from "../support/fixtures";
+
+const RUNS = { numRuns: 500, seed: 4242 };
+const ids = { instanceId: INSTANCE_ID, orgId: ORG_ID };
+
+const inputKeys = new Set([...PATCHABLE_FIELDS, "instanceId", "orgId", "summaryInclude"]);
+
+describe("check", () => {
+  test("never throws, whatever the input, and every failure names a property path", () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom(...inputKeys, "extra"), fc.anything()), (inputs) => {
+        const failures = checkInputs(inputs);
+        for (const failure of failures) {
+          // The path starts with the input's name; deeper segments are whatever keys the input used.
+          expect(failure.property).toMatch(/^[A-Za-z_]\w*($|[.[])/);
+          expect(failure.reason.length).toBeGreaterThan(5);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  test("accepts every input that is valid by the published rules", () => {
+    fc.assert(fc.property(validOrgSettingsArb, (settings) => expect(checkInputs({ ...ids, ...settings })).toEqual([])), RUNS);
+  });
+
+  const schemaFile = path.resolve(__dirname, "../../../shared/losant-api/instanceOrgPatch.json");
+  const shared = fs.existsSync(schemaFile);
+  if (!shared) console.warn(`SKIPPED: check against Losant's schema, ${schemaFile} is absent`);
+  (shared ? test : test.skip)("rejects exactly what Losant's schema rejects, always naming a property", () => {
+    const ajv = new Ajv({ strict: false });
+    addFormats(ajv);
+    const { $schema: _ignored, ...schema } = JSON.parse(fs.readFileSync(schemaFile, "utf8"));
+    const published = ajv.compile(schema);
+    fc.assert(
+      fc.property(orgSettingsArb, (body) => {
+        const inputs = { ...ids, ...(body as object) };
+        const failures = checkInputs(inputs);
+        // A null input means "not declared": it is never sent, so Losant never judges it.
+        const sent = Object.fromEntries(Object.entries(body as object).filter(([k, v]) => !(v === null && PATCHABLE_FIELDS.includes(k as never))));
+        expect(failures.length === 0).toBe(published(sent));
+        // Each failure names a property the input actually has.
+        for (const failure of failures) expect(Object.keys(inputs)).toContain(failure.property.split(/[.[]/)[0]);
+      }),
+      { numRuns: 1000, seed: 99 },
+    );
+  });
+});
+
+/** The state an `up` leaves: the org after the provider's PATCH, as the provider records it. */
+function stateAfterApply(settings: OrgSettings): Record<string, unknown> {
+  const store = new OrgStore();
+  store.addInstance(INSTANCE_ID);
+  const seeded = store.createOrg(INSTANCE_ID, { name: "seeded" }, ORG_ID);
+  const plan = planPatch(settings, seeded);
+  const org = Object.keys(plan.body).length > 0 ? store.patchOrg(INSTANCE_ID, ORG_ID, plan.body)! : seeded;
+  return toOutputs(toApiOrg(org, undefined), { ...ids, ...settings } as InstanceOrgInputs) as unknown as Record<string, unknown>;
+}
+
+describe("diff", () => {
+  test("diff(x, x) never reports a change", () => {
+    fc.assert(
+      fc.property(validOrgSettingsArb, (settings) => {
+        const olds = { ...ids, ...settings, managedFields: managedFieldsOf(settings) };
+        expect(diffInstanceOrg(olds, { ...ids, ...settings }).changes).toBe(false);
+      }),
+      RUNS,
+    );
+  });
+
+  test("no perpetual diff: after the PATCH is applied, the next diff is empty", () => {
+    fc.assert(fc.property(validOrgSettingsArb, (settings) => expect(diffInstanceOrg(stateAfterApply(settings), { ...ids, ...settings }).changed).toEqual([])), RUNS);
+  });
+
+  test("never reports a change for a field the program does not declare", () => {
+    fc.assert(
+      fc.property(validOrgSettingsArb, validOrgSettingsArb, (declared, other) => {
+        const state = stateAfterApply(declared);
+        // Change every value the program does not declare, limits included.
+        const drifted: Record<string, unknown> = { ...state };
+        for (const field of PATCHABLE_FIELDS) {
+          if (field === "limits") continue;
+          if ((declared as Record<string, unknown>)[field] === undefined) drifted[field] = (other as Record<string, unknown>)[field];
+        }
+        const limits = { ...(state.limits as Record<string, number>) };
+        for (const [key, value] of Object.entries(other.limits ?? {})) if (declared.limits?.[key as keyof typeof declared.limits] === undefined) limits[key] = value + 1;
+        drifted.limits = limits;
+        expect(diffInstanceOrg(drifted, { ...ids, ...declared }).changed).toEqual([]);
+      }),
+      RUNS,
+    );
+  });
+});
