@@ -100,6 +100,21 @@ async function measureContender(contender: Contender, size: number, latencyMs: n
   return { size, contender, operations, stateBytesPerResource, noOpPreviewChanges, undeclaredLimitKept };
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Per operation, the run with the median time (repeats even out the machine's noise). */
+function medianRow(runs: Row[]): Row {
+  const operations = {} as Record<Operation, Measure>;
+  for (const op of OPERATIONS) {
+    const seconds = median(runs.map((r) => r.operations[op].seconds));
+    operations[op] = runs.find((r) => r.operations[op].seconds === seconds)!.operations[op];
+  }
+  return { ...runs[0], operations, stateBytesPerResource: median(runs.map((r) => r.stateBytesPerResource)) };
+}
+
 function table(rows: Row[], sizes: number[]): string {
   const find = (size: number, c: Contender) => rows.find((r) => r.size === size && r.contender === c)!;
   const lines = [
@@ -130,8 +145,15 @@ async function main(): Promise<void> {
   const sizes = (process.env.BENCH_SIZES ?? "10,50,200").split(",").map(Number);
   const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 40);
   const started = Date.now();
+  const repeats = Number(process.env.BENCH_REPEATS ?? 3);
   const rows: Row[] = [];
-  for (const size of sizes) for (const contender of CONTENDERS) rows.push(await measureContender(contender, size, latencyMs));
+  for (const size of sizes) {
+    for (const contender of CONTENDERS) {
+      const runs: Row[] = [];
+      for (let i = 0; i < repeats; i++) runs.push(await measureContender(contender, size, latencyMs));
+      rows.push(medianRow(runs));
+    }
+  }
 
   const largest = Math.max(...sizes);
   const at = (c: Contender) => rows.find((r) => r.size === largest && r.contender === c)!;
@@ -147,12 +169,12 @@ async function main(): Promise<void> {
   }));
   const machine = `${os.cpus().length} x ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const date = new Date().toISOString().slice(0, 10);
-  const results = { date, machine, latencyMs, sizes, rows, goals, versusHandwritten, benchSeconds: Math.round((Date.now() - started) / 1000) };
+  const results = { date, machine, latencyMs, repeats, sizes, rows, goals, versusHandwritten, benchSeconds: Math.round((Date.now() - started) / 1000) };
 
   const benchDir = path.join(REPO_ROOT, "bench");
   fs.writeFileSync(path.join(benchDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
   const md = [
-    `Measured ${date} on ${machine}; emulator latency ${latencyMs} ms per request plus ${2 * latencyMs} ms on each new connection (TCP and TLS handshakes); Pulumi CLI 3.248.0, file backend, default parallelism. Each cell: wall time, HTTP requests per org.`,
+    `Measured ${date} on ${machine}; median of ${repeats} runs; emulator latency ${latencyMs} ms per request plus ${2 * latencyMs} ms on each new connection (TCP and TLS handshakes); Pulumi CLI 3.248.0, file backend, default parallelism. Each cell: wall time, HTTP requests per org.`,
     "",
     table(rows, sizes),
     "",

@@ -89,11 +89,15 @@ export class RequestGate {
   /** Losant answered 429 with this Retry-After: pause, narrow the window, learn the allowed rate. */
   onRateLimited(retryAfterMs: number, now = Date.now()): void {
     this.successStarts = this.successStarts.filter((t) => now - t < 1000);
+    // The successes of the last second say what the API allows only after a full second of sending;
+    // right after a pause (or before anything succeeded) they say nothing, and the pause must do.
+    const sendingForAFullSecond = now - this.pausedUntil >= 1000;
+    if (this.successStarts.length >= 2 && sendingForAFullSecond) {
+      this.intervalMs = 1000 / (this.successStarts.length * PACE_SHARE);
+    }
     const windowFreesIn = this.successStarts.length > 0 ? this.successStarts[0] + 1000 - now : retryAfterMs;
     this.pausedUntil = Math.max(this.pausedUntil, now + Math.min(retryAfterMs, Math.max(0, windowFreesIn)));
     this.window = Math.max(1, Math.floor(this.window / 2));
-    const allowedPerSecond = Math.max(1, this.successStarts.length);
-    this.intervalMs = Math.max(this.intervalMs, 1000 / (allowedPerSecond * PACE_SHARE));
     if (this.spedUpSince429) this.quietMs = Math.min(this.maxQuietMs, this.quietMs * 2);
     this.spedUpSince429 = false;
     this.last429At = now;

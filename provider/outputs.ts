@@ -1,17 +1,28 @@
 import { PATCHABLE_FIELDS } from "../schema/instanceOrgSchema";
 import { declaredSettings, managedFieldsOf } from "./plan";
-import type { InstanceOrgInputs, InstanceOrgOutputs, LosantInstanceOrg, OrgLimits } from "./types";
+import { BILLING_FIELDS } from "./types";
+import type { InstanceOrgInputs, InstanceOrgOutputs, LosantInstanceOrg, OrgBilling, OrgLimits } from "./types";
 
 /** Copies without undefined members: protobuf Structs, and so Pulumi state, cannot hold them. */
 function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** The resource's outputs: the org exactly as Losant returned it, plus what the resource manages. */
+/**
+ * The resource's outputs: the org as Losant returned it, plus what the resource manages. The seven
+ * billing fields are grouped under `billing`: each top-level output costs the engine work for every
+ * resource on every preview, and these are rarely present.
+ */
 export function toOutputs(org: LosantInstanceOrg, inputs: InstanceOrgInputs): InstanceOrgOutputs {
   const { id, orgId, instanceId, ...rest } = org;
+  const billing: OrgBilling = {};
+  for (const field of BILLING_FIELDS) {
+    if (rest[field] !== undefined) billing[field] = rest[field];
+    delete rest[field];
+  }
   return withoutUndefined({
     ...rest,
+    billing: Object.keys(billing).length > 0 ? billing : undefined,
     instanceId: instanceId ?? inputs.instanceId,
     orgId: orgId ?? id ?? inputs.orgId,
     limits: org.limits ?? {},

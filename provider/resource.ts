@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import { PATCHABLE_FIELDS } from "../schema/instanceOrgSchema";
 import { instanceOrgProvider } from "./dynamicProvider";
-import type { MfaMode, OrgBanner, OrgLimits, OrgTag } from "./types";
+import type { MfaMode, OrgBanner, OrgBilling, OrgLimits, OrgTag } from "./types";
 
 /** Arguments of an InstanceOrg: the org's identity, and each setting the program wants kept as declared. */
 export interface InstanceOrgArgs {
@@ -33,6 +34,23 @@ export interface InstanceOrgArgs {
 }
 
 /**
+ * Every property an InstanceOrg registers: its inputs and the outputs Losant adds. Each costs the
+ * engine a little work per resource on every operation, which is why the rarely present billing
+ * fields share one `billing` output.
+ */
+export const INSTANCE_ORG_PROPERTIES: readonly string[] = [
+  "instanceId",
+  "orgId",
+  ...PATCHABLE_FIELDS,
+  "summaryInclude",
+  "summary",
+  "creationDate",
+  "lastUpdated",
+  "billing",
+  "managedFields",
+];
+
+/**
  * An existing Losant instance organization, adopted and kept as the program declares it.
  * `pulumi destroy` deletes the org in Losant: use `protect` or `retainOnDelete` where that is not wanted.
  */
@@ -56,30 +74,14 @@ export class InstanceOrg extends pulumi.dynamic.Resource {
   public readonly summary!: pulumi.Output<Record<string, unknown> | undefined>;
   public readonly creationDate!: pulumi.Output<string | undefined>;
   public readonly lastUpdated!: pulumi.Output<string | undefined>;
-  public readonly planId!: pulumi.Output<string | undefined>;
-  public readonly customerId!: pulumi.Output<string | undefined>;
-  public readonly subscriptionId!: pulumi.Output<string | undefined>;
-  public readonly billingEmail!: pulumi.Output<string | undefined>;
-  public readonly subscriptionStatus!: pulumi.Output<string | undefined>;
-  public readonly currentPeriodStart!: pulumi.Output<string | undefined>;
-  public readonly currentPeriodEnd!: pulumi.Output<string | undefined>;
+  /** planId, customerId, subscriptionId, billingEmail, subscriptionStatus, currentPeriodStart/End, where Losant returns them. */
+  public readonly billing!: pulumi.Output<OrgBilling | undefined>;
   /** The declared settings (`limits.<key>` per declared limit) that this resource keeps as declared. */
   public readonly managedFields!: pulumi.Output<string[]>;
 
   constructor(name: string, args: InstanceOrgArgs, opts?: pulumi.CustomResourceOptions) {
-    const outputsOnly = {
-      summary: undefined,
-      creationDate: undefined,
-      lastUpdated: undefined,
-      planId: undefined,
-      customerId: undefined,
-      subscriptionId: undefined,
-      billingEmail: undefined,
-      subscriptionStatus: undefined,
-      currentPeriodStart: undefined,
-      currentPeriodEnd: undefined,
-      managedFields: undefined,
-    };
-    super(instanceOrgProvider, name, { ...outputsOnly, ...args }, opts, "losant", "InstanceOrg");
+    // Every output must be registered (as undefined when not an input) to be readable on the resource.
+    const registered: Record<string, unknown> = Object.fromEntries(INSTANCE_ORG_PROPERTIES.map((key) => [key, undefined]));
+    super(instanceOrgProvider, name, { ...registered, ...args }, opts, "losant", "InstanceOrg");
   }
 }

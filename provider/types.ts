@@ -91,6 +91,27 @@ export interface LosantInstanceOrg extends OrgSettings {
   currentPeriodEnd?: string;
 }
 
+/** Subscription details Losant returns for orgs that have billing set up. */
+export interface OrgBilling {
+  planId?: string;
+  customerId?: string;
+  subscriptionId?: string;
+  billingEmail?: string;
+  subscriptionStatus?: string;
+  currentPeriodStart?: string;
+  currentPeriodEnd?: string;
+}
+
+export const BILLING_FIELDS: ReadonlyArray<keyof OrgBilling> = [
+  "planId",
+  "customerId",
+  "subscriptionId",
+  "billingEmail",
+  "subscriptionStatus",
+  "currentPeriodStart",
+  "currentPeriodEnd",
+];
+
 /** What the resource records in state: the org as Losant last returned it, plus the fields it manages. */
 export interface InstanceOrgOutputs extends OrgSettings {
   instanceId: string;
@@ -101,13 +122,8 @@ export interface InstanceOrgOutputs extends OrgSettings {
   summary?: Record<string, unknown>;
   creationDate?: string;
   lastUpdated?: string;
-  planId?: string;
-  customerId?: string;
-  subscriptionId?: string;
-  billingEmail?: string;
-  subscriptionStatus?: string;
-  currentPeriodStart?: string;
-  currentPeriodEnd?: string;
+  /** The billing fields of Losant's org object, grouped; absent when Losant returns none. */
+  billing?: OrgBilling;
   /** Names of the declared settings (and `limits.<key>` for each declared limit) this resource keeps as declared. */
   managedFields: string[];
 }

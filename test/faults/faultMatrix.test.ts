@@ -35,7 +35,7 @@ interface EmulatorControl {
 }
 
 const CASES: FaultCase[] = [
-  { name: "429 bursts", orgs: 20, faults: { rules: [{ kind: "status", status: 429, retryAfter: "1", times: 25 }], rateLimitPerSecond: 25 } },
+  { name: "429 bursts", orgs: 20, faults: { rules: [{ kind: "status", status: 429, retryAfter: "1", times: 8 }], rateLimitPerSecond: 25 } },
   { name: "20% answered 500/502/503", orgs: 20, faults: { rules: [{ kind: "status", statuses: [500, 502, 503], probability: 0.2 }] } },
   { name: "10% connection resets", orgs: 20, faults: { rules: [{ kind: "reset", probability: 0.1 }] } },
   { name: "requests hanging past the timeout", orgs: 20, faults: { rules: [{ kind: "hang", probability: 0.1 }] } },

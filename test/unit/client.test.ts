@@ -87,6 +87,12 @@ describe("RequestGate", () => {
     expect(seconds.length / 10).toBeLessThan(25);
   });
 
+  test("a 429 before anything succeeded pauses but learns no pace", () => {
+    const gate = new RequestGate(10);
+    gate.onRateLimited(1000, 1_000_000);
+    expect(gate.pacedRate).toBe(Infinity);
+  });
+
   test("a probe that meets a 429 again waits twice as long before the next one", () => {
     const gate = new RequestGate(10, { quietMs: 1000 });
     let now = 1_000_000;

@@ -61,7 +61,9 @@ class OrgProvider implements pulumi.dynamic.ResourceProvider {
 const config = new pulumi.Config();
 const fleet = JSON.parse(fs.readFileSync("orgs.json", "utf8")) as FleetFile;
 const provider = new OrgProvider();
-class Org extends pulumi.dynamic.Resource {}
+class Org extends pulumi.dynamic.Resource {
+  public readonly name!: pulumi.Output<string>;
+}
 
 const orgs = fleet.orgs.map(({ key, orgId, ...own }) =>
   new Org(provider, key, {
@@ -74,4 +76,6 @@ const orgs = fleet.orgs.map(({ key, orgId, ...own }) =>
     limits: { ...fleet.defaults.limits, ...own.limits },
   }),
 );
+// The same stack outputs as the fleet example, so the engine does the same work for them.
 export const orgCount = orgs.length;
+export const orgNames = pulumi.all(orgs.map((org) => org.name));
