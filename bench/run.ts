@@ -180,10 +180,8 @@ async function main(): Promise<void> {
     "",
     `Goal at ${largest} orgs, ours within 1.2x of engine floor + direct-API floor: ${goals.map((g) => `${g.operation} ${g.ratio} (${g.met ? "met" : "not met"})`).join(", ")}.`,
     `Ours against the hand-written provider at ${largest} orgs (time ratio; requests per org, ours vs theirs): ${versusHandwritten.map((v) => `${v.operation} ${v.timeRatio}x (${v.requests[0]} vs ${v.requests[1]})`).join(", ")}; state ${at("ours").stateBytesPerResource} B vs ${at("handwritten").stateBytesPerResource} B per org.`,
-    "",
-    "![time against fleet size](bench/chart.svg)",
   ].join("\n");
-  fs.writeFileSync(path.join(benchDir, "results.md"), `${md}\n`);
+  fs.writeFileSync(path.join(benchDir, "results.md"), `${md}\n\n![time against fleet size](chart.svg)\n`);
   const panels = OPERATIONS.map((op) => ({
     title: op,
     series: CONTENDERS.map((c) => ({ name: LABELS[c], color: COLORS[c], points: sizes.map((s) => [s, rows.find((r) => r.size === s && r.contender === c)!.operations[op].seconds] as [number, number]) })),
@@ -193,7 +191,8 @@ async function main(): Promise<void> {
   const readmePath = path.join(REPO_ROOT, "README.md");
   const readme = fs.readFileSync(readmePath, "utf8");
   const marker = /<!-- bench:start -->[\s\S]*<!-- bench:end -->/;
-  if (marker.test(readme)) fs.writeFileSync(readmePath, readme.replace(marker, `<!-- bench:start -->\n${md}\n<!-- bench:end -->`));
+  const section = `${md}\n\n![time against fleet size](bench/chart.svg)`;
+  if (marker.test(readme)) fs.writeFileSync(readmePath, readme.replace(marker, `<!-- bench:start -->\n${section}\n<!-- bench:end -->`));
   process.stdout.write(`\n${md}\n\nbench took ${results.benchSeconds}s; wrote bench/results.json, bench/results.md, bench/chart.svg\n`);
 }
 

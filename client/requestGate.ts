@@ -8,31 +8,36 @@
  * - a pause: after a 429 no request starts until the API's one-second window has room again (the
  *   oldest success of the last second has aged out), and never longer than the Retry-After; the
  *   request that got the 429 itself waits its full Retry-After;
- * - a pace: a 429 teaches the gate the rate the API allows (the successes of the last second), and
- *   requests then start no faster than 98% of it. After a quiet spell without 429s the pace speeds up
- *   by a quarter each second until it is gone; a probe that meets a 429 doubles the next quiet spell,
+ * - a rate limit of its own: a 429 teaches the gate how many requests per second the API allows (the
+ *   successes of the last second), and from then on it starts at most that many in any window of a
+ *   second and a little more, the same sliding window the API enforces, so it uses the whole
+ *   allowance without tripping it. After a quiet spell without 429s the allowance grows by a quarter
+ *   each second until the gate stops limiting; a probe that meets a 429 doubles the next quiet spell,
  *   so a lasting limit costs few pauses and a lifted one is back to full speed within seconds.
  */
 export interface GateOptions {
-  /** Time without a 429 before the pace starts to speed up again. */
+  /** Time without a 429 before the allowance starts to grow again. */
   quietMs?: number;
   maxQuietMs?: number;
 }
 
-/** Share of the learned rate the gate uses: a little headroom against timer jitter. */
-const PACE_SHARE = 0.98;
+/** The API's window, and the margin added to ours so a request never lands inside theirs early. */
+const WINDOW_MS = 1000;
+const WINDOW_MARGIN_MS = 50;
+/** Above this many requests a second the gate stops limiting. */
+const UNLIMITED_ABOVE = 500;
 
 export class RequestGate {
   private maxConcurrency: number;
   private window: number;
   private inFlight = 0;
   private pausedUntil = 0;
-  private intervalMs = 0;
-  private nextStartAt = 0;
+  private perWindow: number | undefined;
+  private starts: number[] = [];
   private successStarts: number[] = [];
   private last429At = 0;
-  private lastSpeedUpAt = 0;
-  private spedUpSince429 = false;
+  private lastGrowthAt = 0;
+  private grewSince429 = false;
   private quietMs: number;
   private readonly baseQuietMs: number;
   private readonly maxQuietMs: number;
@@ -61,12 +66,12 @@ export class RequestGate {
     return this.window;
   }
 
-  /** Requests per second the gate currently allows; Infinity when unpaced. */
-  get pacedRate(): number {
-    return this.intervalMs > 0 ? 1000 / this.intervalMs : Number.POSITIVE_INFINITY;
+  /** Requests per second the gate currently allows; Infinity when it does not limit. */
+  get allowedPerSecond(): number {
+    return this.perWindow ?? Number.POSITIVE_INFINITY;
   }
 
-  /** Waits for a free slot, the end of any pause and the pace; returns the function that frees the slot. */
+  /** Waits for a free slot, the end of any pause and room in the rate window; returns the function that frees the slot. */
   async acquire(): Promise<() => void> {
     if (this.waiters.length === 0 && this.startDelay() === 0 && this.inFlight < this.window) {
       this.admit();
@@ -88,54 +93,55 @@ export class RequestGate {
 
   /** Losant answered 429 with this Retry-After: pause, narrow the window, learn the allowed rate. */
   onRateLimited(retryAfterMs: number, now = Date.now()): void {
-    this.successStarts = this.successStarts.filter((t) => now - t < 1000);
+    this.successStarts = this.successStarts.filter((t) => now - t < WINDOW_MS);
     // The successes of the last second say what the API allows only after a full second of sending;
     // right after a pause (or before anything succeeded) they say nothing, and the pause must do.
-    const sendingForAFullSecond = now - this.pausedUntil >= 1000;
-    if (this.successStarts.length >= 2 && sendingForAFullSecond) {
-      this.intervalMs = 1000 / (this.successStarts.length * PACE_SHARE);
-    }
-    const windowFreesIn = this.successStarts.length > 0 ? this.successStarts[0] + 1000 - now : retryAfterMs;
+    const sendingForAFullSecond = now - this.pausedUntil >= WINDOW_MS;
+    if (this.successStarts.length >= 2 && sendingForAFullSecond) this.perWindow = this.successStarts.length;
+    const windowFreesIn = this.successStarts.length > 0 ? this.successStarts[0] + WINDOW_MS - now : retryAfterMs;
     this.pausedUntil = Math.max(this.pausedUntil, now + Math.min(retryAfterMs, Math.max(0, windowFreesIn)));
     this.window = Math.max(1, Math.floor(this.window / 2));
-    if (this.spedUpSince429) this.quietMs = Math.min(this.maxQuietMs, this.quietMs * 2);
-    this.spedUpSince429 = false;
+    if (this.grewSince429) this.quietMs = Math.min(this.maxQuietMs, this.quietMs * 2);
+    this.grewSince429 = false;
     this.last429At = now;
-    this.nextStartAt = Math.max(this.nextStartAt, this.pausedUntil);
   }
 
-  /** A request that started at `startedAt` succeeded (any answer but 429). */
+  /** A request that started at `startedAt` got an answer other than 429. */
   onSuccess(startedAt: number, now = Date.now()): void {
-    // Kept sorted, so the oldest success of the last second is first.
-    const at = this.successStarts.length > 0 && startedAt < this.successStarts[this.successStarts.length - 1] ? this.insertionPoint(startedAt) : this.successStarts.length;
+    // Kept in start order, so the oldest success of the last second is first.
+    let at = this.successStarts.length;
+    while (at > 0 && this.successStarts[at - 1] > startedAt) at--;
     this.successStarts.splice(at, 0, startedAt);
-    if (this.successStarts.length > 4096) this.successStarts = this.successStarts.filter((t) => now - t < 1000);
+    if (this.successStarts.length > 4096) this.successStarts = this.successStarts.filter((t) => now - t < WINDOW_MS);
     if (this.window < this.maxConcurrency) this.window++;
-    if (this.intervalMs > 0 && now - this.last429At >= this.quietMs && now - this.lastSpeedUpAt >= 1000) {
-      this.intervalMs /= 1.25;
-      this.lastSpeedUpAt = now;
-      this.spedUpSince429 = true;
-      if (this.intervalMs < 2) {
-        this.intervalMs = 0;
+    if (this.perWindow !== undefined && now - this.last429At >= this.quietMs && now - this.lastGrowthAt >= WINDOW_MS) {
+      this.perWindow = Math.ceil(this.perWindow * 1.25);
+      this.lastGrowthAt = now;
+      this.grewSince429 = true;
+      if (this.perWindow > UNLIMITED_ABOVE) {
+        this.perWindow = undefined;
         this.quietMs = this.baseQuietMs;
       }
     }
     this.drain();
   }
 
-  private insertionPoint(startedAt: number): number {
-    let i = this.successStarts.length;
-    while (i > 0 && this.successStarts[i - 1] > startedAt) i--;
-    return i;
-  }
-
   private startDelay(now = Date.now()): number {
-    return Math.max(0, this.pausedUntil - now, this.nextStartAt - now);
+    let delay = Math.max(0, this.pausedUntil - now);
+    if (this.perWindow !== undefined) {
+      const span = WINDOW_MS + WINDOW_MARGIN_MS;
+      while (this.starts.length > 0 && now - this.starts[0] >= span) this.starts.shift();
+      if (this.starts.length >= this.perWindow) {
+        delay = Math.max(delay, this.starts[this.starts.length - this.perWindow] + span - now);
+      }
+    }
+    return delay;
   }
 
   private admit(now = Date.now()): void {
     this.inFlight++;
-    if (this.intervalMs > 0) this.nextStartAt = Math.max(now, this.nextStartAt) + this.intervalMs;
+    this.starts.push(now);
+    if (this.starts.length > 8192) this.starts.splice(0, this.starts.length - 4096);
   }
 
   private drain(): void {

@@ -54,43 +54,44 @@ describe("RequestGate", () => {
     expect(gate.currentWindow).toBe(8);
   });
 
-  test("a 429 teaches the pace: starts are spaced to 95% of the successes of the last second", async () => {
+  test("a 429 teaches the allowance: at most that many starts in any window of a second", async () => {
     const gate = new RequestGate(10);
     const now = Date.now();
-    for (let i = 0; i < 20; i++) gate.onSuccess(now - 900 + i * 40, now);
+    for (let i = 0; i < 5; i++) gate.onSuccess(now - 900 + i * 100, now);
     gate.onRateLimited(0, now);
-    expect(gate.pacedRate).toBeCloseTo(19.6, 5);
+    expect(gate.allowedPerSecond).toBe(5);
     const starts: number[] = [];
     await Promise.all(Array.from({ length: 6 }, async () => {
       const release = await gate.acquire();
       starts.push(Date.now());
       release();
     }));
-    const span = starts[starts.length - 1] - starts[0];
-    expect(span).toBeGreaterThanOrEqual(5 * (1000 / 19.6) - 5);
+    // Five go at once; the sixth waits until the first has left the (1 s + margin) window.
+    expect(starts[4] - starts[0]).toBeLessThan(100);
+    expect(starts[5] - starts[0]).toBeGreaterThanOrEqual(1000);
   });
 
-  test("once the limit is gone the pace speeds up until requests run at full speed", () => {
+  test("a 429 before anything succeeded pauses but learns no allowance", () => {
+    const gate = new RequestGate(10);
+    gate.onRateLimited(1000, 1_000_000);
+    expect(gate.allowedPerSecond).toBe(Infinity);
+  });
+
+  test("once the limit is gone the allowance grows until the gate stops limiting", () => {
     const gate = new RequestGate(10, { quietMs: 1000 });
     let now = 1_000_000;
     for (let i = 0; i < 20; i++) gate.onSuccess(now - 500, now);
     gate.onRateLimited(0, now);
-    expect(gate.pacedRate).toBeCloseTo(19.6, 5);
-    // No 429 for 1 s, then a success every 100 ms: the pace gains 25% a second until it is lifted.
-    const seconds: number[] = [];
-    for (let t = 1; gate.pacedRate !== Infinity && t < 200; t++) {
+    expect(gate.allowedPerSecond).toBe(20);
+    // No 429 for 1 s, then a success every 100 ms: the allowance gains a quarter a second.
+    let steps = 0;
+    while (gate.allowedPerSecond !== Infinity && steps < 1000) {
       now += 100;
       gate.onSuccess(now, now);
-      seconds.push(t);
+      steps++;
     }
-    expect(gate.pacedRate).toBe(Infinity);
-    expect(seconds.length / 10).toBeLessThan(25);
-  });
-
-  test("a 429 before anything succeeded pauses but learns no pace", () => {
-    const gate = new RequestGate(10);
-    gate.onRateLimited(1000, 1_000_000);
-    expect(gate.pacedRate).toBe(Infinity);
+    expect(gate.allowedPerSecond).toBe(Infinity);
+    expect(steps / 10).toBeLessThan(25);
   });
 
   test("a probe that meets a 429 again waits twice as long before the next one", () => {
@@ -98,19 +99,18 @@ describe("RequestGate", () => {
     let now = 1_000_000;
     for (let i = 0; i < 20; i++) gate.onSuccess(now - 500, now);
     gate.onRateLimited(0, now);
-    const learned = gate.pacedRate;
     now += 1500;
-    gate.onSuccess(now, now); // first probe: 25% faster
-    expect(gate.pacedRate).toBeGreaterThan(learned);
+    gate.onSuccess(now, now); // first probe: a quarter more
+    expect(gate.allowedPerSecond).toBe(25);
     for (let i = 0; i < 19; i++) gate.onSuccess(now - 10, now);
     gate.onRateLimited(0, now);
-    const relearned = gate.pacedRate;
+    expect(gate.allowedPerSecond).toBe(20);
     now += 1500; // past the old quiet spell, not the doubled one
     gate.onSuccess(now, now);
-    expect(gate.pacedRate).toBe(relearned);
+    expect(gate.allowedPerSecond).toBe(20);
     now += 1000;
     gate.onSuccess(now, now);
-    expect(gate.pacedRate).toBeGreaterThan(relearned);
+    expect(gate.allowedPerSecond).toBe(25);
   });
 });
 

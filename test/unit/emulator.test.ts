@@ -97,3 +97,24 @@ test("state persists to a JSON file across restarts", async () => {
   expect(second.store.getOrg(INSTANCE_ID, ORG_ID)?.name).toBe("Kept");
   await second.close();
 });
+
+test("`npm run emulator` (the CLI) is ready in under a second and prints its URL and seeded ids", async () => {
+  const { spawn } = await import("child_process");
+  const started = Date.now();
+  const child = spawn(process.execPath, [path.resolve(__dirname, "../../dist/emulator/cli.js"), "--port", "0", "--seed", "2"]);
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      child.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString()));
+      child.once("exit", (code) => reject(new Error(`emulator exited with ${code}`)));
+    });
+    const elapsed = Date.now() - started;
+    const printed = JSON.parse(line) as { url: string; instanceId: string; orgIds: string[] };
+    expect(printed.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(printed.orgIds).toHaveLength(2);
+    const res = await fetch(`${printed.url}/instances/${printed.instanceId}/orgs/${printed.orgIds[0]}`, { headers: auth() });
+    expect(res.status).toBe(200);
+    expect(elapsed).toBeLessThan(1000);
+  } finally {
+    child.kill();
+  }
+});
