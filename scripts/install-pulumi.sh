@@ -65,55 +65,34 @@ export GOFLAGS="-mod=mod"
 export CGO_ENABLED=0
 started=$SECONDS
 
+# Builds one main package from a throwaway module that requires it: `go install pkg@version` refuses
+# modules whose go.mod has replace directives, and Pulumi's do.
+#   build_binary <dir> <output> <main package> <version stamp> <go.mod requires and replaces>
+build_binary() {
+  local dir="$work/$1" output="$2" package="$3" stamp="$4" requirements="$5"
+  mkdir -p "$dir"
+  printf 'module local/%s\n\ngo 1.25\n\n%s\n' "$1" "$requirements" >"$dir/go.mod"
+  printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$package" >"$dir/tools.go"
+  (cd "$dir" && go mod tidy >/dev/null 2>&1 || go mod tidy)
+  (cd "$dir" && go build -trimpath \
+    -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$stamp" \
+    -o "$BIN_DIR/$output" "$package")
+}
+
 log "building pulumi v$PULUMI_VERSION (github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) into $BIN_DIR"
-mkdir -p "$work/cli"
-cat >"$work/cli/go.mod" <<GOMOD
-module local/pulumi-cli-build
-
-go 1.25
-
-require (
+# pkg/v3's own go.mod points sdk at ../sdk and swaps in a clipboard fork; only the main module's
+# replaces count, so the sdk is required at the same version and the fork replace is repeated.
+build_binary cli pulumi github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "v$PULUMI_VERSION" "require (
 	github.com/pulumi/pulumi/pkg/v3 v$PULUMI_VERSION
 	github.com/pulumi/pulumi/sdk/v3 v$PULUMI_VERSION
 )
 
-// pkg/v3's own go.mod points sdk at ../sdk and swaps the clipboard fork in; only the main
-// module's replaces count, so the second one is repeated here (the first is the require above).
-replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
-GOMOD
-cat >"$work/cli/tools.go" <<'GO'
-//go:build tools
-
-package tools
-
-import _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
-GO
-(cd "$work/cli" && go mod tidy >/dev/null 2>&1 || go mod tidy)
-(cd "$work/cli" && go build -trimpath \
-  -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
-  -o "$BIN_DIR/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
+replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e"
 log "pulumi built in $((SECONDS - started))s"
 
 log "building pulumi-language-nodejs from sdk v$LANGHOST_SDK_VERSION into $BIN_DIR"
-mkdir -p "$work/langhost"
-cat >"$work/langhost/go.mod" <<GOMOD
-module local/pulumi-langhost-build
-
-go 1.25
-
-require github.com/pulumi/pulumi/sdk/v3 v$LANGHOST_SDK_VERSION
-GOMOD
-cat >"$work/langhost/tools.go" <<'GO'
-//go:build tools
-
-package tools
-
-import _ "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs"
-GO
-(cd "$work/langhost" && go mod tidy >/dev/null 2>&1 || go mod tidy)
-(cd "$work/langhost" && go build -trimpath \
-  -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$LANGHOST_SDK_VERSION" \
-  -o "$BIN_DIR/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs)
+build_binary langhost pulumi-language-nodejs github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs \
+  "v$LANGHOST_SDK_VERSION" "require github.com/pulumi/pulumi/sdk/v3 v$LANGHOST_SDK_VERSION"
 
 write_dynamic_provider_launcher
 log "installed: $("$BIN_DIR/pulumi" version) in $((SECONDS - started))s total; add $BIN_DIR to PATH"
