@@ -9,9 +9,10 @@
  *   oldest success of the last second has aged out), and never longer than the Retry-After; the
  *   request that got the 429 itself waits its full Retry-After;
  * - a rate limit of its own: a 429 teaches the gate how many requests per second the API allows (the
- *   successes of the last second), and from then on it starts at most that many in any window of a
- *   second and a little more, the same sliding window the API enforces, so it uses the whole
- *   allowance without tripping it. After a quiet spell without 429s the allowance grows by a quarter
+ *   successes of the last second), and from then on it keeps at most that many requests in flight
+ *   or finished within the last second. The API counts a request somewhere between its start and
+ *   its answer, so counting finished ones from their answer never runs ahead of the API's sliding
+ *   window, whatever the latency, and wastes only the time an answer takes to come back. After a quiet spell without 429s the allowance grows by a quarter
  *   each second until the gate stops limiting; a probe that meets a 429 doubles the next quiet spell,
  *   so a lasting limit costs few pauses and a lifted one is back to full speed within seconds.
  */
@@ -21,9 +22,8 @@ export interface GateOptions {
   maxQuietMs?: number;
 }
 
-/** The API's window, and the margin added to ours so a request never lands inside theirs early. */
+/** The API's window. */
 const WINDOW_MS = 1000;
-const WINDOW_MARGIN_MS = 50;
 /** Above this many requests a second the gate stops limiting. */
 const UNLIMITED_ABOVE = 500;
 
@@ -33,9 +33,12 @@ export class RequestGate {
   private inFlight = 0;
   private pausedUntil = 0;
   private perWindow: number | undefined;
-  private starts: number[] = [];
+  /** When each request of the last second finished, oldest first. */
+  private finishes: number[] = [];
   private successStarts: number[] = [];
   private last429At = 0;
+  /** When the allowance was learned, until answers still on their way have been counted too. */
+  private learnedAt: number | undefined;
   private lastGrowthAt = 0;
   private grewSince429 = false;
   private quietMs: number;
@@ -74,6 +77,7 @@ export class RequestGate {
   /** Waits for a free slot, the end of any pause and room in the rate window; returns the function that frees the slot. */
   async acquire(): Promise<() => void> {
     if (this.waiters.length === 0 && this.startDelay() === 0 && this.inFlight < this.window) {
+      this.settleAllowance(Date.now());
       this.admit();
     } else {
       // drain() counts the slot as taken before it wakes us, so no other request can slip in between.
@@ -87,6 +91,10 @@ export class RequestGate {
       if (released) return;
       released = true;
       this.inFlight--;
+      // Recorded even before any 429: the requests that led up to it are in the API's window too.
+      const now = Date.now();
+      this.finishes.push(now);
+      while (this.finishes.length > 0 && now - this.finishes[0] >= WINDOW_MS) this.finishes.shift();
       this.drain();
     };
   }
@@ -97,10 +105,14 @@ export class RequestGate {
     // The successes of the last second say what the API allows only after a full second of sending;
     // right after a pause (or before anything succeeded) they say nothing, and the pause must do.
     const sendingForAFullSecond = now - this.pausedUntil >= WINDOW_MS;
-    if (this.successStarts.length >= 2 && sendingForAFullSecond) this.perWindow = this.successStarts.length;
+    if (this.successStarts.length >= 2 && sendingForAFullSecond) {
+      this.perWindow = this.successStarts.length;
+      this.learnedAt = now;
+    }
     const windowFreesIn = this.successStarts.length > 0 ? this.successStarts[0] + WINDOW_MS - now : retryAfterMs;
     this.pausedUntil = Math.max(this.pausedUntil, now + Math.min(retryAfterMs, Math.max(0, windowFreesIn)));
-    this.window = Math.max(1, Math.floor(this.window / 2));
+    // With a learned allowance the rate window does the limiting; otherwise fewer in flight must.
+    if (this.perWindow === undefined) this.window = Math.max(1, Math.floor(this.window / 2));
     if (this.grewSince429) this.quietMs = Math.min(this.maxQuietMs, this.quietMs * 2);
     this.grewSince429 = false;
     this.last429At = now;
@@ -126,22 +138,33 @@ export class RequestGate {
     this.drain();
   }
 
+  /**
+   * Requests that started before the 429 may still have been answered with success after it; once
+   * the pause is over their answers are in, so the allowance is counted again, never lower.
+   */
+  private settleAllowance(now: number): void {
+    if (this.learnedAt === undefined || now < this.pausedUntil || this.perWindow === undefined) return;
+    const at = this.learnedAt;
+    const counted = this.successStarts.filter((t) => t <= at && at - t < WINDOW_MS).length;
+    this.perWindow = Math.max(this.perWindow, counted);
+    this.learnedAt = undefined;
+  }
+
   private startDelay(now = Date.now()): number {
     let delay = Math.max(0, this.pausedUntil - now);
     if (this.perWindow !== undefined) {
-      const span = WINDOW_MS + WINDOW_MARGIN_MS;
-      while (this.starts.length > 0 && now - this.starts[0] >= span) this.starts.shift();
-      if (this.starts.length >= this.perWindow) {
-        delay = Math.max(delay, this.starts[this.starts.length - this.perWindow] + span - now);
+      while (this.finishes.length > 0 && now - this.finishes[0] >= WINDOW_MS) this.finishes.shift();
+      const room = this.perWindow - this.inFlight;
+      if (room <= 0) return Math.max(delay, 1); // released requests call drain() again
+      if (this.finishes.length >= room) {
+        delay = Math.max(delay, this.finishes[this.finishes.length - room] + WINDOW_MS - now);
       }
     }
     return delay;
   }
 
-  private admit(now = Date.now()): void {
+  private admit(): void {
     this.inFlight++;
-    this.starts.push(now);
-    if (this.starts.length > 8192) this.starts.splice(0, this.starts.length - 4096);
   }
 
   private drain(): void {
@@ -156,6 +179,7 @@ export class RequestGate {
         }
         return;
       }
+      this.settleAllowance(Date.now());
       const wake = this.waiters.shift()!;
       this.admit();
       wake();

@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   emulator.store.patchOrg(instanceId, orgId, { name: "Renamed in the Losant UI", auditLogEnabled: false });
   await step(emulator, "4a. pulumi refresh: finds the drift", async () => {
     const refresh = await stack.refresh();
-    return `${changes(refresh.summary.resourceChanges)}; state now says "${emulator.store.getOrg(instanceId, orgId)!.name}"`;
+    return `${changes(refresh.summary.resourceChanges)}: the state now records the name "${emulator.store.getOrg(instanceId, orgId)!.name}" and the audit log off`;
   });
   await step(emulator, "4b. pulumi up: puts the declared values back", async () => {
     const up = await stack.up();

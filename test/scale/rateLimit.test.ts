@@ -26,9 +26,13 @@ describeWithPulumi("fleet scale under Losant's rate limit", () => {
     emulator.faults.configure({ rateLimitPerSecond: PER_SECOND });
     emulator.resetRequests();
 
+    // `up` is done when the engine reports its summary; after that the Automation API runs two more
+    // CLI commands (stack outputs, history) for its result object, which are not part of the update.
     const started = Date.now();
-    const up = await stack.up();
-    const seconds = (Date.now() - started) / 1000;
+    let engineDoneAt = 0;
+    const up = await stack.up({ onEvent: (event) => void (event.summaryEvent && (engineDoneAt = Date.now())) });
+    const withHarness = (Date.now() - started) / 1000;
+    const seconds = (engineDoneAt - started) / 1000;
 
     expect(up.summary.result).toBe("succeeded");
     expect(up.summary.resourceChanges).toEqual({ create: ORGS + 1 });
@@ -40,11 +44,13 @@ describeWithPulumi("fleet scale under Losant's rate limit", () => {
     const firstAt = (emulator.requests[0].at - started) / 1000;
     console.log(
       `rate-limited up: ${ORGS} orgs, ${served.length} requests served, ${limited.length} answered 429, ${seconds.toFixed(1)}s ` +
-        `(first request after ${firstAt.toFixed(1)}s of engine start-up); the limit allows ${floorSeconds}s; ratio ${(seconds / floorSeconds).toFixed(2)}`,
+        `(first request after ${firstAt.toFixed(1)}s of engine start-up; ${withHarness.toFixed(1)}s with the Automation API's own follow-up commands); ` +
+        `the limit allows ${floorSeconds}s; ratio ${(seconds / floorSeconds).toFixed(2)}`,
     );
     for (const orgId of fleet.orgIds) {
       expect(emulator.store.getOrg(fleet.instanceId, orgId)).toMatchObject({ auditLogEnabled: true, mfaMode: "adminRequired" });
     }
+    expect(engineDoneAt).toBeGreaterThan(0);
     expect(seconds).toBeLessThanOrEqual(1.3 * floorSeconds);
   });
 });
