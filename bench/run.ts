@@ -13,7 +13,7 @@ import fs from "fs";
 import os from "os";
 import path from "path";
 import { startEmulator } from "../emulator/server";
-import { REPO_ROOT, findPulumi } from "../scripts/lib/workspace";
+import { REPO_ROOT, findPulumi, makeTempDir, removeTempDirs } from "../scripts/lib/workspace";
 import { renderChart } from "./chart";
 import { Operation, runDirect } from "./directApi";
 import { Fleet, fleetStack, PulumiContender, seedFleetFile, writeFleetFile } from "./fleet";
@@ -57,7 +57,7 @@ async function measureContender(contender: Contender, size: number, latencyMs: n
     const setup =
       contender === "directApi"
         ? undefined
-        : await fleetStack(contender, emulator, fleet, TOKEN, { backendDir: fs.mkdtempSync(path.join(os.tmpdir(), "losant-bench-")) });
+        : await fleetStack(contender, emulator, fleet, TOKEN, { backendDir: makeTempDir("losant-bench-") });
     for (const operation of OPERATIONS) {
       if (operation === "update") {
         fleet.file.defaults.limits.device += 1;
@@ -96,6 +96,7 @@ async function measureContender(contender: Contender, size: number, latencyMs: n
     }
   } finally {
     await emulator.close();
+    removeTempDirs();
   }
   return { size, contender, operations, stateBytesPerResource, noOpPreviewChanges, undeclaredLimitKept };
 }

@@ -4,12 +4,10 @@
  */
 import path from "path";
 import { spawnSync } from "child_process";
-import fs from "fs";
-import os from "os";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { Emulator, RecordedRequest, startEmulator } from "../emulator/server";
 import { seedFleet } from "../emulator/seed";
-import { createStack, findPulumi, prepareProgram, REPO_ROOT } from "./lib/workspace";
+import { createStack, findPulumi, makeTempDir, prepareProgram, REPO_ROOT, removeTempDirs } from "./lib/workspace";
 
 const TOKEN = "demo-token";
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -52,9 +50,8 @@ async function main(): Promise<void> {
   say(`Local Losant emulator at ${emulator.url}; instance ${instanceId} with org ${orgId} ("customer-001").`);
 
   const workDir = prepareProgram("root");
-  const backendDir = fs.mkdtempSync(path.join(os.tmpdir(), "losant-demo-state-"));
-  cleanups.push(() => fs.rmSync(workDir, { recursive: true, force: true }));
-  cleanups.push(() => fs.rmSync(backendDir, { recursive: true, force: true }));
+  const backendDir = makeTempDir("losant-demo-state-");
+  cleanups.push(removeTempDirs);
   say(`Pulumi program: a copy of this repository's root program in ${workDir}; file backend in ${backendDir}.`);
 
   const stack: Stack = await createStack({

@@ -28,6 +28,20 @@ export function pulumiBinDir(): string {
   return path.join(process.env.PULUMI_HOME ?? path.join(os.homedir(), ".pulumi"), "bin");
 }
 
+const tempDirs: string[] = [];
+
+/** A new directory under the system temp dir, removed by removeTempDirs(). */
+export function makeTempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** Removes every directory makeTempDir() made in this process (programs, backends). */
+export function removeTempDirs(): void {
+  while (tempDirs.length > 0) fs.rmSync(tempDirs.pop()!, { recursive: true, force: true });
+}
+
 /** PATH with ~/.pulumi/bin in front, where install-pulumi.sh (like Pulumi's installer) puts the CLI and plugins. */
 export function pathWithPulumi(): string {
   return [pulumiBinDir(), ...(process.env.PATH ?? "").split(path.delimiter)].join(path.delimiter);
@@ -83,7 +97,7 @@ function installNodeModules(dest: string, withPackage: boolean): void {
  */
 export function prepareProgram(program: ProgramName | { dir: string }, dest?: string): string {
   const label = typeof program === "string" ? program : path.basename(program.dir);
-  dest ??= fs.mkdtempSync(path.join(os.tmpdir(), `losant-${label}-`));
+  dest ??= makeTempDir(`losant-${label}-`);
   fs.mkdirSync(dest, { recursive: true });
   if (program === "root") {
     for (const item of ROOT_PROGRAM_FILES) fs.cpSync(path.join(REPO_ROOT, item), path.join(dest, item), { recursive: true });

@@ -5,8 +5,6 @@
  * - every org holds the declared values, and every undeclared field is byte-for-byte as before;
  * - no state file and no line of Pulumi's output contains the token.
  */
-import fs from "fs";
-import os from "os";
 import path from "path";
 import { Emulator, EmulatorOptions, startEmulator } from "../../emulator/server";
 import { FaultSettings } from "../../emulator/faults";
@@ -84,7 +82,7 @@ describeWithPulumi("fault matrix through the real Pulumi CLI", () => {
 
   test.each(CASES.map((c) => [c.name, c] as [string, FaultCase]))("%s", async (_name, faultCase) => {
     const started = Date.now();
-    const persistPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "losant-faults-")), "emulator.json");
+    const persistPath = path.join(tempDir("losant-faults-"), "emulator.json");
     const options: EmulatorOptions = { tokens: { [TOKEN]: ["all.Instance"] }, persistPath, random: seededRandom(20261129) };
     let emulator = await startEmulator(options);
     let requestCount = 0;

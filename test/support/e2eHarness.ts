@@ -1,9 +1,8 @@
 import fs from "fs";
-import os from "os";
 import path from "path";
 import { execFileSync } from "child_process";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { findPulumi, pulumiEnv } from "../../scripts/lib/workspace";
+import { findPulumi, makeTempDir, pulumiEnv, removeTempDirs } from "../../scripts/lib/workspace";
 
 /**
  * The end-to-end suites need the real pulumi CLI. In CI a missing CLI is a failure; elsewhere the
@@ -11,7 +10,12 @@ import { findPulumi, pulumiEnv } from "../../scripts/lib/workspace";
  */
 export function describeWithPulumi(name: string, body: () => void): void {
   const pulumi = findPulumi();
-  if (pulumi) return describe(name, body);
+  if (pulumi) {
+    return describe(name, () => {
+      afterAll(removeTempDirs);
+      body();
+    });
+  }
   if (process.env.CI) {
     describe(name, () => {
       test("the pulumi CLI is installed", () => {
@@ -25,7 +29,7 @@ export function describeWithPulumi(name: string, body: () => void): void {
 }
 
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return makeTempDir(prefix);
 }
 
 /** `pulumi stack export --show-secrets`, run with the same backend as the stack. */

@@ -88,7 +88,8 @@ test("control endpoints set faults and read the request log", async () => {
 });
 
 test("state persists to a JSON file across restarts", async () => {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "emu-")), "state.json");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "emu-"));
+  const file = path.join(dir, "state.json");
   const first = await startEmulator({ persistPath: file });
   first.store.addInstance(INSTANCE_ID);
   first.store.createOrg(INSTANCE_ID, { name: "Kept" }, ORG_ID);
@@ -96,6 +97,7 @@ test("state persists to a JSON file across restarts", async () => {
   const second = await startEmulator({ persistPath: file });
   expect(second.store.getOrg(INSTANCE_ID, ORG_ID)?.name).toBe("Kept");
   await second.close();
+  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test("`npm run emulator` (the CLI) is ready in under a second and prints its URL and seeded ids", async () => {
