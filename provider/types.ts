@@ -91,18 +91,8 @@ export interface LosantInstanceOrg extends OrgSettings {
   currentPeriodEnd?: string;
 }
 
-/** Subscription details Losant returns for orgs that have billing set up. */
-export interface OrgBilling {
-  planId?: string;
-  customerId?: string;
-  subscriptionId?: string;
-  billingEmail?: string;
-  subscriptionStatus?: string;
-  currentPeriodStart?: string;
-  currentPeriodEnd?: string;
-}
-
-export const BILLING_FIELDS: ReadonlyArray<keyof OrgBilling> = [
+/** The subscription fields Losant returns for orgs that have billing set up. */
+export const BILLING_FIELDS = [
   "planId",
   "customerId",
   "subscriptionId",
@@ -110,7 +100,9 @@ export const BILLING_FIELDS: ReadonlyArray<keyof OrgBilling> = [
   "subscriptionStatus",
   "currentPeriodStart",
   "currentPeriodEnd",
-];
+] as const;
+
+export type OrgBilling = Partial<Record<(typeof BILLING_FIELDS)[number], string>>;
 
 /** What the resource records in state: the org as Losant last returned it, plus the fields it manages. */
 export interface InstanceOrgOutputs extends OrgSettings {
