@@ -15,17 +15,6 @@ export interface ClientOptions {
   timeoutMs: number;
   gate: RequestGate;
   retryPolicy?: RetryPolicy;
-  /** Called once per HTTP request sent, for logging and tests; never given the token. */
-  onRequest?: (event: RequestEvent) => void;
-}
-
-export interface RequestEvent {
-  method: string;
-  path: string;
-  attempt: number;
-  status?: number;
-  error?: string;
-  durationMs: number;
 }
 
 // One keep-alive agent per protocol for the whole process: a fleet reuses a handful of sockets.
@@ -81,7 +70,7 @@ export class LosantClient {
     const url = `${this.options.apiUrl.replace(/\/+$/, "")}${path}${query}`;
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.attempt(method, url, path, attempt, body);
+      const outcome = await this.attempt(method, url, body);
       const status = outcome.response?.status;
       if (status !== undefined && status !== 429) this.options.gate.onSuccess(outcome.startedAt);
       if (status !== undefined && status < 400) return { status, body: outcome.body };
@@ -109,13 +98,11 @@ export class LosantClient {
     }
   }
 
-  private async attempt(method: string, url: string, path: string, attempt: number, body: unknown): Promise<Attempt> {
+  private async attempt(method: string, url: string, body: unknown): Promise<Attempt> {
     const release = await this.options.gate.acquire();
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
     const sent = Date.now();
-    const report = (status?: number, error?: string) =>
-      this.options.onRequest?.({ method, path, attempt, status, error, durationMs: Date.now() - sent });
     try {
       const response = await fetch(url, {
         method,
@@ -131,12 +118,9 @@ export class LosantClient {
         signal: controller.signal,
       });
       const text = await response.text();
-      report(response.status);
       return { startedAt: sent, response, body: parseJson(text) };
     } catch (error) {
-      const failure = describeNetworkError(error, controller.signal.aborted, this.options.timeoutMs);
-      report(undefined, failure.code);
-      return { startedAt: sent, networkError: failure };
+      return { startedAt: sent, networkError: describeNetworkError(error, controller.signal.aborted, this.options.timeoutMs) };
     } finally {
       clearTimeout(timer);
       release();

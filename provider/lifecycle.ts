@@ -4,8 +4,8 @@
  * and one connection pool, serves every InstanceOrg in the dynamic-provider process.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { LosantClient, RequestEvent } from "../client/losantClient";
-import { LosantApiError, OrgRef } from "../client/errors";
+import { LosantClient } from "../client/losantClient";
+import { OrgRef } from "../client/errors";
 import { RequestGate } from "../client/requestGate";
 import { checkInputs } from "./check";
 import { declaredSettings, diffInstanceOrg, planPatch } from "./plan";
@@ -16,21 +16,10 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from "./version";
 
 let configured: RawSettings = {};
 const gate = new RequestGate(DEFAULT_MAX_CONCURRENCY);
-let requestListener: ((event: RequestEvent) => void) | undefined;
 
 /** Pulumi calls this once per process with the stack's config; explicit config wins over env. */
 export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
   configured = readConfig((key) => req.config.get(key));
-}
-
-/** For tests and embedding: replace what configure() recorded. */
-export function setConfiguredSettings(raw: RawSettings): void {
-  configured = { ...raw };
-}
-
-/** For tests and benchmarks: observe every HTTP request the provider sends. */
-export function onRequest(listener: ((event: RequestEvent) => void) | undefined): void {
-  requestListener = listener;
 }
 
 function client(): LosantClient {
@@ -43,7 +32,6 @@ function client(): LosantClient {
     timeoutMs: settings.requestTimeoutMs,
     userAgent: `${PACKAGE_NAME}/${PACKAGE_VERSION} (node ${process.version})`,
     gate,
-    onRequest: (event) => requestListener?.(event),
   });
 }
 
@@ -96,18 +84,19 @@ export async function create(inputs: InstanceOrgInputs): Promise<dynamic.CreateR
  * first GETs the org, so the limits object it sends carries the server's current undeclared limits.
  */
 export async function update(_id: string, olds: InstanceOrgOutputs, news: InstanceOrgInputs): Promise<dynamic.UpdateResult> {
+  const api = client();
   const ref = refOf(news);
   const declared = declaredSettings(news as unknown as Record<string, unknown>);
   let plan = planPatch(declared, olds);
   let latest: LosantInstanceOrg | undefined;
   const summaryChanged = JSON.stringify(news.summaryInclude ?? []) !== JSON.stringify(olds.summaryInclude ?? []);
   if (plan.body.limits !== undefined || (Object.keys(plan.body).length === 0 && summaryChanged)) {
-    latest = await client().getOrg(ref, news.summaryInclude);
+    latest = await api.getOrg(ref, news.summaryInclude);
     if (latest === undefined) throw notFound(ref);
     plan = planPatch(declared, latest);
   }
   if (Object.keys(plan.body).length > 0) {
-    const patched = await client().patchOrg(ref, plan.body, news.summaryInclude);
+    const patched = await api.patchOrg(ref, plan.body, news.summaryInclude);
     return { outs: toOutputs(patched, news) };
   }
   if (latest !== undefined) return { outs: toOutputs(latest, news) };
@@ -128,5 +117,3 @@ export async function remove(id: string, props: InstanceOrgOutputs): Promise<voi
   // A 404 means the org is already gone, which is what delete wants.
   await client().deleteOrg({ instanceId: props.instanceId, orgId: props.orgId ?? id });
 }
-
-export { LosantApiError };
