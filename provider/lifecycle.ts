@@ -8,7 +8,7 @@ import { LosantClient } from "../client/losantClient";
 import { OrgRef } from "../client/errors";
 import { RequestGate } from "../client/requestGate";
 import { checkInputs } from "./check";
-import { declaredSettings, diffInstanceOrg, planPatch } from "./plan";
+import { declaredSettings, diffInstanceOrg, planPatch, sameList } from "./plan";
 import { refreshedInputs, toOutputs } from "./outputs";
 import { RawSettings, readConfig, resolveSettings, resolveToken, DEFAULT_MAX_CONCURRENCY } from "./settings";
 import type { InstanceOrgInputs, InstanceOrgOutputs, LosantInstanceOrg } from "./types";
@@ -89,7 +89,7 @@ export async function update(_id: string, olds: InstanceOrgOutputs, news: Instan
   const declared = declaredSettings(news as unknown as Record<string, unknown>);
   let plan = planPatch(declared, olds);
   let latest: LosantInstanceOrg | undefined;
-  const summaryChanged = JSON.stringify(news.summaryInclude ?? []) !== JSON.stringify(olds.summaryInclude ?? []);
+  const summaryChanged = !sameList(news.summaryInclude, olds.summaryInclude);
   if (plan.body.limits !== undefined || (Object.keys(plan.body).length === 0 && summaryChanged)) {
     latest = await api.getOrg(ref, news.summaryInclude);
     if (latest === undefined) throw notFound(ref);

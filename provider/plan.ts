@@ -79,21 +79,27 @@ export function planPatch(declared: OrgSettings, current: OrgSettings): PatchPla
   for (const field of PATCHABLE_FIELDS) {
     const desired = declared[field];
     if (desired === undefined) continue;
-    if (field === "limits") {
-      const currentLimits = (current.limits ?? {}) as Record<string, unknown>;
-      const differing = Object.entries(desired as OrgLimits)
-        .filter(([key, value]) => currentLimits[key] !== value)
-        .map(([key]) => `limits.${key}`);
-      if (differing.length > 0) {
-        body.limits = { ...currentLimits, ...(desired as OrgLimits) };
-        changed.push(...differing);
-      }
-    } else if (!settingMatches(field, desired, current[field])) {
-      body[field] = desired;
-      changed.push(field);
-    }
+    const paths = differingPaths(field, desired, current[field]);
+    if (paths.length === 0) continue;
+    body[field] = field === "limits" ? { ...(current.limits ?? {}), ...(desired as OrgLimits) } : desired;
+    changed.push(...paths);
   }
   return { body: body as OrgSettings, changed };
+}
+
+/**
+ * Paths under `field` where the declared value is not what `current` holds (`limits` per key); a
+ * value not known yet always counts.
+ */
+function differingPaths(field: PatchableField, desired: unknown, current: unknown): string[] {
+  if (field === "limits") {
+    if (typeof desired !== "object" || desired === null) return ["limits"];
+    const currentLimits = (current ?? {}) as Record<string, unknown>;
+    return Object.entries(desired as Record<string, unknown>)
+      .filter(([key, value]) => containsUnknown(value) || currentLimits[key] !== value)
+      .map(([key]) => `limits.${key}`);
+  }
+  return containsUnknown(desired) || !settingMatches(field, desired, current) ? [field] : [];
 }
 
 export interface DiffOutcome {
@@ -103,7 +109,8 @@ export interface DiffOutcome {
   changed: string[];
 }
 
-function sameList(a: unknown, b: unknown): boolean {
+/** Same members, in any order (for `summaryInclude` and `managedFields`). */
+export function sameList(a: unknown, b: unknown): boolean {
   const norm = (v: unknown) => (Array.isArray(v) ? [...v].map(String).sort() : []);
   return deepEqual(norm(a), norm(b));
 }
@@ -121,19 +128,7 @@ export function diffInstanceOrg(olds: Record<string, unknown>, news: Record<stri
   const declared = declaredSettings(news);
   for (const field of PATCHABLE_FIELDS) {
     const desired = declared[field];
-    if (desired === undefined) continue;
-    if (field === "limits") {
-      if (typeof desired !== "object") {
-        changed.push("limits");
-        continue;
-      }
-      const currentLimits = (olds.limits ?? {}) as Record<string, unknown>;
-      for (const [key, value] of Object.entries(desired as Record<string, unknown>)) {
-        if (containsUnknown(value) || currentLimits[key] !== value) changed.push(`limits.${key}`);
-      }
-    } else if (containsUnknown(desired) || !settingMatches(field, desired, olds[field])) {
-      changed.push(field);
-    }
+    if (desired !== undefined) changed.push(...differingPaths(field, desired, olds[field]));
   }
   if (containsUnknown(news.summaryInclude) || !sameList(news.summaryInclude, olds.summaryInclude)) changed.push("summaryInclude");
   // Declaring or dropping a value changes what refresh reports back as inputs; record it without a call.
