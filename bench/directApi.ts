@@ -6,8 +6,8 @@ import { LosantClient } from "../client/losantClient";
 import { RequestGate } from "../client/requestGate";
 import { planPatch } from "../provider/plan";
 import { DEFAULT_MAX_CONCURRENCY } from "../provider/settings";
-import type { OrgSettings } from "../provider/types";
-import type { Fleet } from "./fleet";
+import type { OrgSettings } from "../losant/types";
+import type { Fleet } from "../scripts/lib/fleet";
 
 export type Operation = "adopt" | "preview" | "update" | "refresh" | "destroy";
 

@@ -16,7 +16,7 @@ import { startEmulator } from "../emulator/server";
 import { REPO_ROOT, findPulumi, makeTempDir, removeTempDirs } from "../scripts/lib/workspace";
 import { renderChart } from "./chart";
 import { Operation, runDirect } from "./directApi";
-import { Fleet, fleetStack, PulumiContender, seedFleetFile, writeFleetFile } from "./fleet";
+import { Fleet, fleetStack, PulumiContender, seedFleetFile, writeFleetFile } from "../scripts/lib/fleet";
 
 type Contender = PulumiContender | "directApi";
 const CONTENDERS: Contender[] = ["engineFloor", "directApi", "ours", "handwritten"];

@@ -1,11 +1,6 @@
-/** Scopes that allow each operation, as Losant documents them for the Instance Org endpoints. */
-export const REQUIRED_SCOPES: Readonly<Record<OrgOperation, readonly string[]>> = {
-  get: ["all.Instance", "all.Instance.read", "all.User", "all.User.read", "instanceOrg.*", "instanceOrg.get"],
-  patch: ["all.Instance", "all.User", "instanceOrg.*", "instanceOrg.patch"],
-  delete: ["all.Instance", "all.User", "instanceOrg.*", "instanceOrg.delete"],
-};
+import { OrgOperation, REQUIRED_SCOPES } from "../losant/scopes";
 
-export type OrgOperation = "get" | "patch" | "delete";
+export type { OrgOperation };
 
 export interface OrgRef {
   instanceId: string;

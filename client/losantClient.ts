@@ -4,7 +4,7 @@ import fetch, { Response } from "node-fetch";
 import { LosantApiError, LosantNetworkError, OrgOperation, OrgRef } from "./errors";
 import { RequestGate } from "./requestGate";
 import { DEFAULT_RETRY_POLICY, RETRYABLE_NETWORK_CODES, RetryPolicy, backoffDelay, parseRetryAfter } from "./retryPolicy";
-import type { LosantInstanceOrg, OrgSettings } from "../provider/types";
+import type { LosantInstanceOrg, OrgSettings } from "../losant/types";
 
 export const ACCEPT_VERSION = "^1.30.0";
 

@@ -1,15 +1,9 @@
-import { OrgOperation, REQUIRED_SCOPES } from "../client/errors";
+import { InstanceOrgOperation, REQUIRED_SCOPES } from "../losant/scopes";
 
-export type EmulatorOperation = OrgOperation | "list" | "post";
-
-// Scopes for the two collection endpoints the emulator offers for seeding.
-const COLLECTION_SCOPES: Record<"list" | "post", readonly string[]> = {
-  list: ["all.Instance", "all.Instance.read", "all.User", "all.User.read", "instanceOrgs.*", "instanceOrgs.get"],
-  post: ["all.Instance", "all.User", "instanceOrgs.*", "instanceOrgs.post"],
-};
+export type EmulatorOperation = InstanceOrgOperation;
 
 export function scopesFor(operation: EmulatorOperation): readonly string[] {
-  return operation === "list" || operation === "post" ? COLLECTION_SCOPES[operation] : REQUIRED_SCOPES[operation];
+  return REQUIRED_SCOPES[operation];
 }
 
 export type AuthResult = { ok: true } | { ok: false; status: 401 | 403; type: string; message: string };
@@ -20,8 +14,7 @@ export function authorize(header: string | undefined, tokens: ReadonlyMap<string
   const scopes = match ? tokens.get(match[1].trim()) : undefined;
   if (!scopes) return { ok: false, status: 401, type: "Unauthorized", message: "Authorization failed" };
   const allowed = scopesFor(operation);
-  const bounded = allowed.flatMap((s) => (s.startsWith("all.") ? [`${s}.bounded`] : []));
-  if (!scopes.some((s) => allowed.includes(s) || bounded.includes(s))) {
+  if (!scopes.some((s) => allowed.includes(s))) {
     return { ok: false, status: 403, type: "Forbidden", message: `Token does not have one of the required scopes: ${allowed.join(", ")}` };
   }
   return { ok: true };

@@ -1,11 +1,11 @@
 import http from "http";
 import { AddressInfo, Socket } from "net";
-import { OBJECT_ID_PATTERN, ORG_PATCH_SCHEMA, ORG_POST_SCHEMA, SUMMARY_FIELDS } from "../schema/instanceOrgSchema";
-import { validate } from "../schema/validate";
+import { OBJECT_ID_PATTERN, ORG_PATCH_SCHEMA, ORG_POST_SCHEMA, SUMMARY_FIELDS } from "../losant/instanceOrgSchema";
+import { validate } from "../losant/validate";
 import { authorize, EmulatorOperation } from "./auth";
 import { FaultInjector, FaultRule, FaultSettings } from "./faults";
 import { OrgStore, toApiOrg } from "./store";
-import type { OrgSettings } from "../provider/types";
+import type { OrgSettings } from "../losant/types";
 
 export interface RecordedRequest {
   method: string;

@@ -1,7 +1,7 @@
 import fs from "fs";
 import { randomBytes } from "crypto";
-import { LIMIT_KEYS, SUMMARY_FIELDS } from "../schema/instanceOrgSchema";
-import type { LosantInstanceOrg, OrgLimits, OrgSettings } from "../provider/types";
+import { LIMIT_KEYS, SUMMARY_FIELDS } from "../losant/instanceOrgSchema";
+import type { LosantInstanceOrg, OrgLimits, OrgSettings } from "../losant/types";
 
 /** Limits a new org gets from its instance, as in Losant. */
 export const DEFAULT_INSTANCE_LIMITS: Required<OrgLimits> = Object.fromEntries(

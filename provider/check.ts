@@ -1,6 +1,6 @@
 import { CheckFailure } from "@pulumi/pulumi/dynamic";
-import { OBJECT_ID_PATTERN, ORG_PATCH_SCHEMA, SUMMARY_FIELDS } from "../schema/instanceOrgSchema";
-import { describe, validate } from "../schema/validate";
+import { OBJECT_ID_PATTERN, ORG_PATCH_SCHEMA, SUMMARY_FIELDS } from "../losant/instanceOrgSchema";
+import { describe, validate } from "../losant/validate";
 import { UNKNOWN } from "./unknown";
 
 /** Properties the dynamic-provider host adds to every resource's inputs. */

@@ -11,7 +11,7 @@ import { checkInputs } from "./check";
 import { declaredSettings, diffInstanceOrg, planPatch, sameList } from "./plan";
 import { refreshedInputs, toOutputs } from "./outputs";
 import { RawSettings, readConfig, resolveSettings, resolveToken, DEFAULT_MAX_CONCURRENCY } from "./settings";
-import type { InstanceOrgInputs, InstanceOrgOutputs, LosantInstanceOrg } from "./types";
+import type { InstanceOrgInputs, InstanceOrgOutputs, LosantInstanceOrg } from "../losant/types";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version";
 
 let configured: RawSettings = {};

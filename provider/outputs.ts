@@ -1,7 +1,7 @@
-import { PATCHABLE_FIELDS } from "../schema/instanceOrgSchema";
+import { PATCHABLE_FIELDS } from "../losant/instanceOrgSchema";
 import { declaredSettings, managedFieldsOf } from "./plan";
-import { BILLING_FIELDS } from "./types";
-import type { InstanceOrgInputs, InstanceOrgOutputs, LosantInstanceOrg, OrgBilling, OrgLimits } from "./types";
+import { BILLING_FIELDS } from "../losant/types";
+import type { InstanceOrgInputs, InstanceOrgOutputs, LosantInstanceOrg, OrgBilling, OrgLimits } from "../losant/types";
 
 /** Copies without undefined members: protobuf Structs, and so Pulumi state, cannot hold them. */
 function withoutUndefined<T extends object>(value: T): T {

@@ -1,6 +1,6 @@
-import { PATCHABLE_FIELDS, PatchableField } from "../schema/instanceOrgSchema";
+import { PATCHABLE_FIELDS, PatchableField } from "../losant/instanceOrgSchema";
 import { containsUnknown } from "./unknown";
-import type { OrgLimits, OrgSettings } from "./types";
+import type { OrgLimits, OrgSettings } from "../losant/types";
 
 /** The settings the program declares: every patchable field that is present and not null. */
 export function declaredSettings(inputs: Record<string, unknown>): OrgSettings {

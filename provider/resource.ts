@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PATCHABLE_FIELDS } from "../schema/instanceOrgSchema";
+import { PATCHABLE_FIELDS } from "../losant/instanceOrgSchema";
 import { instanceOrgProvider } from "./dynamicProvider";
-import type { MfaMode, OrgBanner, OrgBilling, OrgLimits, OrgTag } from "./types";
+import type { MfaMode, OrgBanner, OrgBilling, OrgLimits, OrgTag } from "../losant/types";
 
 /** Arguments of an InstanceOrg: the org's identity, and each setting the program wants kept as declared. */
 export interface InstanceOrgArgs {

@@ -22,7 +22,7 @@ export const REPO_ROOT = findRepoRoot(__dirname);
 
 export type ProgramName = "root" | "basic" | "fleet";
 
-const ROOT_PROGRAM_FILES = ["Pulumi.yaml", "index.ts", "tsconfig.json", "package.json", "provider", "client", "schema", "dist"];
+const ROOT_PROGRAM_FILES = ["Pulumi.yaml", "index.ts", "tsconfig.json", "package.json", "provider", "client", "losant", "dist"];
 
 export function pulumiBinDir(): string {
   return path.join(process.env.PULUMI_HOME ?? path.join(os.homedir(), ".pulumi"), "bin");
@@ -70,7 +70,7 @@ export function pulumiEnv(backendDir: string): Record<string, string> {
 }
 
 /** The files `npm pack` would ship: what an installed copy of this package holds. */
-const PACKAGE_FILES = ["package.json", "README.md", "dist/package.json", "dist/provider", "dist/client", "dist/schema"];
+const PACKAGE_FILES = ["package.json", "README.md", "dist/package.json", "dist/provider", "dist/client", "dist/losant"];
 
 /**
  * Gives the program its own node_modules. Hard links make that nearly free on one filesystem; they

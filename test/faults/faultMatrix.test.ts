@@ -9,7 +9,7 @@ import path from "path";
 import { Emulator, EmulatorOptions, startEmulator } from "../../emulator/server";
 import { FaultSettings } from "../../emulator/faults";
 import { StoredOrg } from "../../emulator/store";
-import { Fleet, fleetStack, seedFleetFile } from "../../bench/fleet";
+import { Fleet, fleetStack, seedFleetFile } from "../../scripts/lib/fleet";
 import { describeWithPulumi, exportWithSecrets, rawBackendFiles, resourcesContaining, tempDir } from "../support/e2eHarness";
 import { seededRandom } from "../support/random";
 

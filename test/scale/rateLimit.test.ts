@@ -4,7 +4,7 @@
  * 1.3 times what the limit allows for the requests it needs.
  */
 import { Emulator, startEmulator } from "../../emulator/server";
-import { fleetStack, seedFleetFile } from "../../bench/fleet";
+import { fleetStack, seedFleetFile } from "../../scripts/lib/fleet";
 import { describeWithPulumi, tempDir } from "../support/e2eHarness";
 
 jest.setTimeout(300_000);

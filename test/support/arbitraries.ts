@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { LIMIT_BOUNDS } from "../../schema/instanceOrgSchema";
+import { LIMIT_BOUNDS } from "../../losant/instanceOrgSchema";
 
 /** Mostly values inside the rules, near their edges; now and then one outside. */
 const mostly = <T, U>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<U>) =>

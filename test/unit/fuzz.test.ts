@@ -8,8 +8,8 @@ import { checkInputs } from "../../provider/check";
 import { diffInstanceOrg, managedFieldsOf, planPatch } from "../../provider/plan";
 import { toOutputs } from "../../provider/outputs";
 import { OrgStore, toApiOrg } from "../../emulator/store";
-import { PATCHABLE_FIELDS } from "../../schema/instanceOrgSchema";
-import type { InstanceOrgInputs, OrgSettings } from "../../provider/types";
+import { PATCHABLE_FIELDS } from "../../losant/instanceOrgSchema";
+import type { InstanceOrgInputs, OrgSettings } from "../../losant/types";
 import { orgSettingsArb, validOrgSettingsArb } from "../support/arbitraries";
 import { INSTANCE_ID, ORG_ID } from "../support/fixtures";
 

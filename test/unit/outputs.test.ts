@@ -1,5 +1,5 @@
 import { refreshedInputs, toOutputs } from "../../provider/outputs";
-import type { LosantInstanceOrg } from "../../provider/types";
+import type { LosantInstanceOrg } from "../../losant/types";
 import { INSTANCE_ID, ORG_ID } from "../support/fixtures";
 
 const org: LosantInstanceOrg = {

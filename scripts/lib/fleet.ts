@@ -5,9 +5,9 @@
 import fs from "fs";
 import path from "path";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { Emulator } from "../emulator/server";
-import { seedFleet } from "../emulator/seed";
-import { createStack, prepareProgram, REPO_ROOT } from "../scripts/lib/workspace";
+import { Emulator } from "../../emulator/server";
+import { seedFleet } from "../../emulator/seed";
+import { createStack, prepareProgram, REPO_ROOT } from "./workspace";
 
 export type PulumiContender = "ours" | "engineFloor" | "handwritten";
 
