@@ -1,62 +1,241 @@
-import { OrgOperation, REQUIRED_SCOPES } from "../losant/scopes";
+/**
+ * Every error this package raises is a LosantError: catch one class (or use `isLosantError`) and
+ * read the fields; the message is for people. No message or field ever holds the API token.
+ */
+import { InstanceOrgOperation, OrgOperation, REQUIRED_SCOPES } from "../losant/scopes";
 
-export type { OrgOperation };
+export type { OrgOperation, InstanceOrgOperation };
 
 export interface OrgRef {
   instanceId: string;
   orgId: string;
 }
 
-function describeOperation(operation: OrgOperation, ref: OrgRef): string {
-  return `Losant ${operation.toUpperCase()} of org ${ref.orgId} in instance ${ref.instanceId}`;
+export interface LosantErrorOptions {
+  /** The error this one explains (a lower-level failure, or the 404 that could not be confirmed). */
+  cause?: unknown;
+}
+
+/** Marks LosantErrors across copies of this package (a program and its provider may load two). */
+const BRAND = Symbol.for("pulumi-losant-instance-org.LosantError");
+
+/** Base class of every error raised by the Losant client and the InstanceOrg provider. */
+export class LosantError extends Error {
+  /** Set from the options, as `new Error(message, { cause })` does (the build targets ES2020). */
+  readonly cause?: unknown;
+
+  constructor(message: string, options: LosantErrorOptions = {}) {
+    super(message);
+    this.name = new.target.name;
+    if (options.cause !== undefined) this.cause = options.cause;
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+}
+
+/** True for any error raised by this package, also one from another loaded copy of it. */
+export function isLosantError(error: unknown): error is LosantError {
+  return error instanceof LosantError || (error instanceof Error && Reflect.get(error, BRAND) === true);
+}
+
+const METHODS: Readonly<Record<InstanceOrgOperation, string>> = { get: "GET", patch: "PATCH", delete: "DELETE", list: "GET (list)", post: "POST" };
+
+/** "Losant GET of org X in instance Y", the subject of every request error. */
+export function describeRequest(operation: InstanceOrgOperation, ref: OrgRef): string {
+  if (operation === "list") return `Losant GET /instances/${ref.instanceId}/orgs (looking for org ${ref.orgId})`;
+  return `Losant ${METHODS[operation]} of org ${ref.orgId} in instance ${ref.instanceId}`;
+}
+
+export interface ApiErrorOptions extends LosantErrorOptions {
+  operation: InstanceOrgOperation;
+  ref: OrgRef;
+  status: number;
+  /** Losant's error `type` and `message`, from the body. */
+  type?: string;
+  losantMessage?: string;
+  /** Tries made, the first included. */
+  attempts?: number;
+  /** Why retrying stopped, when it did: "the retry budget of 300 s ran out". */
+  gaveUp?: string;
 }
 
 /** An HTTP answer from Losant that is not a success. */
-export class LosantApiError extends Error {
-  readonly operation: OrgOperation;
+export class LosantApiError extends LosantError {
+  readonly operation: InstanceOrgOperation;
   readonly ref: OrgRef;
   readonly status: number;
   readonly type: string | undefined;
   readonly losantMessage: string | undefined;
+  readonly attempts: number;
 
-  constructor(operation: OrgOperation, ref: OrgRef, status: number, type?: string, losantMessage?: string, attempts = 1) {
+  constructor(options: ApiErrorOptions) {
+    const { operation, ref, status, type, losantMessage, attempts = 1 } = options;
     const detail = [type, losantMessage].filter(Boolean).join(": ") || "no error body";
-    let message = `${describeOperation(operation, ref)} failed: HTTP ${status} (${detail})`;
+    let message = `${describeRequest(operation, ref)} failed: HTTP ${status} (${detail})`;
     if (attempts > 1) message += ` after ${attempts} attempts`;
+    if (options.gaveUp) message += ` (${options.gaveUp})`;
     if (status === 401) {
       message += `. The API token was not accepted; it needs one of the scopes ${REQUIRED_SCOPES[operation].join(", ")}`;
     } else if (status === 403) {
       message += `. The API token lacks the scope for this call; it needs one of ${REQUIRED_SCOPES[operation].join(", ")}`;
     }
-    super(message);
-    this.name = "LosantApiError";
+    super(message, options);
     this.operation = operation;
     this.ref = ref;
     this.status = status;
     this.type = type;
     this.losantMessage = losantMessage;
+    this.attempts = attempts;
   }
+}
+
+export interface NetworkErrorOptions extends LosantErrorOptions {
+  operation: InstanceOrgOperation;
+  ref: OrgRef;
+  /** What went wrong, for people: "no response within 30000 ms", "network error ECONNRESET ...". */
+  reason: string;
+  code?: string;
+  attempts?: number;
 }
 
 /** No HTTP answer at all: connection refused or reset, DNS failure, or the request timed out. */
-export class LosantNetworkError extends Error {
-  readonly operation: OrgOperation;
+export class LosantNetworkError extends LosantError {
+  readonly operation: InstanceOrgOperation;
   readonly ref: OrgRef;
   readonly code: string | undefined;
+  readonly attempts: number;
 
-  constructor(operation: OrgOperation, ref: OrgRef, cause: string, code: string | undefined, attempts: number) {
-    super(`${describeOperation(operation, ref)} failed: ${cause}${attempts > 1 ? ` after ${attempts} attempts` : ""}`);
-    this.name = "LosantNetworkError";
-    this.operation = operation;
-    this.ref = ref;
-    this.code = code;
+  constructor(options: NetworkErrorOptions) {
+    const attempts = options.attempts ?? 1;
+    super(`${describeRequest(options.operation, options.ref)} failed: ${options.reason}${attempts > 1 ? ` after ${attempts} attempts` : ""}`, options);
+    this.operation = options.operation;
+    this.ref = options.ref;
+    this.code = options.code;
+    this.attempts = attempts;
   }
 }
 
+export interface ConfigErrorOptions extends LosantErrorOptions {
+  /** The config key at fault, e.g. `losant:apiUrl`. */
+  setting?: string;
+}
+
 /** Settings are missing or unsafe; raised before any request is made. */
-export class LosantConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "LosantConfigError";
+export class LosantConfigError extends LosantError {
+  readonly setting: string | undefined;
+
+  constructor(message: string, options: ConfigErrorOptions = {}) {
+    super(message, options);
+    this.setting = options.setting;
+  }
+}
+
+/** What the provider was doing when Losant answered 404: the words differ for each. */
+export type OrgAction = "adopt" | "refresh" | "update" | "delete";
+
+export interface OrgNotFoundErrorOptions extends LosantErrorOptions {
+  action: OrgAction;
+  ref: OrgRef;
+}
+
+/**
+ * The org is proven absent: Losant answered 404 for it and its instance answered the org list
+ * without it. Raised where absence is a failure (adopt, update); refresh and delete treat it as done.
+ */
+export class LosantOrgNotFoundError extends LosantError {
+  readonly action: OrgAction;
+  readonly ref: OrgRef;
+
+  constructor(options: OrgNotFoundErrorOptions) {
+    const { ref } = options;
+    const message =
+      options.action === "adopt"
+        ? `Losant org ${ref.orgId} does not exist in instance ${ref.instanceId} (GET answered 404 and the instance's org list does not hold it). ` +
+          "InstanceOrg adopts and manages orgs that already exist; it does not create them. Check orgId and instanceId, or create the org in Losant first."
+        : `Losant org ${ref.orgId} in instance ${ref.instanceId} was deleted outside Pulumi (PATCH answered 404 and the instance's org list does not hold it). ` +
+          "Run `pulumi refresh` to drop it from the state, or remove it from the program.";
+    super(message, options);
+    this.action = options.action;
+    this.ref = ref;
+  }
+}
+
+/** Why a 404 could not be taken as proof that the org is gone. */
+export type UnconfirmedReason =
+  /** The instance itself answered 404: wrong instanceId, or a token of another instance. */
+  | "instanceNotFound"
+  /** Listing the instance's orgs was refused (401/403): the token cannot list orgs. */
+  | "checkRefused"
+  /** The check failed otherwise (5xx, network) after its retries. */
+  | "checkFailed"
+  /** The instance lists the org: the 404 was not about a missing org. */
+  | "orgListed";
+
+export interface UnconfirmedNotFoundErrorOptions extends LosantErrorOptions {
+  action: OrgAction;
+  /** The request that answered 404. */
+  operation: OrgOperation;
+  ref: OrgRef;
+  reason: UnconfirmedReason;
+  /** HTTP status of the check, where it answered. */
+  checkStatus?: number;
+}
+
+const KEPT: Readonly<Record<OrgAction, string>> = {
+  adopt: "Nothing was adopted.",
+  refresh: "The org was kept in the state; nothing was dropped.",
+  update: "The org was kept in the state; nothing was changed.",
+  delete: "The org was kept in the state; it was not counted as deleted.",
+};
+
+function unconfirmedMessage(options: UnconfirmedNotFoundErrorOptions): string {
+  const { ref, operation, reason } = options;
+  const head = `Losant answered 404 to the ${operation.toUpperCase()} of org ${ref.orgId} in instance ${ref.instanceId}, `;
+  const kept = KEPT[options.action];
+  switch (reason) {
+    case "instanceNotFound":
+      return (
+        head +
+        `and instance ${ref.instanceId} itself was not found or is not accessible with this API token (listing its orgs answered 404). ` +
+        `A 404 from Losant means "instance or organization not found", so it does not prove that the org is gone. ${kept} ` +
+        "Check instanceId, and that the token belongs to this instance."
+      );
+    case "checkRefused":
+      return (
+        head +
+        `and listing the orgs of instance ${ref.instanceId} to confirm that the org is gone was refused (HTTP ${options.checkStatus}). ${kept} ` +
+        `Give the token one of the scopes ${REQUIRED_SCOPES.list.join(", ")}, so the provider can tell a deleted org from an inaccessible instance.`
+      );
+    case "checkFailed":
+      return head + `and listing the orgs of instance ${ref.instanceId} to confirm that the org is gone failed. ${kept} Try again.`;
+    case "orgListed":
+      return head + `but instance ${ref.instanceId} lists the org, so it was not treated as gone. ${kept} Try again.`;
+  }
+}
+
+/**
+ * Losant answered 404 for an org, but the provider could not establish that the org is gone, so
+ * it keeps the org instead of dropping it from the state or counting it as deleted.
+ */
+export class LosantUnconfirmedNotFoundError extends LosantError {
+  readonly action: OrgAction;
+  readonly operation: OrgOperation;
+  readonly ref: OrgRef;
+  readonly reason: UnconfirmedReason;
+  readonly checkStatus: number | undefined;
+
+  constructor(options: UnconfirmedNotFoundErrorOptions) {
+    super(unconfirmedMessage(options), options);
+    this.action = options.action;
+    this.operation = options.operation;
+    this.ref = options.ref;
+    this.reason = options.reason;
+    this.checkStatus = options.checkStatus;
+  }
+}
+
+/** The instance answered 404: wrong instanceId, or a token that cannot see this instance. */
+export class LosantInstanceNotFoundError extends LosantUnconfirmedNotFoundError {
+  constructor(options: Omit<UnconfirmedNotFoundErrorOptions, "reason">) {
+    super({ ...options, reason: "instanceNotFound", checkStatus: 404 });
   }
 }

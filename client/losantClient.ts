@@ -1,9 +1,10 @@
 import http from "http";
 import https from "https";
 import fetch, { Response } from "node-fetch";
-import { LosantApiError, LosantNetworkError, OrgOperation, OrgRef } from "./errors";
-import { RequestGate } from "./requestGate";
-import { DEFAULT_RETRY_POLICY, RETRYABLE_NETWORK_CODES, RetryPolicy, backoffDelay, parseRetryAfter } from "./retryPolicy";
+import { InstanceOrgOperation, LosantApiError, LosantNetworkError, OrgRef } from "./errors";
+import { Admission, RequestGate, RequestOutcome } from "./requestGate";
+import { DEFAULT_RETRY_POLICY, RETRYABLE_NETWORK_CODES, RetryPolicy, backoffDelay, parseRetryAfter, rateLimitDelay } from "./retryPolicy";
+import { documentedOrg } from "../losant/orgFields";
 import type { LosantInstanceOrg, OrgSettings } from "../losant/types";
 
 export const ACCEPT_VERSION = "^1.30.0";
@@ -17,6 +18,15 @@ export interface ClientOptions {
   retryPolicy?: RetryPolicy;
 }
 
+/** What listing an instance's orgs filtered to one id found. */
+export type OrgLookup =
+  /** The instance answered, and lists the org (as the list shows it). */
+  | { kind: "listed"; org: LosantInstanceOrg }
+  /** The instance answered, without the org. */
+  | { kind: "absent" }
+  /** The instance answered 404: missing, or not accessible with this token. */
+  | { kind: "instanceNotFound" };
+
 // One keep-alive agent per protocol for the whole process: a fleet reuses a handful of sockets.
 const agents = {
   http: new http.Agent({ keepAlive: true }),
@@ -25,15 +35,21 @@ const agents = {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function summaryQuery(summaryInclude: readonly string[] | undefined): string {
-  return summaryInclude && summaryInclude.length > 0 ? `?summaryInclude=${encodeURIComponent(summaryInclude.join(","))}` : "";
+function queryString(params: Record<string, string | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined) search.append(key, value);
+  const text = search.toString();
+  return text === "" ? "" : `?${text}`;
+}
+
+function summaryParam(summaryInclude: readonly string[] | undefined): string | undefined {
+  return summaryInclude && summaryInclude.length > 0 ? summaryInclude.join(",") : undefined;
 }
 
 interface Attempt {
-  startedAt: number;
   response?: Response;
   body?: unknown;
-  networkError?: { message: string; code?: string };
+  networkError?: { message: string; code?: string; cause: unknown };
 }
 
 /** The calls this package makes to Losant's Instance Org API, with retries and admission control. */
@@ -46,63 +62,109 @@ export class LosantClient {
     this.policy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
   }
 
-  /** GET the org; `undefined` when Losant answers 404. */
+  /**
+   * GET the org; `undefined` when Losant answers 404, which means "instance or org not found":
+   * see `confirmNotFound` before taking it as proof that the org is gone.
+   */
   async getOrg(ref: OrgRef, summaryInclude?: readonly string[]): Promise<LosantInstanceOrg | undefined> {
-    const result = await this.send("get", ref, "GET", summaryQuery(summaryInclude));
-    return result.status === 404 ? undefined : (result.body as LosantInstanceOrg);
+    const result = await this.send("get", ref, "GET", orgPath(ref), { summaryInclude: summaryParam(summaryInclude) });
+    return result.status === 404 ? undefined : documentedOrg(result.body);
   }
 
-  /** PATCH the org with exactly `body`; Losant answers with the whole org. */
+  /** PATCH the org with exactly `body`; Losant answers with the whole org. A 404 throws (status 404). */
   async patchOrg(ref: OrgRef, body: OrgSettings, summaryInclude?: readonly string[]): Promise<LosantInstanceOrg> {
-    const result = await this.send("patch", ref, "PATCH", summaryQuery(summaryInclude), body);
-    if (result.status === 404) throw new LosantApiError("patch", ref, 404, errorField(result.body, "type"), errorField(result.body, "message"));
-    return result.body as LosantInstanceOrg;
+    const result = await this.send("patch", ref, "PATCH", orgPath(ref), { summaryInclude: summaryParam(summaryInclude) }, body);
+    if (result.status === 404) throw this.apiError("patch", ref, 404, result.body, 1);
+    return documentedOrg(result.body);
   }
 
-  /** DELETE the org; `false` when it was already gone (404). */
+  /** DELETE the org; `false` when Losant answers 404 (instance or org not found). */
   async deleteOrg(ref: OrgRef): Promise<boolean> {
-    const result = await this.send("delete", ref, "DELETE", "");
+    const result = await this.send("delete", ref, "DELETE", orgPath(ref), {});
     return result.status !== 404;
   }
 
-  private async send(operation: OrgOperation, ref: OrgRef, method: string, query: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-    const path = `/instances/${encodeURIComponent(ref.instanceId)}/orgs/${encodeURIComponent(ref.orgId)}`;
-    const url = `${this.options.apiUrl.replace(/\/+$/, "")}${path}${query}`;
-    const started = Date.now();
-    for (let attempt = 1; ; attempt++) {
-      const outcome = await this.attempt(method, url, body);
+  /**
+   * One request that tells a missing org from a missing instance: the instance's org list, filtered
+   * to this org's id (Losant's `query` parameter, JSON-encoded as the official client sends it).
+   */
+  async lookUpOrg(ref: OrgRef, summaryInclude?: readonly string[]): Promise<OrgLookup> {
+    const params = { query: JSON.stringify({ id: ref.orgId }), perPage: "1", summaryInclude: summaryParam(summaryInclude) };
+    const result = await this.send("list", ref, "GET", `/instances/${encodeURIComponent(ref.instanceId)}/orgs`, params);
+    if (result.status === 404) return { kind: "instanceNotFound" };
+    const items = typeof result.body === "object" && result.body !== null ? (result.body as { items?: unknown }).items : undefined;
+    if (!Array.isArray(items)) {
+      // A 200 that is not a list proves nothing either way.
+      throw this.apiError("list", ref, result.status, { type: "UnexpectedReply", message: "the org list reply has no items" }, 1);
+    }
+    const item = items.map(documentedOrg).find((org) => (org.id ?? org.orgId) === ref.orgId);
+    return item ? { kind: "listed", org: item } : { kind: "absent" };
+  }
+
+  private apiError(operation: InstanceOrgOperation, ref: OrgRef, status: number, body: unknown, attempts: number, gaveUp?: string): LosantApiError {
+    return new LosantApiError({ operation, ref, status, type: errorField(body, "type"), losantMessage: errorField(body, "message"), attempts, gaveUp });
+  }
+
+  /**
+   * Sends one logical request: 429s are retried until the rate-limit time budget runs out, 502,
+   * 503, 504 and network failures a few times within their own shorter budget; 401, 403, other
+   * 4xx and 500 fail at once. 404 is returned, for the caller to judge.
+   */
+  private async send(
+    operation: InstanceOrgOperation,
+    ref: OrgRef,
+    method: string,
+    path: string,
+    params: Record<string, string | undefined>,
+    body?: unknown,
+  ): Promise<{ status: number; body: unknown }> {
+    const url = `${this.options.apiUrl.replace(/\/+$/, "")}${path}${queryString(params)}`;
+    let firstStart: number | undefined;
+    let attempts = 0;
+    let failures = 0;
+    let limited = 0;
+    for (;;) {
+      const admission = await this.options.gate.acquire({ retry: attempts > 0 });
+      firstStart ??= admission.startedAt;
+      attempts++;
+      const outcome = await this.attempt(admission, method, url, body);
       const status = outcome.response?.status;
-      if (status !== undefined && status !== 429) this.options.gate.onSuccess(outcome.startedAt);
-      if (status !== undefined && status < 400) return { status, body: outcome.body };
-      if (status === 404) return { status, body: outcome.body };
+      if (status !== undefined && (status < 400 || status === 404)) return { status, body: outcome.body };
+      const elapsed = Date.now() - firstStart;
+
+      if (status === 429) {
+        limited++;
+        const retryAfter = parseRetryAfter(outcome.response?.headers.get("retry-after"));
+        const delay = retryAfter ?? rateLimitDelay(this.policy, limited);
+        if (elapsed + delay > this.policy.rateLimitTimeoutMs) {
+          const budget = `the rate-limit retry budget of ${Math.round(this.policy.rateLimitTimeoutMs / 1000)} s ran out; raise losant:retryTimeoutSeconds or lower losant:maxConcurrency`;
+          throw this.apiError(operation, ref, status, outcome.body, attempts, budget);
+        }
+        // Without Retry-After the gate spaces the next tries of the whole process; this pause is short.
+        await sleep(delay);
+        continue;
+      }
 
       const retryable = status === undefined ? isRetryableNetworkError(outcome.networkError?.code) : this.policy.retryStatuses.includes(status);
-      let delay = backoffDelay(this.policy, attempt);
-      if (status === 429 || status === 503) {
-        const retryAfter = parseRetryAfter(outcome.response?.headers.get("retry-after"));
-        if (retryAfter !== undefined) {
-          if (retryAfter > this.policy.maxRetryAfterMs) delay = Number.POSITIVE_INFINITY;
-          else delay = retryAfter + Math.round(Math.random() * 50);
-        }
-        if (status === 429) this.options.gate.onRateLimited(Number.isFinite(delay) ? delay : this.policy.maxDelayMs);
-      }
-      const outOfTime = Date.now() - started + delay > this.policy.maxRetryTimeMs;
-      if (!retryable || attempt >= this.policy.maxAttempts || outOfTime) {
+      failures++;
+      let delay = backoffDelay(this.policy, failures);
+      const retryAfter = status === 503 ? parseRetryAfter(outcome.response?.headers.get("retry-after")) : undefined;
+      if (retryAfter !== undefined) delay = retryAfter > this.policy.maxRetryAfterMs ? Number.POSITIVE_INFINITY : retryAfter + Math.round(Math.random() * 50);
+      if (!retryable || failures >= this.policy.maxAttempts || elapsed + delay > this.policy.maxRetryTimeMs) {
         if (status === undefined) {
-          throw new LosantNetworkError(operation, ref, outcome.networkError?.message ?? "no response", outcome.networkError?.code, attempt);
+          const { message, code, cause } = outcome.networkError ?? { message: "no response", cause: undefined };
+          throw new LosantNetworkError({ operation, ref, reason: message, code, attempts, cause });
         }
-        throw new LosantApiError(operation, ref, status, errorField(outcome.body, "type"), errorField(outcome.body, "message"), attempt);
+        throw this.apiError(operation, ref, status, outcome.body, attempts);
       }
-      // After a 429 the gate also slows every other request; this one waits its full Retry-After.
       await sleep(delay);
     }
   }
 
-  private async attempt(method: string, url: string, body: unknown): Promise<Attempt> {
-    const release = await this.options.gate.acquire();
+  private async attempt(admission: Admission, method: string, url: string, body: unknown): Promise<Attempt> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
-    const sent = Date.now();
+    let reported: RequestOutcome = { kind: "noAnswer" };
     try {
       const response = await fetch(url, {
         method,
@@ -118,14 +180,20 @@ export class LosantClient {
         signal: controller.signal,
       });
       const text = await response.text();
-      return { startedAt: sent, response, body: parseJson(text) };
+      reported =
+        response.status === 429 ? { kind: "limited", retryAfterMs: parseRetryAfter(response.headers.get("retry-after")) } : { kind: "answered" };
+      return { response, body: parseJson(text) };
     } catch (error) {
-      return { startedAt: sent, networkError: describeNetworkError(error, controller.signal.aborted, this.options.timeoutMs) };
+      return { networkError: { ...describeNetworkError(error, controller.signal.aborted, this.options.timeoutMs), cause: error } };
     } finally {
       clearTimeout(timer);
-      release();
+      admission.finish(reported);
     }
   }
+}
+
+function orgPath(ref: OrgRef): string {
+  return `/instances/${encodeURIComponent(ref.instanceId)}/orgs/${encodeURIComponent(ref.orgId)}`;
 }
 
 function parseJson(text: string): unknown {

@@ -1,63 +1,122 @@
 /**
  * Process-wide admission control for requests to Losant. Every InstanceOrg in a stack runs in the
  * same dynamic-provider process, so this one gate bounds the sockets a whole fleet opens and lets a
- * 429 on one request slow every request down until the rate limit has passed. Three controls:
+ * 429 on one request slow every request down until the rate limit has passed.
  *
- * - a window of requests in flight: at most `maxConcurrency`, halved on each 429 and widened by one
- *   per success (additive increase, multiplicative decrease);
- * - a pause: after a 429 no request starts until the API's one-second window has room again (the
- *   oldest success of the last second has aged out), and never longer than the Retry-After; the
- *   request that got the 429 itself waits its full Retry-After;
- * - a rate limit of its own: a 429 teaches the gate how many requests per second the API allows (the
- *   successes of the last second), and from then on it keeps at most that many requests in flight
- *   or finished within the last second. The API counts a request somewhere between its start and
- *   its answer, so counting finished ones from their answer never runs ahead of the API's sliding
- *   window, whatever the latency, and wastes only the time an answer takes to come back. After a quiet spell without 429s the allowance grows by a quarter
- *   each second until the gate stops limiting; a probe that meets a 429 doubles the next quiet spell,
- *   so a lasting limit costs few pauses and a lifted one is back to full speed within seconds.
+ * Losant does not document its limits for these endpoints (for others it names windows from 1 s to
+ * 5 min) nor whether a 429 carries Retry-After, so the gate learns the limit as "N requests per
+ * window of W" from what it meets:
+ *
+ * - N: at the first 429, the requests answered within the last second (the shortest window Losant
+ *   documents), counted again as the answers still on their way come in;
+ * - W: bounds kept by `WindowEstimate`, from Retry-After where there is one and from probes: while
+ *   the window is not known to be open, one request at a time is let through at the next guessed
+ *   window length, and each probe's outcome moves a bound.
+ *
+ * Once N is known it keeps at most N requests in flight or answered within the last W. The API
+ * counts a request somewhere between its start and its answer, so counting answered ones from their
+ * answer never runs ahead of the API's sliding window, whatever the latency. Before any 429 it only
+ * bounds requests in flight (`maxConcurrency`), halved on each 429 while N is unknown. After a quiet
+ * spell without 429s N grows by a quarter each window until the gate stops limiting; a growth that
+ * meets a 429 doubles the next quiet spell, so a lasting limit costs few 429s and a lifted one is
+ * back to full speed soon. Retries go before requests that have not been tried yet.
  */
-export interface GateOptions {
-  /** Time without a 429 before the allowance starts to grow again. */
+import { DEFAULT_WINDOW_SEARCH, WindowEstimate, WindowSearchOptions } from "./windowEstimate";
+
+export interface GateOptions extends Partial<WindowSearchOptions> {
+  /** Time without a 429 before the allowance starts to grow again (at least three windows). */
   quietMs?: number;
   maxQuietMs?: number;
+  clock?: () => number;
 }
 
-/** The API's window. */
-const WINDOW_MS = 1000;
+/** How a request admitted by the gate ended. */
+export type RequestOutcome =
+  /** Any HTTP answer other than 429: the API counted the request. */
+  | { kind: "answered" }
+  | { kind: "limited"; retryAfterMs?: number }
+  /** No answer (reset, timeout): the API may or may not have counted it. */
+  | { kind: "noAnswer" };
+
+export interface Admission {
+  readonly startedAt: number;
+  /** Reports how the request ended and frees its slot; later calls do nothing. */
+  finish(outcome: RequestOutcome): void;
+}
+
+type AdmissionKind = "unlimited" | "paced" | "probe";
+
+interface Ticket {
+  kind: AdmissionKind;
+  startedAt: number;
+  /** How long before the start the oldest answer counted against the window came in (Infinity: none). */
+  ageMs: number;
+  /** N when it started: an outcome under another N says nothing about the window. */
+  perWindow: number | undefined;
+}
+
+interface Answer {
+  start: number;
+  end: number;
+  /** An HTTP answer (not a lost connection): evidence of what the API allows. */
+  answered: boolean;
+}
+
+interface Waiter {
+  retry: boolean;
+  wake: (admission: Admission) => void;
+}
+
 /** Above this many requests a second the gate stops limiting. */
-const UNLIMITED_ABOVE = 500;
+const UNLIMITED_PER_SECOND = 500;
 
 export class RequestGate {
   private maxConcurrency: number;
-  private window: number;
+  private inFlightCap: number;
   private inFlight = 0;
-  private pausedUntil = 0;
+  private readonly waiters: Waiter[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Number.POSITIVE_INFINITY;
+
   private perWindow: number | undefined;
-  /** When each request of the last second finished, oldest first. */
-  private finishes: number[] = [];
-  private successStarts: number[] = [];
-  private last429At = 0;
-  /** When the allowance was learned, until answers still on their way have been counted too. */
-  private learnedAt: number | undefined;
-  private lastGrowthAt = 0;
+  private readonly window: WindowEstimate;
+  /** Answers, in the order they came in. */
+  private answers: Answer[] = [];
+  private probeInFlight = false;
+  /** While N is unknown: no request starts before this. */
+  private pausedUntil = 0;
+  private limitedInARow = 0;
+  /** N was learned from a 429 of a request started then; answers to requests started before it still count. */
+  private learnedFrom: number | undefined;
+  private last429At = Number.NEGATIVE_INFINITY;
+  private lastGrowthAt = Number.NEGATIVE_INFINITY;
   private grewSince429 = false;
   private quietMs: number;
   private readonly baseQuietMs: number;
   private readonly maxQuietMs: number;
-  private readonly waiters: Array<() => void> = [];
-  private timer: NodeJS.Timeout | undefined;
+  private readonly search: WindowSearchOptions;
+  private readonly clock: () => number;
 
   constructor(maxConcurrency: number, options: GateOptions = {}) {
     this.maxConcurrency = Math.max(1, Math.floor(maxConcurrency));
-    this.window = this.maxConcurrency;
+    this.inFlightCap = this.maxConcurrency;
     this.baseQuietMs = options.quietMs ?? 10_000;
     this.quietMs = this.baseQuietMs;
     this.maxQuietMs = options.maxQuietMs ?? 60_000;
+    this.clock = options.clock ?? Date.now;
+    this.search = {
+      initialMs: options.initialMs ?? DEFAULT_WINDOW_SEARCH.initialMs,
+      probeFraction: options.probeFraction ?? DEFAULT_WINDOW_SEARCH.probeFraction,
+      minProbeGapMs: options.minProbeGapMs ?? DEFAULT_WINDOW_SEARCH.minProbeGapMs,
+      maxProbeGapMs: options.maxProbeGapMs ?? DEFAULT_WINDOW_SEARCH.maxProbeGapMs,
+      random: options.random ?? DEFAULT_WINDOW_SEARCH.random,
+    };
+    this.window = new WindowEstimate(this.search);
   }
 
   setMaxConcurrency(maxConcurrency: number): void {
     this.maxConcurrency = Math.max(1, Math.floor(maxConcurrency));
-    this.window = Math.max(1, Math.min(this.window, this.maxConcurrency));
+    this.inFlightCap = Math.max(1, Math.min(this.inFlightCap, this.maxConcurrency));
     this.drain();
   }
 
@@ -65,124 +124,208 @@ export class RequestGate {
     return this.maxConcurrency;
   }
 
+  /** Requests currently allowed in flight at once. */
   get currentWindow(): number {
-    return this.window;
+    return this.inFlightCap;
   }
 
-  /** Requests per second the gate currently allows; Infinity when it does not limit. */
-  get allowedPerSecond(): number {
-    return this.perWindow ?? Number.POSITIVE_INFINITY;
+  /** The limit as learned so far: N requests per `windowMs` (Infinity while no window is proven); undefined when not limiting. */
+  get allowance(): { requests: number; windowMs: number; tooShortMs: number } | undefined {
+    if (this.perWindow === undefined) return undefined;
+    return { requests: this.perWindow, windowMs: this.window.longEnoughMs, tooShortMs: this.window.tooShortMs };
   }
 
-  /** Waits for a free slot, the end of any pause and room in the rate window; returns the function that frees the slot. */
-  async acquire(): Promise<() => void> {
-    if (this.waiters.length === 0 && this.startDelay() === 0 && this.inFlight < this.window) {
-      this.settleAllowance(Date.now());
-      this.admit();
-    } else {
-      // drain() counts the slot as taken before it wakes us, so no other request can slip in between.
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        this.drain();
-      });
-    }
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.inFlight--;
-      // Recorded even before any 429: the requests that led up to it are in the API's window too.
-      const now = Date.now();
-      this.finishes.push(now);
-      while (this.finishes.length > 0 && now - this.finishes[0] >= WINDOW_MS) this.finishes.shift();
+  /** Waits for a slot; retries go before requests not tried yet. */
+  acquire(options: { retry?: boolean } = {}): Promise<Admission> {
+    const retry = options.retry === true;
+    return new Promise<Admission>((wake) => {
+      const waiter: Waiter = { retry, wake };
+      if (retry) {
+        let at = 0;
+        while (at < this.waiters.length && this.waiters[at].retry) at++;
+        this.waiters.splice(at, 0, waiter);
+      } else {
+        this.waiters.push(waiter);
+      }
       this.drain();
-    };
-  }
-
-  /** Losant answered 429 with this Retry-After: pause, narrow the window, learn the allowed rate. */
-  onRateLimited(retryAfterMs: number, now = Date.now()): void {
-    this.successStarts = this.successStarts.filter((t) => now - t < WINDOW_MS);
-    // The successes of the last second say what the API allows only after a full second of sending;
-    // right after a pause (or before anything succeeded) they say nothing, and the pause must do.
-    const sendingForAFullSecond = now - this.pausedUntil >= WINDOW_MS;
-    if (this.successStarts.length >= 2 && sendingForAFullSecond) {
-      this.perWindow = this.successStarts.length;
-      this.learnedAt = now;
-    }
-    const windowFreesIn = this.successStarts.length > 0 ? this.successStarts[0] + WINDOW_MS - now : retryAfterMs;
-    this.pausedUntil = Math.max(this.pausedUntil, now + Math.min(retryAfterMs, Math.max(0, windowFreesIn)));
-    // With a learned allowance the rate window does the limiting; otherwise fewer in flight must.
-    if (this.perWindow === undefined) this.window = Math.max(1, Math.floor(this.window / 2));
-    if (this.grewSince429) this.quietMs = Math.min(this.maxQuietMs, this.quietMs * 2);
-    this.grewSince429 = false;
-    this.last429At = now;
-  }
-
-  /** A request that started at `startedAt` got an answer other than 429. */
-  onSuccess(startedAt: number, now = Date.now()): void {
-    // Kept in start order, so the oldest success of the last second is first.
-    let at = this.successStarts.length;
-    while (at > 0 && this.successStarts[at - 1] > startedAt) at--;
-    this.successStarts.splice(at, 0, startedAt);
-    if (this.successStarts.length > 4096) this.successStarts = this.successStarts.filter((t) => now - t < WINDOW_MS);
-    if (this.window < this.maxConcurrency) this.window++;
-    if (this.perWindow !== undefined && now - this.last429At >= this.quietMs && now - this.lastGrowthAt >= WINDOW_MS) {
-      this.perWindow = Math.ceil(this.perWindow * 1.25);
-      this.lastGrowthAt = now;
-      this.grewSince429 = true;
-      if (this.perWindow > UNLIMITED_ABOVE) {
-        this.perWindow = undefined;
-        this.quietMs = this.baseQuietMs;
-      }
-    }
-    this.drain();
-  }
-
-  /**
-   * Requests that started before the 429 may still have been answered with success after it; once
-   * the pause is over their answers are in, so the allowance is counted again, never lower.
-   */
-  private settleAllowance(now: number): void {
-    if (this.learnedAt === undefined || now < this.pausedUntil || this.perWindow === undefined) return;
-    const at = this.learnedAt;
-    const counted = this.successStarts.filter((t) => t <= at && at - t < WINDOW_MS).length;
-    this.perWindow = Math.max(this.perWindow, counted);
-    this.learnedAt = undefined;
-  }
-
-  private startDelay(now = Date.now()): number {
-    let delay = Math.max(0, this.pausedUntil - now);
-    if (this.perWindow !== undefined) {
-      while (this.finishes.length > 0 && now - this.finishes[0] >= WINDOW_MS) this.finishes.shift();
-      const room = this.perWindow - this.inFlight;
-      if (room <= 0) return Math.max(delay, 1); // released requests call drain() again
-      if (this.finishes.length >= room) {
-        delay = Math.max(delay, this.finishes[this.finishes.length - room] + WINDOW_MS - now);
-      }
-    }
-    return delay;
-  }
-
-  private admit(): void {
-    this.inFlight++;
+    });
   }
 
   private drain(): void {
-    while (this.waiters.length > 0 && this.inFlight < this.window) {
-      const delay = this.startDelay();
-      if (delay > 0) {
-        if (this.timer === undefined) {
-          this.timer = setTimeout(() => {
-            this.timer = undefined;
-            this.drain();
-          }, delay);
-        }
+    while (this.waiters.length > 0 && this.inFlight < this.inFlightCap) {
+      const now = this.clock();
+      const next = this.nextStart(now);
+      if (next.at > now) {
+        this.wakeAt(next.at);
         return;
       }
-      this.settleAllowance(Date.now());
-      const wake = this.waiters.shift()!;
-      this.admit();
-      wake();
+      const waiter = this.waiters.shift()!;
+      waiter.wake(this.admit(next.kind, now, next.ageMs));
     }
+  }
+
+  private wakeAt(at: number): void {
+    if (!Number.isFinite(at)) return; // an answer will call drain()
+    if (this.timer !== undefined && this.timerAt <= at) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = Number.POSITIVE_INFINITY;
+      this.drain();
+    }, Math.max(1, Math.ceil(at - this.clock())));
+  }
+
+  /** When the next request may start, and as what. */
+  private nextStart(now: number): { at: number; kind: AdmissionKind; ageMs: number } {
+    if (this.perWindow === undefined) return { at: Math.max(now, this.pausedUntil), kind: "unlimited", ageMs: Number.POSITIVE_INFINITY };
+    const room = this.perWindow - this.inFlight;
+    if (room <= 0) return { at: Number.POSITIVE_INFINITY, kind: "paced", ageMs: 0 };
+    if (this.answers.length < room) return { at: now, kind: "paced", ageMs: Number.POSITIVE_INFINITY };
+    // Starting now is within the rule for window w when this answer is at least w old.
+    const oldestCounted = this.answers[this.answers.length - room].end;
+    const ageMs = now - oldestCounted;
+    const pacedAt = oldestCounted + this.window.longEnoughMs;
+    if (pacedAt <= now) return { at: now, kind: "paced", ageMs };
+    if (this.probeInFlight || this.window.settled) return { at: pacedAt, kind: "paced", ageMs };
+    const probeAt = oldestCounted + this.window.guessMs;
+    return probeAt <= now ? { at: now, kind: "probe", ageMs } : { at: Math.min(probeAt, pacedAt), kind: "probe", ageMs };
+  }
+
+  private admit(kind: AdmissionKind, now: number, ageMs: number): Admission {
+    this.inFlight++;
+    if (kind === "probe") this.probeInFlight = true;
+    const ticket: Ticket = { kind, startedAt: now, ageMs, perWindow: this.perWindow };
+    let finished = false;
+    return {
+      startedAt: now,
+      finish: (outcome) => {
+        if (finished) return;
+        finished = true;
+        this.finish(ticket, outcome);
+      },
+    };
+  }
+
+  private finish(ticket: Ticket, outcome: RequestOutcome): void {
+    const now = this.clock();
+    this.inFlight--;
+    if (ticket.kind === "probe") this.probeInFlight = false;
+    if (outcome.kind === "limited") {
+      this.onLimited(ticket, now, outcome.retryAfterMs);
+    } else {
+      // The API may have counted a request that got no answer, so it counts here too.
+      this.answers.push({ start: ticket.startedAt, end: now, answered: outcome.kind === "answered" });
+      if (outcome.kind === "answered") this.onAnswered(ticket, now);
+    }
+    this.prune(now);
+    this.drain();
+  }
+
+  private onAnswered(ticket: Ticket, now: number): void {
+    this.limitedInARow = 0;
+    if (this.inFlightCap < this.maxConcurrency) this.inFlightCap++;
+    if (this.perWindow === undefined) return;
+    if (this.learnedFrom !== undefined && ticket.startedAt <= this.learnedFrom) {
+      // Answered after the 429 that taught N, but counted before it: N was larger.
+      this.perWindow = Math.max(this.perWindow, this.answeredWithin(this.learnedFrom, this.search.initialMs));
+    }
+    if (ticket.kind !== "unlimited" && ticket.perWindow === this.perWindow && Number.isFinite(ticket.ageMs)) this.window.worked(ticket.ageMs);
+    this.grow(now);
+  }
+
+  /** After a quiet spell, try a quarter more each window, until the gate stops limiting. */
+  private grow(now: number): void {
+    const perWindow = this.perWindow;
+    const windowMs = this.window.longEnoughMs;
+    if (perWindow === undefined || !Number.isFinite(windowMs)) return;
+    const quiet = Math.max(this.quietMs, 3 * windowMs);
+    if (now - this.last429At < quiet || now - this.lastGrowthAt < Math.max(1000, windowMs)) return;
+    this.perWindow = Math.ceil(perWindow * 1.25);
+    this.lastGrowthAt = now;
+    this.grewSince429 = true;
+    if (this.perWindow / (windowMs / 1000) > UNLIMITED_PER_SECOND) {
+      this.perWindow = undefined;
+      this.learnedFrom = undefined;
+      this.window.reset();
+      this.quietMs = this.baseQuietMs;
+    }
+  }
+
+  private onLimited(ticket: Ticket, now: number, retryAfterMs: number | undefined): void {
+    this.last429At = now;
+    this.limitedInARow++;
+    if (this.perWindow === undefined) {
+      const answered = this.answeredWithin(ticket.startedAt, this.search.initialMs);
+      // Right after a pause the last second says nothing about the limit; only the pause can help.
+      const sendingForAWindow = ticket.startedAt - this.pausedUntil >= this.search.initialMs;
+      if (answered === 0 || !sendingForAWindow) {
+        this.inFlightCap = Math.max(1, Math.floor(this.inFlightCap / 2));
+        const backoff = Math.min(this.search.maxProbeGapMs, this.search.minProbeGapMs * 2 ** (this.limitedInARow - 1));
+        this.pausedUntil = Math.max(this.pausedUntil, now + (retryAfterMs ?? backoff * (0.75 + 0.25 * this.search.random())));
+        return;
+      }
+      this.perWindow = answered;
+      this.learnedFrom = ticket.startedAt;
+      this.window.failed(this.ageOfOldestCounted(ticket.startedAt));
+    } else if (ticket.kind === "unlimited" || ticket.perWindow !== this.perWindow) {
+      // Started under another N (before it was known, or before it was lowered): nothing new.
+    } else if (this.grewSince429) {
+      // The growth overshot: the count is too high, not the window too short.
+      const windowMs = this.window.longEnoughMs;
+      this.perWindow = Math.max(1, Math.min(this.perWindow, this.answeredWithin(ticket.startedAt, windowMs)));
+      this.quietMs = Math.min(this.maxQuietMs, this.quietMs * 2);
+    } else if (Number.isFinite(ticket.ageMs)) {
+      this.window.failed(ticket.ageMs);
+    }
+    this.grewSince429 = false;
+    if (retryAfterMs !== undefined) this.boundByRetryAfter(ticket.startedAt, now, retryAfterMs);
+  }
+
+  /**
+   * A Retry-After of R seconds (whole seconds, rounded up, as far as anyone can tell) says the
+   * oldest request in the API's window leaves it between R-1 and R seconds from the answer.
+   */
+  private boundByRetryAfter(startedAt: number, now: number, retryAfterMs: number): void {
+    const oldest = this.oldestCounted(startedAt);
+    if (oldest === undefined) return;
+    const upper = now + retryAfterMs - oldest.start;
+    const lower = startedAt + retryAfterMs - 1000 - oldest.end - (oldest.end - oldest.start);
+    this.window.bounded(lower, upper);
+  }
+
+  /** The answer that holds the N-th place counting back from a request started at `startedAt`. */
+  private oldestCounted(startedAt: number): Answer | undefined {
+    if (this.perWindow === undefined) return undefined;
+    let seen = 0;
+    for (let i = this.answers.length - 1; i >= 0; i--) {
+      if (this.answers[i].start > startedAt) continue;
+      if (++seen === this.perWindow) return this.answers[i];
+    }
+    return undefined;
+  }
+
+  private ageOfOldestCounted(startedAt: number): number {
+    const oldest = this.oldestCounted(startedAt);
+    return oldest === undefined ? 0 : Math.max(0, startedAt - oldest.end);
+  }
+
+  /** Answered requests started within `windowMs` before `at` (and not after it). */
+  private answeredWithin(at: number, windowMs: number): number {
+    let count = 0;
+    for (const answer of this.answers) if (answer.answered && answer.start <= at && at - answer.start < windowMs) count++;
+    return count;
+  }
+
+  private prune(now: number): void {
+    // Pacing needs the last N answers; learning N needs those of the last second.
+    const keep = Math.max(64, 2 * (this.perWindow ?? 0) + 2 * this.maxConcurrency);
+    let drop = Math.max(0, this.answers.length - keep);
+    if (this.perWindow === undefined) {
+      drop = 0;
+      while (drop < this.answers.length && now - this.answers[drop].end > 2 * this.search.initialMs) drop++;
+      drop = Math.max(drop, this.answers.length - 8192);
+    }
+    if (drop > 0) this.answers = this.answers.slice(drop);
   }
 }

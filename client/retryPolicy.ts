@@ -1,16 +1,36 @@
-/** When and how long to wait before trying a request again. */
+/**
+ * When and how long to wait before trying a request again. Rate limiting (429) and failures (5xx,
+ * network) have separate budgets: a 429 says nothing is wrong, only "not now", and Losant's
+ * windows can be minutes long, so it is retried for as long as the time budget allows; a failure
+ * may be lasting, so it gets a few attempts only.
+ */
 export interface RetryPolicy {
-  /** Total tries per request, the first included. */
+  /** Tries per request for 5xx and network failures, the first included. */
   maxAttempts: number;
   /** Statuses worth another try: rate limiting and gateway failures, which say nothing about the request. */
   retryStatuses: readonly number[];
+  /** Backoff after a 5xx or network failure: exponential from this, capped, with jitter. */
   baseDelayMs: number;
   maxDelayMs: number;
-  /** A Retry-After longer than this is not waited out; the request fails instead. */
+  /** A Retry-After longer than this on a 503 is not waited out; the request fails instead. */
   maxRetryAfterMs: number;
-  /** Time budget for all retries of one request, waits included. */
+  /** Time budget for the 5xx and network retries of one request, waits included. */
   maxRetryTimeMs: number;
+  /**
+   * Time budget for the 429 retries of one request, from its first attempt (losant:retryTimeoutSeconds).
+   * A Retry-After that ends past it fails the request at once.
+   */
+  rateLimitTimeoutMs: number;
+  /**
+   * After a 429 without Retry-After the request gate decides when the process tries again (see
+   * requestGate.ts); the request itself waits only this short, jittered, growing pause first, so
+   * that nothing can spin.
+   */
+  rateLimitBaseDelayMs: number;
+  rateLimitMaxDelayMs: number;
 }
+
+export const DEFAULT_RETRY_TIMEOUT_SECONDS = 300;
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 6,
@@ -19,7 +39,15 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxDelayMs: 10_000,
   maxRetryAfterMs: 120_000,
   maxRetryTimeMs: 180_000,
+  rateLimitTimeoutMs: DEFAULT_RETRY_TIMEOUT_SECONDS * 1000,
+  rateLimitBaseDelayMs: 100,
+  rateLimitMaxDelayMs: 1_000,
 };
+
+/** The default policy with another 429 budget. */
+export function retryPolicyWith(rateLimitTimeoutMs: number): RetryPolicy {
+  return { ...DEFAULT_RETRY_POLICY, rateLimitTimeoutMs };
+}
 
 /** Parses a Retry-After header (delta-seconds or HTTP-date) into milliseconds from `now`. */
 export function parseRetryAfter(header: string | null | undefined, now = Date.now()): number | undefined {
@@ -31,10 +59,15 @@ export function parseRetryAfter(header: string | null | undefined, now = Date.no
   return Math.max(0, at - now);
 }
 
-/** Exponential backoff with full jitter: a random wait up to base * 2^(attempt-1), capped. */
-export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+/** Exponential backoff with jitter: a random wait between half and all of base * 2^(attempt-1), capped. */
+export function backoffDelay(policy: Pick<RetryPolicy, "baseDelayMs" | "maxDelayMs">, attempt: number, random: () => number = Math.random): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/** The short pause a request takes after its `attempt`-th 429 without Retry-After. */
+export function rateLimitDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+  return backoffDelay({ baseDelayMs: policy.rateLimitBaseDelayMs, maxDelayMs: policy.rateLimitMaxDelayMs }, attempt, random);
 }
 
 /** Connection-level failures after which the same request may simply be sent again. */

@@ -5,13 +5,15 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { LosantClient } from "../client/losantClient";
-import { OrgRef } from "../client/errors";
+import { LosantApiError, LosantOrgNotFoundError, LosantUnconfirmedNotFoundError, OrgAction, OrgRef } from "../client/errors";
+import { confirmNotFound } from "../client/notFound";
 import { RequestGate } from "../client/requestGate";
+import { retryPolicyWith } from "../client/retryPolicy";
 import { checkInputs } from "./check";
 import { declaredSettings, diffInstanceOrg, planPatch, sameList } from "./plan";
-import { refreshedInputs, toOutputs } from "./outputs";
+import { keptOutputs, refreshedInputs, toOutputs } from "./outputs";
 import { RawSettings, readConfig, resolveSettings, resolveToken, DEFAULT_MAX_CONCURRENCY } from "./settings";
-import type { InstanceOrgInputs, InstanceOrgOutputs, LosantInstanceOrg } from "../losant/types";
+import type { InstanceOrgInputs, InstanceOrgOutputs, LosantInstanceOrg, OrgSettings } from "../losant/types";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version";
 
 let configured: RawSettings = {};
@@ -32,6 +34,7 @@ function client(): LosantClient {
     timeoutMs: settings.requestTimeoutMs,
     userAgent: `${PACKAGE_NAME}/${PACKAGE_VERSION} (node ${process.version})`,
     gate,
+    retryPolicy: retryPolicyWith(settings.retryTimeoutSeconds * 1000),
   });
 }
 
@@ -54,25 +57,16 @@ export async function diff(_id: string, olds: Record<string, unknown>, news: Rec
   return { changes: outcome.changes, replaces: outcome.replaces, deleteBeforeReplace: false };
 }
 
-function notFound(ref: OrgRef): Error {
-  return new Error(
-    `Losant org ${ref.orgId} does not exist in instance ${ref.instanceId} (GET answered 404). ` +
-      "InstanceOrg adopts and manages orgs that already exist; it does not create them. " +
-      "Check orgId and instanceId, or create the org in Losant first.",
-  );
-}
-
 /** Adopt: read the org, then PATCH only the declared values it does not hold yet. */
 export async function create(inputs: InstanceOrgInputs): Promise<dynamic.CreateResult> {
   const api = client();
   const ref = refOf(inputs);
-  const current = await api.getOrg(ref, inputs.summaryInclude);
-  if (current === undefined) throw notFound(ref);
+  const current = await currentOrg(api, "adopt", ref, inputs.summaryInclude);
   const adopted = toOutputs(current, inputs);
-  const plan = planPatch(declaredSettings(inputs as unknown as Record<string, unknown>), current);
+  const plan = planPatch(declaredSettings(inputs), current);
   if (Object.keys(plan.body).length === 0) return { id: adopted.orgId, outs: adopted };
   try {
-    const patched = await api.patchOrg(ref, plan.body, inputs.summaryInclude);
+    const patched = await patchOrg(api, "adopt", ref, plan.body, inputs.summaryInclude);
     return { id: adopted.orgId, outs: toOutputs(patched, inputs) };
   } catch (error) {
     throw partialFailure(error, adopted);
@@ -86,34 +80,62 @@ export async function create(inputs: InstanceOrgInputs): Promise<dynamic.CreateR
 export async function update(_id: string, olds: InstanceOrgOutputs, news: InstanceOrgInputs): Promise<dynamic.UpdateResult> {
   const api = client();
   const ref = refOf(news);
-  const declared = declaredSettings(news as unknown as Record<string, unknown>);
+  const declared = declaredSettings(news);
   let plan = planPatch(declared, olds);
   let latest: LosantInstanceOrg | undefined;
   const summaryChanged = !sameList(news.summaryInclude, olds.summaryInclude);
   if (plan.body.limits !== undefined || (Object.keys(plan.body).length === 0 && summaryChanged)) {
-    latest = await api.getOrg(ref, news.summaryInclude);
-    if (latest === undefined) throw notFound(ref);
+    latest = await currentOrg(api, "update", ref, news.summaryInclude);
     plan = planPatch(declared, latest);
   }
   if (Object.keys(plan.body).length > 0) {
-    const patched = await api.patchOrg(ref, plan.body, news.summaryInclude);
+    const patched = await patchOrg(api, "update", ref, plan.body, news.summaryInclude);
     return { outs: toOutputs(patched, news) };
   }
   if (latest !== undefined) return { outs: toOutputs(latest, news) };
   // Nothing to send: only the set of managed values changed.
-  const { managedFields: _previous, ...rest } = olds;
-  return { outs: toOutputs({ ...rest, id: olds.orgId } as LosantInstanceOrg, news) };
+  return { outs: keptOutputs(olds, news) };
 }
 
 export async function read(id: string, props: InstanceOrgOutputs): Promise<dynamic.ReadResult> {
+  const api = client();
   const ref = { instanceId: props.instanceId, orgId: props.orgId ?? id };
-  const org = await client().getOrg(ref, props.summaryInclude);
-  if (org === undefined) return { id: "" };
+  let org = await api.getOrg(ref, props.summaryInclude);
+  if (org === undefined) {
+    const verdict = await confirmNotFound(api, "refresh", "get", ref, props.summaryInclude);
+    if (verdict.gone) return { id: "" };
+    org = verdict.org;
+  }
   const outputs = { ...toOutputs(org, { ...ref, summaryInclude: props.summaryInclude }), managedFields: props.managedFields ?? [] };
   return { id: outputs.orgId, props: outputs, inputs: refreshedInputs(outputs) };
 }
 
 export async function remove(id: string, props: InstanceOrgOutputs): Promise<void> {
-  // A 404 means the org is already gone, which is what delete wants.
-  await client().deleteOrg({ instanceId: props.instanceId, orgId: props.orgId ?? id });
+  const api = client();
+  const ref = { instanceId: props.instanceId, orgId: props.orgId ?? id };
+  if (await api.deleteOrg(ref)) return;
+  // A 404 counts as deleted only once the instance answers without the org.
+  const verdict = await confirmNotFound(api, "delete", "delete", ref);
+  if (!verdict.gone) throw new LosantUnconfirmedNotFoundError({ action: "delete", operation: "delete", ref, reason: "orgListed" });
+}
+
+/** GET the org; a 404 fails unless the instance lists the org after all, and says which failure it is. */
+async function currentOrg(api: LosantClient, action: OrgAction, ref: OrgRef, summaryInclude?: string[]): Promise<LosantInstanceOrg> {
+  const org = await api.getOrg(ref, summaryInclude);
+  if (org !== undefined) return org;
+  const verdict = await confirmNotFound(api, action, "get", ref, summaryInclude);
+  if (verdict.gone) throw new LosantOrgNotFoundError({ action, ref });
+  return verdict.org;
+}
+
+/** PATCH the org; a 404 is explained (gone, or instance not accessible) with one more request. */
+async function patchOrg(api: LosantClient, action: OrgAction, ref: OrgRef, body: OrgSettings, summaryInclude?: string[]): Promise<LosantInstanceOrg> {
+  try {
+    return await api.patchOrg(ref, body, summaryInclude);
+  } catch (error) {
+    if (!(error instanceof LosantApiError && error.status === 404)) throw error;
+    const verdict = await confirmNotFound(api, action, "patch", ref, summaryInclude);
+    if (verdict.gone) throw new LosantOrgNotFoundError({ action, ref, cause: error });
+    throw new LosantUnconfirmedNotFoundError({ action, operation: "patch", ref, reason: "orgListed", cause: error });
+  }
 }

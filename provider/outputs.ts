@@ -1,4 +1,5 @@
 import { PATCHABLE_FIELDS } from "../losant/instanceOrgSchema";
+import { documentedOrg, INSTANCE_ORG_FIELDS } from "../losant/orgFields";
 import { declaredSettings, managedFieldsOf } from "./plan";
 import { BILLING_FIELDS } from "../losant/types";
 import type { InstanceOrgInputs, InstanceOrgOutputs, LosantInstanceOrg, OrgBilling, OrgLimits } from "../losant/types";
@@ -8,13 +9,28 @@ function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
+function managedFields(inputs: InstanceOrgInputs): string[] {
+  return managedFieldsOf(declaredSettings(inputs));
+}
+
+const BILLING = new Set<string>(BILLING_FIELDS);
+
+/** Every output an InstanceOrg records: the documented org fields (billing ones grouped), and its own. */
+export const OUTPUT_KEYS: readonly string[] = [
+  ...INSTANCE_ORG_FIELDS.filter((field) => field !== "id" && !BILLING.has(field)),
+  "billing",
+  "summaryInclude",
+  "managedFields",
+];
+
 /**
- * The resource's outputs: the org as Losant returned it, plus what the resource manages. The seven
- * billing fields are grouped under `billing`: each top-level output costs the engine work for every
- * resource on every preview, and these are rarely present.
+ * The resource's outputs: the org as Losant documents it (hypermedia and undocumented fields left
+ * out), plus what the resource manages. The seven billing fields are grouped under `billing`: each
+ * top-level output costs the engine work for every resource on every preview, and these are rarely
+ * present.
  */
-export function toOutputs(org: LosantInstanceOrg, inputs: InstanceOrgInputs): InstanceOrgOutputs {
-  const { id, orgId, instanceId, ...rest } = org;
+export function toOutputs(reply: LosantInstanceOrg, inputs: InstanceOrgInputs): InstanceOrgOutputs {
+  const { id, orgId, instanceId, ...rest } = documentedOrg(reply);
   const billing: OrgBilling = {};
   for (const field of BILLING_FIELDS) {
     if (rest[field] !== undefined) billing[field] = rest[field];
@@ -25,10 +41,24 @@ export function toOutputs(org: LosantInstanceOrg, inputs: InstanceOrgInputs): In
     billing: Object.keys(billing).length > 0 ? billing : undefined,
     instanceId: instanceId ?? inputs.instanceId,
     orgId: orgId ?? id ?? inputs.orgId,
-    limits: org.limits ?? {},
+    limits: rest.limits ?? {},
     summaryInclude: inputs.summaryInclude,
-    managedFields: managedFieldsOf(declaredSettings(inputs as unknown as Record<string, unknown>)),
+    managedFields: managedFields(inputs),
   });
+}
+
+/**
+ * Outputs when nothing was sent: the last known org as it is, with only what the program now
+ * declares (managed fields, summaryInclude) brought up to date.
+ */
+export function keptOutputs(olds: InstanceOrgOutputs, inputs: InstanceOrgInputs): InstanceOrgOutputs {
+  // State written by an older version may hold hypermedia fields: they go now.
+  const kept = Object.fromEntries(Object.entries(olds).filter(([key]) => OUTPUT_KEYS.includes(key)));
+  return withoutUndefined({ ...kept, ...pickIdentity(olds), summaryInclude: inputs.summaryInclude, managedFields: managedFields(inputs) });
+}
+
+function pickIdentity(olds: InstanceOrgOutputs): Pick<InstanceOrgOutputs, "instanceId" | "orgId" | "name" | "limits"> {
+  return { instanceId: olds.instanceId, orgId: olds.orgId, name: olds.name, limits: olds.limits ?? {} };
 }
 
 /**

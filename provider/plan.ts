@@ -1,9 +1,9 @@
 import { PATCHABLE_FIELDS, PatchableField } from "../losant/instanceOrgSchema";
 import { containsUnknown } from "./unknown";
-import type { OrgLimits, OrgSettings } from "../losant/types";
+import type { OrgLimits, OrgSettings, OrgTag } from "../losant/types";
 
 /** The settings the program declares: every patchable field that is present and not null. */
-export function declaredSettings(inputs: Record<string, unknown>): OrgSettings {
+export function declaredSettings(inputs: { readonly [field in PatchableField]?: unknown }): OrgSettings {
   const declared: Record<string, unknown> = {};
   for (const field of PATCHABLE_FIELDS) {
     const value = inputs[field];
@@ -51,14 +51,50 @@ function disabledAtMatches(desired: unknown, current: unknown): boolean {
   return false;
 }
 
-/** Does the org's current value of `field` already hold what the program declares? */
+/** Each entry as text, sorted: two lists with the same members in any order give the same result. */
+function sortedMembers(list: unknown[], key: (item: unknown) => string): string[] {
+  return list.map(key).sort();
+}
+
+/** Tags: the same key/value pairs, in any order (Losant may store them in its own order). */
+function tagsMatch(desired: unknown, current: unknown): boolean {
+  if (!Array.isArray(desired) || !Array.isArray(current)) return deepEqual(desired, current);
+  const pair = (tag: unknown) => JSON.stringify(typeof tag === "object" && tag !== null ? [(tag as OrgTag).key, (tag as OrgTag).value] : tag);
+  return deepEqual(sortedMembers(desired, pair), sortedMembers(current, pair));
+}
+
+/** Email domains: the same domains, ignoring case, order and repeats (domains are case-insensitive). */
+function domainsMatch(desired: unknown, current: unknown): boolean {
+  if (!Array.isArray(desired) || !Array.isArray(current)) return deepEqual(desired, current);
+  const domains = (list: unknown[]) => [...new Set(list.map((d) => (typeof d === "string" ? d.toLowerCase() : JSON.stringify(d))))].sort();
+  return deepEqual(domains(desired), domains(current));
+}
+
+/** Objects where only the declared keys count (Losant may merge a PATCHed banner into the stored one). */
+function declaredKeysMatch(desired: unknown, current: unknown): boolean {
+  if (typeof desired !== "object" || desired === null || Array.isArray(desired)) return deepEqual(desired, current);
+  const held = (typeof current === "object" && current !== null ? current : {}) as Record<string, unknown>;
+  return Object.entries(desired).every(([key, value]) => value === undefined || deepEqual(value, held[key]));
+}
+
+/**
+ * Does the org's current value of `field` already hold what the program declares? Compared by
+ * meaning wherever Losant may store a value in another form than it was sent (see the README).
+ */
 export function settingMatches(field: PatchableField, desired: unknown, current: unknown): boolean {
-  if (field === "disabledAt") return disabledAtMatches(desired, current);
-  if (field === "limits") {
-    const currentLimits = (current ?? {}) as Record<string, unknown>;
-    return Object.entries(desired as Record<string, unknown>).every(([key, value]) => currentLimits[key] === value);
+  switch (field) {
+    case "disabledAt":
+      return disabledAtMatches(desired, current);
+    case "limits":
+    case "banner":
+      return declaredKeysMatch(desired, current);
+    case "tags":
+      return tagsMatch(desired, current);
+    case "whitelistedEmailDomains":
+      return domainsMatch(desired, current);
+    default:
+      return deepEqual(desired, current);
   }
-  return deepEqual(desired, current);
 }
 
 export interface PatchPlan {
@@ -96,7 +132,7 @@ function differingPaths(field: PatchableField, desired: unknown, current: unknow
     if (typeof desired !== "object" || desired === null) return ["limits"];
     const currentLimits = (current ?? {}) as Record<string, unknown>;
     return Object.entries(desired as Record<string, unknown>)
-      .filter(([key, value]) => containsUnknown(value) || currentLimits[key] !== value)
+      .filter(([key, value]) => containsUnknown(value) || !settingMatches("limits", { [key]: value }, currentLimits))
       .map(([key]) => `limits.${key}`);
   }
   return containsUnknown(desired) || !settingMatches(field, desired, current) ? [field] : [];

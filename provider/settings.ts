@@ -1,4 +1,5 @@
 import { LosantConfigError } from "../client/errors";
+import { DEFAULT_RETRY_TIMEOUT_SECONDS } from "../client/retryPolicy";
 
 export const DEFAULT_API_URL = "https://api.losant.com";
 export const DEFAULT_MAX_CONCURRENCY = 10;
@@ -10,6 +11,7 @@ export const SETTING_SOURCES = {
   apiUrl: { config: "losant:apiUrl", env: "LOSANT_API_URL" },
   maxConcurrency: { config: "losant:maxConcurrency", env: "LOSANT_MAX_CONCURRENCY" },
   requestTimeoutMs: { config: "losant:requestTimeoutMs", env: "LOSANT_REQUEST_TIMEOUT_MS" },
+  retryTimeoutSeconds: { config: "losant:retryTimeoutSeconds", env: "LOSANT_RETRY_TIMEOUT_SECONDS" },
 } as const;
 
 export type SettingName = keyof typeof SETTING_SOURCES;
@@ -21,6 +23,7 @@ export interface Settings {
   apiUrl: string;
   maxConcurrency: number;
   requestTimeoutMs: number;
+  retryTimeoutSeconds: number;
 }
 
 export function readConfig(get: (key: string) => string | undefined): RawSettings {
@@ -75,6 +78,7 @@ export function resolveSettings(configured: RawSettings, env: NodeJS.ProcessEnv 
     apiUrl: apiUrl.replace(/\/+$/, ""),
     maxConcurrency: positiveInteger("maxConcurrency", pick(configured, env, "maxConcurrency"), DEFAULT_MAX_CONCURRENCY),
     requestTimeoutMs: positiveInteger("requestTimeoutMs", pick(configured, env, "requestTimeoutMs"), DEFAULT_TIMEOUT_MS),
+    retryTimeoutSeconds: positiveInteger("retryTimeoutSeconds", pick(configured, env, "retryTimeoutSeconds"), DEFAULT_RETRY_TIMEOUT_SECONDS),
   };
 }
 

@@ -1,5 +1,6 @@
 import { RequestGate } from "../../client/requestGate";
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter } from "../../client/retryPolicy";
+import { simulate } from "../support/rateLimitSim";
 import { isLoopbackHost, resolveSettings, resolveToken } from "../../provider/settings";
 
 describe("parseRetryAfter", () => {
@@ -24,93 +25,168 @@ test("backoff grows exponentially with jitter and is capped", () => {
   expect(backoffDelay(policy, 20, () => 1)).toBe(policy.maxDelayMs);
 });
 
+/** Admits `count` requests one after another, each answered at once; returns their start times. */
+async function run(gate: RequestGate, count: number): Promise<number[]> {
+  const starts: number[] = [];
+  await Promise.all(
+    Array.from({ length: count }, async () => {
+      const admission = await gate.acquire();
+      starts.push(Date.now());
+      admission.finish({ kind: "answered" });
+    }),
+  );
+  return starts;
+}
+
+/** `count` requests answered, then one limited with `retryAfterMs`, all at the current time. */
+async function answeredThenLimited(gate: RequestGate, count: number, retryAfterMs?: number): Promise<void> {
+  await run(gate, count);
+  (await gate.acquire()).finish({ kind: "limited", retryAfterMs });
+}
+
+/** Under fake timers: moves the clock on until `promise` settles. */
+async function whileAdvancing<T>(promise: Promise<T>, stepMs = 10): Promise<T> {
+  let settled = false;
+  const watched = promise.finally(() => void (settled = true));
+  while (!settled) await jest.advanceTimersByTimeAsync(stepMs);
+  return watched;
+}
+
 describe("RequestGate", () => {
-  test("never lets more than the window run at once", async () => {
+  afterEach(() => jest.useRealTimers());
+
+  test("never lets more than maxConcurrency run at once", async () => {
     const gate = new RequestGate(3);
     let running = 0;
     let peak = 0;
     await Promise.all(
       Array.from({ length: 20 }, async () => {
-        const release = await gate.acquire();
+        const admission = await gate.acquire();
         running++;
         peak = Math.max(peak, running);
         await new Promise((r) => setTimeout(r, 2));
         running--;
-        release();
+        admission.finish({ kind: "answered" });
       }),
     );
     expect(peak).toBe(3);
   });
 
-  test("a 429 pauses every request and halves the window; successes widen it again", async () => {
+  test("a 429 before anything was answered pauses every request and halves the window; answers widen it again", async () => {
     const gate = new RequestGate(8);
-    gate.onRateLimited(150);
+    (await gate.acquire()).finish({ kind: "limited", retryAfterMs: 150 });
     expect(gate.currentWindow).toBe(4);
+    expect(gate.allowance).toBeUndefined();
     const started = Date.now();
-    const release = await gate.acquire();
+    const admission = await gate.acquire();
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
-    release();
-    for (let i = 0; i < 10; i++) gate.onSuccess(Date.now());
+    admission.finish({ kind: "answered" });
+    await run(gate, 10);
     expect(gate.currentWindow).toBe(8);
   });
 
-  test("a 429 teaches the allowance: at most that many starts in any window of a second", async () => {
+  test("a 429 teaches N from the last second; a whole-second Retry-After bounds the window", async () => {
+    jest.useFakeTimers();
     const gate = new RequestGate(10);
-    const now = Date.now();
-    for (let i = 0; i < 5; i++) gate.onSuccess(now - 900 + i * 100, now);
-    gate.onRateLimited(0, now);
-    expect(gate.allowedPerSecond).toBe(5);
-    const starts: number[] = [];
-    await Promise.all(Array.from({ length: 6 }, async () => {
-      const release = await gate.acquire();
-      starts.push(Date.now());
-      release();
-    }));
-    // Five go at once; the sixth waits until the first has left the (1 s + margin) window.
-    expect(starts[4] - starts[0]).toBeLessThan(100);
-    expect(starts[5] - starts[0]).toBeGreaterThanOrEqual(1000);
+    await answeredThenLimited(gate, 5, 10_000);
+    // Ten seconds, as the Retry-After says, within its one-second rounding; never shorter.
+    expect(gate.allowance).toMatchObject({ requests: 5 });
+    expect(gate.allowance!.windowMs).toBeGreaterThanOrEqual(10_000);
+    expect(gate.allowance!.windowMs).toBeLessThan(10_050);
+    const started = Date.now();
+    const starts = run(gate, 6);
+    await jest.advanceTimersByTimeAsync(30_000);
+    const offsets = (await starts).map((t) => t - started).sort((a, b) => a - b);
+    // Five go once the five answered before have left the window, the sixth one window later.
+    expect(offsets[4] - offsets[0]).toBeLessThan(50);
+    expect(offsets[0]).toBeGreaterThanOrEqual(9_990);
+    expect(offsets[5] - offsets[0]).toBeGreaterThanOrEqual(10_000);
   });
 
-  test("a 429 before anything succeeded pauses but learns no allowance", () => {
-    const gate = new RequestGate(10);
-    gate.onRateLimited(1000, 1_000_000);
-    expect(gate.allowedPerSecond).toBe(Infinity);
+  test("without Retry-After, one probe at a time finds the window, with growing gaps", async () => {
+    jest.useFakeTimers();
+    const gate = new RequestGate(10, { random: () => 0.5 });
+    await answeredThenLimited(gate, 10);
+    const t0 = Date.now();
+    const probes: number[] = [];
+    // The API's window frees 10 s after the first ten; every earlier probe meets a 429.
+    let open = false;
+    const waiting = Array.from({ length: 10 }, async () => {
+      for (;;) {
+        const admission = await gate.acquire({ retry: true });
+        probes.push(Date.now() - t0);
+        if (Date.now() - t0 >= 10_000) open = true;
+        admission.finish(open ? { kind: "answered" } : { kind: "limited" });
+        if (open) return;
+      }
+    });
+    await jest.advanceTimersByTimeAsync(60_000);
+    await Promise.all(waiting);
+    const failed = probes.filter((t) => t < 10_000);
+    // One at a time, each gap at least 250 ms and larger than the one before (within jitter).
+    for (let i = 1; i < failed.length; i++) expect(failed[i] - failed[i - 1]).toBeGreaterThanOrEqual(240);
+    expect(failed.length).toBeLessThan(20);
+    // The first success came within a fifth of the window after it opened, and the rest followed at once.
+    const firstOk = probes.find((t) => t >= 10_000)!;
+    expect(firstOk).toBeLessThan(12_000);
+    expect(Math.max(...probes) - firstOk).toBeLessThan(50);
+    expect(gate.allowance).toMatchObject({ requests: 10 });
+    expect(gate.allowance!.windowMs).toBeLessThanOrEqual(firstOk + 1);
   });
 
-  test("once the limit is gone the allowance grows until the gate stops limiting", () => {
+  test("once the limit is gone the allowance grows until the gate stops limiting", async () => {
+    jest.useFakeTimers();
     const gate = new RequestGate(10, { quietMs: 1000 });
-    let now = 1_000_000;
-    for (let i = 0; i < 20; i++) gate.onSuccess(now - 500, now);
-    gate.onRateLimited(0, now);
-    expect(gate.allowedPerSecond).toBe(20);
-    // No 429 for 1 s, then a success every 100 ms: the allowance gains a quarter a second.
+    await answeredThenLimited(gate, 20, 1000);
+    expect(gate.allowance).toMatchObject({ requests: 20, windowMs: 1000 });
+    // Requests keep coming and none meets a 429 any more.
     let steps = 0;
-    while (gate.allowedPerSecond !== Infinity && steps < 1000) {
-      now += 100;
-      gate.onSuccess(now, now);
+    while (gate.allowance !== undefined && steps < 400) {
+      await whileAdvancing(run(gate, 5));
+      await jest.advanceTimersByTimeAsync(100);
       steps++;
     }
-    expect(gate.allowedPerSecond).toBe(Infinity);
-    expect(steps / 10).toBeLessThan(25);
+    expect(gate.allowance).toBeUndefined();
+    expect(steps / 10).toBeLessThan(40);
   });
 
-  test("a probe that meets a 429 again waits twice as long before the next one", () => {
-    const gate = new RequestGate(10, { quietMs: 1000 });
-    let now = 1_000_000;
-    for (let i = 0; i < 20; i++) gate.onSuccess(now - 500, now);
-    gate.onRateLimited(0, now);
-    now += 1500;
-    gate.onSuccess(now, now); // first probe: a quarter more
-    expect(gate.allowedPerSecond).toBe(25);
-    for (let i = 0; i < 19; i++) gate.onSuccess(now - 10, now);
-    gate.onRateLimited(0, now);
-    expect(gate.allowedPerSecond).toBe(20);
-    now += 1500; // past the old quiet spell, not the doubled one
-    gate.onSuccess(now, now);
-    expect(gate.allowedPerSecond).toBe(20);
-    now += 1000;
-    gate.onSuccess(now, now);
-    expect(gate.allowedPerSecond).toBe(25);
+  test("a growth that meets a 429 lowers N again, and the next growth waits twice as long", async () => {
+    jest.useFakeTimers();
+    // 2000 requests at 20 a second: 100 s in which the gate keeps trying a quarter more.
+    const result = await simulate({ requests: 2000, limit: 20, windowMs: 1000, retryAfter: true, latencyMs: 4, gate: { quietMs: 1000 } });
+    expect(result.failed).toBe(0);
+    expect(result.gate.allowance).toMatchObject({ requests: 20 });
+    // With a fixed spell there would be a growth, and about five 429s, every three seconds: over 150.
+    expect(result.limited).toBeLessThan(80);
+    expect(result.elapsedMs).toBeLessThanOrEqual(1.05 * 100_000);
+  });
+});
+
+describe("rate limits of other shapes (simulated API, fake clock)", () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  test.each([
+    ["10 per 10 s, no Retry-After", { requests: 200, limit: 10, windowMs: 10_000, retryAfter: false }],
+    ["10 per 10 s, Retry-After", { requests: 200, limit: 10, windowMs: 10_000, retryAfter: true }],
+    ["10 per 60 s, no Retry-After", { requests: 30, limit: 10, windowMs: 60_000, retryAfter: false }],
+    ["10 per 60 s, Retry-After", { requests: 30, limit: 10, windowMs: 60_000, retryAfter: true }],
+    ["5 per 5 s, no Retry-After", { requests: 100, limit: 5, windowMs: 5_000, retryAfter: false }],
+    ["100 per 5 min, no Retry-After", { requests: 300, limit: 100, windowMs: 300_000, retryAfter: false }],
+    ["20 per second, Retry-After, 40 ms latency", { requests: 400, limit: 20, windowMs: 1_000, retryAfter: true, latencyMs: 40 }],
+  ] as Array<[string, { requests: number; limit: number; windowMs: number; retryAfter: boolean; latencyMs?: number }]>)(
+    "%s: no failure, within 1.1x of requests / rate",
+    async (_what, shape) => {
+      const result = await simulate({ latencyMs: 4, ...shape });
+      expect(result.failed).toBe(0);
+      expect(result.served).toBe(shape.requests);
+      expect(result.elapsedMs).toBeLessThanOrEqual(1.1 * (shape.requests / shape.limit) * shape.windowMs);
+    },
+  );
+
+  test("also when the API counts the requests it refuses: slower, but no failure", async () => {
+    const result = await simulate({ requests: 30, limit: 10, windowMs: 60_000, retryAfter: false, latencyMs: 4, countRefused: true, budgetMs: 600_000 });
+    expect(result.failed).toBe(0);
   });
 });
 

@@ -1,0 +1,125 @@
+/**
+ * What the request gate knows about the length of the API's rate-limit window, which Losant does
+ * not document (it names windows from 1 s to 5 min for other endpoints). The gate paces with the
+ * rule "start a request only when fewer than N requests are in flight or were answered within the
+ * last `w` ms"; this keeps two bounds on `w`:
+ *
+ * - `tooShortMs`: a request started under a shorter or equal `w` met a 429;
+ * - `longEnoughMs`: a request started under this `w` was answered, or a Retry-After proves it.
+ *
+ * Between the two it picks the next value to try (`guessMs`), one probe at a time: while nothing
+ * is proven long enough, each probe waits a fifth longer than the last one that failed (so a window
+ * of W is found within about W/5, with some 20 probes for a minute-long window), jittered so that
+ * several processes do not probe in step; once a bound on both sides is known it halves the gap,
+ * trying whole seconds first because windows are whole seconds wherever Losant documents them.
+ */
+export interface WindowSearchOptions {
+  /** The first window length tried: the shortest Losant documents. */
+  initialMs: number;
+  /** Gap between failed probes as a share of the window length ruled out so far. */
+  probeFraction: number;
+  minProbeGapMs: number;
+  maxProbeGapMs: number;
+  random: () => number;
+}
+
+export const DEFAULT_WINDOW_SEARCH: WindowSearchOptions = {
+  initialMs: 1000,
+  probeFraction: 0.2,
+  minProbeGapMs: 250,
+  maxProbeGapMs: 30_000,
+  random: Math.random,
+};
+
+/** Bounds closer than this are taken as settled: probing further would cost more than it saves. */
+export function settleTolerance(longEnoughMs: number): number {
+  return Math.max(50, longEnoughMs * 0.02);
+}
+
+export class WindowEstimate {
+  private tooShort = 0;
+  private longEnough = Number.POSITIVE_INFINITY;
+  private guess: number;
+
+  constructor(private readonly options: WindowSearchOptions = DEFAULT_WINDOW_SEARCH) {
+    this.guess = options.initialMs;
+  }
+
+  get tooShortMs(): number {
+    return this.tooShort;
+  }
+
+  get longEnoughMs(): number {
+    return this.longEnough;
+  }
+
+  /** The window length the next probe assumes; equals `longEnoughMs` once settled. */
+  get guessMs(): number {
+    return this.guess;
+  }
+
+  /** Nothing left worth probing: pace with `longEnoughMs`. */
+  get settled(): boolean {
+    return Number.isFinite(this.longEnough) && this.guess >= this.longEnough;
+  }
+
+  /** A request started `ageMs` after the window's oldest counted answer was answered. */
+  worked(ageMs: number): void {
+    if (!(ageMs < this.longEnough)) return;
+    this.longEnough = ageMs;
+    // A lower bound above a proven one is stale (the limit changed): start over from below.
+    if (this.tooShort >= this.longEnough) this.tooShort = 0;
+    this.replan();
+  }
+
+  /** A request started `ageMs` after the window's oldest counted answer met a 429. */
+  failed(ageMs: number): void {
+    if (!(ageMs > this.tooShort)) return;
+    this.tooShort = ageMs;
+    if (this.tooShort >= this.longEnough) this.longEnough = Number.POSITIVE_INFINITY;
+    this.replan();
+  }
+
+  /** Bounds a Retry-After gives: the window is longer than `lowerMs` and `upperMs` is enough. */
+  bounded(lowerMs: number, upperMs: number): void {
+    if (upperMs > lowerMs && (upperMs <= this.tooShort || lowerMs >= this.longEnough)) {
+      // The API's own figures contradict what was measured: trust them.
+      this.tooShort = Math.max(0, lowerMs);
+      this.longEnough = upperMs;
+    } else {
+      if (lowerMs > this.tooShort && lowerMs < this.longEnough) this.tooShort = lowerMs;
+      if (upperMs < this.longEnough && upperMs > this.tooShort) this.longEnough = upperMs;
+    }
+    this.replan();
+  }
+
+  reset(): void {
+    this.tooShort = 0;
+    this.longEnough = Number.POSITIVE_INFINITY;
+    this.replan();
+  }
+
+  private replan(): void {
+    const { tooShort, longEnough } = this;
+    if (!Number.isFinite(longEnough)) {
+      const { probeFraction, minProbeGapMs, maxProbeGapMs, random, initialMs } = this.options;
+      const gap = Math.max(minProbeGapMs, Math.min(maxProbeGapMs, tooShort * probeFraction) * (0.75 + 0.25 * random()));
+      this.guess = Math.max(initialMs, tooShort + gap);
+      return;
+    }
+    const tolerance = settleTolerance(longEnough);
+    const wholeBelow = Math.floor(longEnough / 1000) * 1000;
+    // Just above a whole second: that second is the window; nothing worth probing below it.
+    const atWholeSecond = wholeBelow > tooShort && longEnough - wholeBelow <= tolerance;
+    if (longEnough - tooShort <= tolerance || atWholeSecond) {
+      this.guess = longEnough;
+      return;
+    }
+    // Halve the gap, over the whole seconds inside it where there are any.
+    const firstWhole = Math.floor(tooShort / 1000) + 1;
+    const lastWhole = Math.ceil((longEnough - tolerance) / 1000) - 1;
+    const middle = (tooShort + longEnough) / 2;
+    if (lastWhole >= firstWhole) this.guess = Math.floor((firstWhole + lastWhole) / 2) * 1000;
+    else this.guess = middle < longEnough - tolerance ? middle : longEnough;
+  }
+}
