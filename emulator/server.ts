@@ -2,9 +2,12 @@ import http from "http";
 import { AddressInfo, Socket } from "net";
 import { OBJECT_ID_PATTERN, ORG_PATCH_SCHEMA, ORG_POST_SCHEMA, SUMMARY_FIELDS } from "../losant/instanceOrgSchema";
 import { validate } from "../losant/validate";
-import { authorize, EmulatorOperation } from "./auth";
-import { FaultInjector, FaultRule, FaultSettings } from "./faults";
-import { OrgStore, toApiOrg } from "./store";
+import { authorize, EmulatorOperation, reachesInstance, TokenGrant, TokenSpec, toGrant } from "./auth";
+import { FaultConfig, FaultInjector, FaultRule } from "./faults";
+import { orgHypermedia, orgsHypermedia, withHypermedia } from "./hypermedia";
+import { DEFAULT_MODES, EmulatorModes, parseModes } from "./modes";
+import { retryAfterHeaders } from "./rateLimit";
+import { OrgStore, StoredOrg, toApiOrg } from "./store";
 import type { OrgSettings } from "../losant/types";
 
 export interface RecordedRequest {
@@ -23,8 +26,13 @@ export interface RecordedRequest {
 export interface EmulatorOptions {
   port?: number;
   host?: string;
-  /** token -> scopes; default: one token `emulator-token` with `all.Instance`. */
-  tokens?: Record<string, string[]>;
+  /**
+   * token -> scopes, or -> { scopes, instances }: a token limited to `instances` gets, for any other
+   * instance, the same 404 as a missing instance. Default: one token `emulator-token` with `all.Instance`.
+   */
+  tokens?: Record<string, TokenSpec>;
+  /** Readings of what Losant leaves undocumented; DEFAULT_MODES for anything left out. */
+  modes?: Partial<EmulatorModes>;
   /** Mirror instances and orgs to this JSON file, so they outlive the process. */
   persistPath?: string;
   random?: () => number;
@@ -37,7 +45,10 @@ export interface Emulator {
   port: number;
   store: OrgStore;
   faults: FaultInjector;
-  tokens: Map<string, string[]>;
+  tokens: Map<string, TokenGrant>;
+  /** The modes in force (a read-only copy; change them with setModes). */
+  readonly modes: Readonly<EmulatorModes>;
+  setModes(modes: Partial<EmulatorModes>): Readonly<EmulatorModes>;
   /** Every API request received, in order (control endpoints excluded). */
   requests: RecordedRequest[];
   resetRequests(): void;
@@ -70,6 +81,19 @@ function parseBody(text: string): unknown {
   }
 }
 
+/** Losant documents one 404 for "instance or organization was not found"; the emulator gives both the same body. */
+export const NOT_FOUND_MESSAGE = "Instance or organization was not found";
+const notFound = () => new HttpError(404, "NotFound", NOT_FOUND_MESSAGE);
+
+/** Runs a control change, turning a refusal into a 400 so a typo in a test setup fails loudly. */
+function asValidation<T>(change: () => T): T {
+  try {
+    return change();
+  } catch (error) {
+    throw new HttpError(400, "Validation", (error as Error).message);
+  }
+}
+
 function requireId(kind: string, id: string): void {
   if (!OBJECT_ID_PATTERN.test(id)) throw new HttpError(400, "Validation", `${kind} must be a 24-character hex id`);
 }
@@ -94,7 +118,12 @@ function parseSummaryInclude(query: Record<string, string>): string[] | undefine
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const store = new OrgStore(options.persistPath);
   const faults = new FaultInjector(options.random);
-  const tokens = new Map(Object.entries(options.tokens ?? { [DEFAULT_TOKEN]: ["all.Instance"] }));
+  const tokens = new Map(Object.entries(options.tokens ?? { [DEFAULT_TOKEN]: ["all.Instance"] }).map(([token, spec]) => [token, toGrant(spec)] as const));
+  const setModes = (partial: Partial<EmulatorModes>): Readonly<EmulatorModes> => {
+    store.modes = { ...store.modes, ...parseModes(partial) };
+    return { ...store.modes };
+  };
+  setModes({ ...DEFAULT_MODES, ...(options.modes ?? {}) });
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   const usedSockets = new WeakSet<Socket>();
@@ -115,31 +144,33 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const auth = authorize(req.headers.authorization, tokens, operation);
     if (!auth.ok) throw new HttpError(auth.status, auth.type, auth.message);
     requireId("instanceId", instanceId);
-    if (!store.hasInstance(instanceId)) throw new HttpError(404, "NotFound", "Instance was not found");
+    // One answer for a missing instance, an instance the token cannot reach, and a missing org, as Losant documents one 404.
+    if (!store.hasInstance(instanceId) || !reachesInstance(auth.grant, instanceId)) throw notFound();
     const summaryInclude = parseSummaryInclude(record.query);
+    const hypermedia = store.modes.hypermedia;
+    const single = (org: StoredOrg) => withHypermedia(toApiOrg(org, summaryInclude), hypermedia, () => orgHypermedia(instanceId, org.id));
 
     if (orgId === undefined) {
       if (operation === "post") {
         validateBody(ORG_POST_SCHEMA, record.body);
-        res.statusCode = 201;
-        return toApiOrg(store.createOrg(instanceId, record.body as OrgSettings & { name: string }), summaryInclude);
+        return single(store.createOrg(instanceId, record.body as OrgSettings & { name: string }));
       }
-      const items = store.listOrgs(instanceId).map((o) => toApiOrg(o, summaryInclude));
-      return { items, count: items.length, totalCount: items.length, perPage: 1000, page: 0, instanceId, sortField: "name", sortDirection: "asc" };
+      const items = store.listOrgs(instanceId).map(single);
+      const page = { items, count: items.length, totalCount: items.length, perPage: 1000, page: 0, instanceId, sortField: "name", sortDirection: "asc" };
+      return withHypermedia(page, hypermedia, () => orgsHypermedia(instanceId));
     }
 
     requireId("orgId", orgId);
-    const notFound = () => new HttpError(404, "NotFound", "Organization was not found");
     if (operation === "get") {
       const org = store.getOrg(instanceId, orgId);
       if (!org) throw notFound();
-      return toApiOrg(org, summaryInclude);
+      return single(org);
     }
     if (operation === "patch") {
       validateBody(ORG_PATCH_SCHEMA, record.body);
       const org = store.patchOrg(instanceId, orgId, (record.body ?? {}) as OrgSettings);
       if (!org) throw notFound();
-      return toApiOrg(org, summaryInclude);
+      return single(org);
     }
     if (!store.deleteOrg(instanceId, orgId)) throw notFound();
     return { success: true };
@@ -151,7 +182,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (route === "GET /_emulator/health") return { ok: true };
     if (route === "GET /_emulator/requests") return requests;
     if (route === "DELETE /_emulator/requests") return (requests.length = 0), { success: true };
-    if (route === "PUT /_emulator/faults") return faults.configure(body as Partial<FaultSettings>), faults.settings;
+    if (route === "PUT /_emulator/faults") return asValidation(() => (faults.configure(body as FaultConfig), faults.settings));
+    if (route === "GET /_emulator/modes") return { ...store.modes };
+    if (route === "PUT /_emulator/modes") return asValidation(() => setModes(parseModes(body)));
     if (route === "DELETE /_emulator/faults") return faults.reset(), faults.settings;
     const orgRoute = /^\/_emulator\/instances\/([^/]+)\/orgs(?:\/([^/]+))?$/.exec(url.pathname);
     if (orgRoute && req.method === "POST" && orgRoute[2] === undefined) {
@@ -161,7 +194,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     if (orgRoute && req.method === "PATCH" && orgRoute[2] !== undefined) {
       const org = store.patchOrg(orgRoute[1], orgRoute[2], body as OrgSettings);
-      if (!org) throw new HttpError(404, "NotFound", "Organization was not found");
+      if (!org) throw notFound();
       return toApiOrg(org, undefined);
     }
     if (orgRoute && req.method === "DELETE" && orgRoute[2] !== undefined) {
@@ -224,7 +257,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (limited) {
         record.status = 429;
         record.fault = "rateLimit";
-        send(res, 429, { type: "TooManyRequests", message: "Rate limit exceeded" }, { "Retry-After": String(Math.max(1, Math.ceil(limited.retryAfterMs / 1000))) });
+        send(res, 429, { type: "TooManyRequests", message: "Rate limit exceeded" }, retryAfterHeaders(limited.settings, limited.retryAfterMs));
         return;
       }
       const rule = faults.pick({ method: record.method, path: record.path });
@@ -267,6 +300,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     store,
     faults,
     tokens,
+    get modes() {
+      return { ...store.modes };
+    },
+    setModes,
     requests,
     resetRequests: () => {
       requests.length = 0;

@@ -2,6 +2,8 @@ import fs from "fs";
 import { randomBytes } from "crypto";
 import { LIMIT_KEYS, SUMMARY_FIELDS } from "../losant/instanceOrgSchema";
 import type { LosantInstanceOrg, OrgLimits, OrgSettings } from "../losant/types";
+import { DEFAULT_MODES, EmulatorModes } from "./modes";
+import { patchedBanner, patchedLimits, storedEmailDomains, storedTags } from "./patchSemantics";
 
 /** Limits a new org gets from its instance, as in Losant. */
 export const DEFAULT_INSTANCE_LIMITS: Required<OrgLimits> = Object.fromEntries(
@@ -31,6 +33,8 @@ export class OrgStore {
   private instances = new Map<string, { limits: Required<OrgLimits> }>();
   private orgs = new Map<string, StoredOrg>();
   private clock: () => Date;
+  /** The readings of undocumented behaviour in force; the server keeps this in step with its own modes. */
+  modes: EmulatorModes = { ...DEFAULT_MODES };
 
   constructor(private readonly persistPath?: string, clock: () => Date = () => new Date()) {
     this.clock = clock;
@@ -84,6 +88,8 @@ export class OrgStore {
       lastUpdated: now,
     };
     org.disabledAt = normalizeDisabledAt(org.disabledAt, now);
+    org.tags = storedTags(org.tags ?? [], this.modes);
+    org.whitelistedEmailDomains = storedEmailDomains(org.whitelistedEmailDomains ?? [], this.modes);
     this.orgs.set(id, org);
     this.persist();
     return structuredClone(org);
@@ -99,19 +105,21 @@ export class OrgStore {
   }
 
   /**
-   * Applies a PATCH body. Top-level fields replace; `limits` replaces the whole limits object, a
-   * limit left out falling back to the instance's default: the stricter of the two readings of
-   * Losant's API, so a client that is not merge-safe shows up here.
+   * Applies a PATCH body. Top-level fields replace; `limits`, `banner`, `tags` and
+   * `whitelistedEmailDomains` follow `modes`. The default for limits, replacing the whole object
+   * (a limit left out falls back to the instance's default), is the stricter reading, so a client
+   * that is not merge-safe shows up here.
    */
   patchOrg(instanceId: string, orgId: string, body: OrgSettings): StoredOrg | undefined {
     const org = this.orgs.get(orgId);
     if (!org || org.instanceId !== instanceId) return undefined;
     const now = this.now();
-    const { limits, ...rest } = body;
-    Object.assign(org, structuredClone(rest));
-    if (limits !== undefined) {
-      org.limits = { ...this.instances.get(instanceId)!.limits, ...limits } as Required<OrgLimits>;
-    }
+    const { limits, banner, tags, whitelistedEmailDomains, ...rest } = structuredClone(body);
+    Object.assign(org, rest);
+    if (limits !== undefined) org.limits = patchedLimits(org.limits, limits, this.instances.get(instanceId)!.limits, this.modes);
+    if (banner !== undefined) org.banner = patchedBanner(org.banner, banner, this.modes);
+    if (tags !== undefined) org.tags = storedTags(tags, this.modes);
+    if (whitelistedEmailDomains !== undefined) org.whitelistedEmailDomains = storedEmailDomains(whitelistedEmailDomains, this.modes);
     if (body.disabledAt !== undefined) org.disabledAt = normalizeDisabledAt(body.disabledAt, now);
     org.lastUpdated = now;
     this.persist();
