@@ -1,4 +1,5 @@
 import { InstanceOrgOperation, REQUIRED_SCOPES } from "../losant/scopes";
+import { newObjectId } from "./store";
 
 export type EmulatorOperation = InstanceOrgOperation;
 
@@ -6,13 +7,16 @@ export type EmulatorOperation = InstanceOrgOperation;
 export interface TokenGrant {
   scopes: readonly string[];
   instances?: readonly string[];
+  /** The user the token acts for: the administrator of the orgs it creates. Random unless given. */
+  userId: string;
 }
 
 /** How tokens are given to `startEmulator`: a list of scopes is shorthand for a grant on every instance. */
-export type TokenSpec = readonly string[] | TokenGrant;
+export type TokenSpec = readonly string[] | { scopes: readonly string[]; instances?: readonly string[]; userId?: string };
 
 export function toGrant(spec: TokenSpec): TokenGrant {
-  return isScopeList(spec) ? { scopes: [...spec] } : { scopes: [...spec.scopes], ...(spec.instances ? { instances: [...spec.instances] } : {}) };
+  if (isScopeList(spec)) return { scopes: [...spec], userId: newObjectId() };
+  return { scopes: [...spec.scopes], ...(spec.instances ? { instances: [...spec.instances] } : {}), userId: spec.userId ?? newObjectId() };
 }
 
 function isScopeList(spec: TokenSpec): spec is readonly string[] {

@@ -10,6 +10,12 @@ export const DEFAULT_INSTANCE_LIMITS: Required<OrgLimits> = Object.fromEntries(
   LIMIT_KEYS.map((key) => [key, key === "dataTTL" ? 2_592_000 : key === "systemInterval" ? 60 : 100]),
 ) as Required<OrgLimits>;
 
+/** A member as the emulator keeps one: enough to answer `memberId` queries and show POST's `members`. */
+export interface OrgMember {
+  userId: string;
+  role: "admin" | "edit" | "collaborate" | "view" | "none";
+}
+
 export interface StoredOrg extends OrgSettings {
   id: string;
   instanceId: string;
@@ -17,6 +23,8 @@ export interface StoredOrg extends OrgSettings {
   limits: Required<OrgLimits>;
   creationDate: string;
   lastUpdated: string;
+  /** Absent for orgs seeded directly (and in state files written before members were kept). */
+  members?: OrgMember[];
 }
 
 interface Snapshot {
@@ -68,7 +76,7 @@ export class OrgStore {
     return this.instances.has(id);
   }
 
-  createOrg(instanceId: string, settings: OrgSettings & { name: string }, id: string = newObjectId()): StoredOrg {
+  createOrg(instanceId: string, settings: OrgSettings & { name: string }, id: string = newObjectId(), members?: OrgMember[]): StoredOrg {
     const instance = this.instances.get(instanceId);
     if (!instance) throw new Error(`no instance ${instanceId}`);
     const now = this.now();
@@ -86,6 +94,7 @@ export class OrgStore {
       limits: { ...instance.limits, ...(settings.limits ?? {}) } as Required<OrgLimits>,
       creationDate: now,
       lastUpdated: now,
+      ...(members ? { members: structuredClone(members) } : {}),
     };
     org.disabledAt = normalizeDisabledAt(org.disabledAt, now);
     org.tags = storedTags(org.tags ?? [], this.modes);
@@ -150,7 +159,8 @@ function normalizeDisabledAt(value: string | boolean | undefined, now: string): 
 
 /** The Instance Organization object as Losant's GET and PATCH return it. */
 export function toApiOrg(org: StoredOrg, summaryInclude: readonly string[] | undefined): LosantInstanceOrg {
-  const { id, instanceId, ...fields } = org;
+  // Members are not part of the Instance Organization object; only POST's reply (an Organization) shows them.
+  const { id, instanceId, members: _members, ...fields } = org;
   return { ...fields, id, orgId: id, instanceId, summary: summaryOf(summaryInclude) };
 }
 
