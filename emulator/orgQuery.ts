@@ -1,8 +1,7 @@
 /**
  * The `query` parameter of `GET /instances/{id}/orgs`: our own reading of Losant's
  * advancedInstanceOrgQuery schema. `checkOrgQuery` accepts exactly what that schema accepts
- * (a unit test cross-checks it against the published file with ajv), including the schema's
- * oneOf quirks: for `tags`, `{}` matches two alternatives and is therefore refused.
+ * (a unit test cross-checks it against the published file with ajv).
  */
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -109,46 +108,24 @@ function checkTagMatcher(value: Json, path: string): Violations {
   return [`${path} must be a string, null, {"$in": [...]} or {"$nin": [...]}`];
 }
 
-/** Which forms of a tag filter (null, `{$tagKey, $tagValue}`, `{key: value}`) a value fits. */
-function tagFilterForms(value: Json, path: string): { forms: number; violations: Violations } {
-  if (value === null) return { forms: 1, violations: [] };
-  if (!isObject(value)) return { forms: 0, violations: [`${path} must be null or an object`] };
+/** A tag filter: null, `{$tagKey, $tagValue}` (at least one), or `{key: matcher, ...}` with keys as Losant's pattern allows. */
+function checkTagFilter(value: Json, path: string): Violations {
+  if (value === null) return [];
+  if (!isObject(value)) return [`${path} must be null or an object`];
   const keys = Object.keys(value);
   const byName = keys.length >= 1 && keys.every((k) => k === "$tagKey" || k === "$tagValue");
   const byKey = keys.every((k) => TAG_KEY_PATTERN.test(k));
-  if (byName) {
-    const violations = keys.flatMap((k) => checkTagMatcher(value[k], `${path}.${k}`));
-    return { forms: violations.length === 0 ? 1 : 0, violations };
-  }
-  if (byKey) {
-    const violations = keys.flatMap((k) => checkTagMatcher(value[k], `${path}.${k}`));
-    return { forms: violations.length === 0 ? 1 : 0, violations };
-  }
-  return { forms: 0, violations: [`${path} must use either $tagKey/$tagValue or tag keys (starting with 0-9 a-z A-Z _ -), not both or neither`] };
+  if (!byName && !byKey) return [`${path} must use either $tagKey/$tagValue or tag keys (starting with 0-9 a-z A-Z _ -), not both`];
+  return keys.flatMap((k) => checkTagMatcher(value[k], `${path}.${k}`));
 }
 
-/** `tags`: a tag filter, `{$eq: filter}` or `{$ne: filter}`; an input fitting two of these is refused, as oneOf does. */
+/** `tags`: a tag filter, `{$eq: filter}` or `{$ne: filter}`. No input fits two of these, so oneOf's exclusivity needs no check. */
 function checkTagsCondition(value: Json, path: string): Violations {
-  const plain = tagFilterForms(value, path);
-  let matches = plain.forms;
-  let violations = plain.violations;
   if (isObject(value)) {
     const keys = Object.keys(value);
-    // `{$eq: ...}` without `$eq` (so `{}`) still fits the $eq form: Losant's schema does not require the key.
-    if (keys.every((k) => k === "$eq")) {
-      const inner = keys.length === 0 ? { forms: 1, violations: [] } : tagFilterForms(value.$eq, `${path}.$eq`);
-      matches += inner.forms;
-      if (keys.length === 1) violations = inner.violations;
-    }
-    if (keys.length === 1 && keys[0] === "$ne") {
-      const inner = tagFilterForms(value.$ne, `${path}.$ne`);
-      matches += inner.forms;
-      violations = inner.violations;
-    }
+    if (keys.length === 1 && (keys[0] === "$eq" || keys[0] === "$ne")) return checkTagFilter(value[keys[0]], `${path}.${keys[0]}`);
   }
-  if (matches === 1) return [];
-  if (matches > 1) return [`${path} is ambiguous: it fits more than one form of a tag filter`];
-  return violations.length > 0 ? violations : [`${path} is not a valid tag filter`];
+  return checkTagFilter(value, path);
 }
 
 /** The `query` parameter as sent: JSON text. Throws with the reasons when it is not a valid query. */

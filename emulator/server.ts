@@ -32,6 +32,8 @@ export interface EmulatorOptions {
   /** Mirror instances and orgs to this JSON file, so they outlive the process. */
   persistPath?: string;
   random?: () => number;
+  /** Time for creationDate and lastUpdated (tests pin it to get a known order). */
+  clock?: () => Date;
 }
 
 export const DEFAULT_TOKEN = "emulator-token";
@@ -54,7 +56,7 @@ export interface Emulator {
 
 /** Starts a local stand-in for Losant's Instance Org API on loopback. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const store = new OrgStore(options.persistPath);
+  const store = new OrgStore(options.persistPath, options.clock);
   const faults = new FaultInjector(options.random);
   const specs = Object.entries(options.tokens ?? { [DEFAULT_TOKEN]: ["all.Instance"] });
   const tokens = new Map(specs.map(([token, spec]) => [token, toGrant(spec)] as const));
