@@ -33,10 +33,10 @@ export function modesFromFlags(values: CliValues): Partial<EmulatorModes> {
   return parseModes(modes);
 }
 
-/** Undefined when `--rate-limit` is 0 or absent. */
+/** Undefined when `--rate-limit` is 0 or absent; throws on a value that is not a number. */
 export function rateLimitFromFlags(values: CliValues): RateLimitSettings | undefined {
   const requests = Number(values["rate-limit"] ?? 0);
-  if (!(requests > 0)) return undefined;
+  if (requests === 0) return undefined;
   return checkRateLimit({
     requests,
     windowMs: Number(values["rate-window-ms"] ?? 1000),

@@ -267,6 +267,8 @@ describe("command-line flags", () => {
     expect(rateLimitFromFlags({ "rate-limit": "10", "rate-window-ms": "10000", "no-retry-after": true })).toEqual({ requests: 10, windowMs: 10_000, retryAfter: "none" });
     expect(rateLimitFromFlags({ "rate-limit": "5" })).toEqual({ requests: 5, windowMs: 1000, retryAfter: "seconds" });
     expect(rateLimitFromFlags({ "rate-limit": "0" })).toBeUndefined();
+    expect(() => rateLimitFromFlags({ "rate-limit": "ten" })).toThrow(/requests must be a whole number/);
+    expect(() => rateLimitFromFlags({ "rate-limit": "5", "rate-window-ms": "soon" })).toThrow(/windowMs must be a positive number/);
   });
 
   test("the CLI applies them", async () => {
