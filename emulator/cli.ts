@@ -1,37 +1,30 @@
 #!/usr/bin/env node
 /**
  * `npm run emulator -- [--port 0] [--host 127.0.0.1] [--token T] [--state file.json] [--seed N]
- *   [--latency MS] [--connection-latency MS] [--rate-limit PER_SECOND]`
+ *   [--latency MS] [--connection-latency MS] [--rate-limit N] [--rate-window-ms MS] [--no-retry-after]
+ *   [--limits-patch replace|merge] [--banner-patch replace|merge] [--tag-order asSent|sortedByKey|reversed]
+ *   [--email-domains asSent|lowercaseSorted] [--no-hypermedia]`
  * Starts the local Losant emulator, prints one JSON line with its URL and seeded ids, and runs
- * until interrupted.
+ * until interrupted. docs/emulator.md describes every flag.
  */
 import { parseArgs } from "util";
 import { DEFAULT_TOKEN, startEmulator } from "./server";
 import { seedFleet } from "./seed";
+import { cliOptions, modesFromFlags, rateLimitFromFlags } from "./cliFlags";
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      port: { type: "string", default: "0" },
-      host: { type: "string", default: "127.0.0.1" },
-      token: { type: "string", default: DEFAULT_TOKEN },
-      state: { type: "string" },
-      seed: { type: "string", default: "0" },
-      latency: { type: "string", default: "0" },
-      "connection-latency": { type: "string", default: "0" },
-      "rate-limit": { type: "string", default: "0" },
-    },
-  });
+  const { values } = parseArgs({ options: cliOptions, strict: true });
   const emulator = await startEmulator({
     port: Number(values.port),
     host: values.host,
-    tokens: { [values.token as string]: ["all.Instance"] },
+    tokens: { [values.token ?? DEFAULT_TOKEN]: ["all.Instance"] },
     persistPath: values.state,
+    modes: modesFromFlags(values),
   });
   emulator.faults.configure({
     latencyMs: Number(values.latency),
     connectionLatencyMs: Number(values["connection-latency"]),
-    rateLimitPerSecond: Number(values["rate-limit"]),
+    rateLimit: rateLimitFromFlags(values) ?? null,
   });
   const seeded = Number(values.seed) > 0 ? seedFleet(emulator, Number(values.seed)) : undefined;
   process.stdout.write(`${JSON.stringify({ url: emulator.url, token: values.token, ...seeded })}\n`);

@@ -1,3 +1,5 @@
+import { checkRateLimit, perSecond, RateLimitSettings, SlidingWindow } from "./rateLimit";
+
 /** Misbehaviour the emulator can be told to show, so clients can be tested against it. */
 export type FaultKind =
   /** Answer with `status` (and `retryAfter` as the Retry-After header, if given). */
@@ -30,9 +32,24 @@ export interface FaultSettings {
   latencyMs: number;
   /** Added once more to the first request on each new connection, like the TCP and TLS handshakes a WAN costs. */
   connectionLatencyMs: number;
-  /** Answer 429 to requests above this many per rolling second (0: no limit). */
-  rateLimitPerSecond: number;
+  /** Throttle: 429 for requests over the allowance of a sliding window; absent for none. */
+  rateLimit?: RateLimitSettings;
+  /**
+   * Input shorthand for `configure` only (never kept in `settings`): N stands for
+   * `rateLimit: { requests: N, windowMs: 1000, retryAfter: "seconds" }`, 0 for no limit.
+   */
+  rateLimitPerSecond?: number;
   rules: FaultRule[];
+}
+
+/** What `configure` takes; `rateLimit: null` removes the throttle. */
+export type FaultConfig = Omit<Partial<FaultSettings>, "rateLimit"> & { rateLimit?: RateLimitSettings | null };
+
+function rateLimitOf(config: FaultConfig, current: RateLimitSettings | undefined): RateLimitSettings | undefined {
+  if (config.rateLimit === null) return undefined;
+  if (config.rateLimit !== undefined) return checkRateLimit(config.rateLimit);
+  if (config.rateLimitPerSecond !== undefined) return perSecond(config.rateLimitPerSecond);
+  return current;
 }
 
 export interface RequestInfo {
@@ -42,31 +59,33 @@ export interface RequestInfo {
 
 /** Decides, request by request, which fault (if any) applies. Deterministic when given a seeded random. */
 export class FaultInjector {
-  settings: FaultSettings = { latencyMs: 0, connectionLatencyMs: 0, rateLimitPerSecond: 0, rules: [] };
+  settings: FaultSettings = { latencyMs: 0, connectionLatencyMs: 0, rules: [] };
   private fired = new Map<FaultRule, number>();
-  private recent: number[] = [];
+  private window: SlidingWindow | undefined;
 
   constructor(private readonly random: () => number = Math.random) {}
 
-  configure(settings: Partial<FaultSettings>): void {
-    this.settings = { ...this.settings, ...settings, rules: settings.rules ?? this.settings.rules };
+  configure(config: FaultConfig): void {
+    const limit = rateLimitOf(config, this.settings.rateLimit);
+    const { rateLimitPerSecond: _shorthand, rateLimit: _limit, ...rest } = config;
+    this.settings = { ...this.settings, ...rest, rules: rest.rules ?? this.settings.rules };
+    if (limit) this.settings.rateLimit = limit;
+    else delete this.settings.rateLimit;
+    // A new allowance starts with an empty window; the same allowance configured again keeps its history.
+    if (JSON.stringify(limit) !== JSON.stringify(this.window?.settings)) this.window = limit && new SlidingWindow(limit);
     this.fired.clear();
   }
 
   reset(): void {
-    this.settings = { latencyMs: 0, connectionLatencyMs: 0, rateLimitPerSecond: 0, rules: [] };
+    this.settings = { latencyMs: 0, connectionLatencyMs: 0, rules: [] };
     this.fired.clear();
-    this.recent = [];
+    this.window = undefined;
   }
 
-  /** A 429 when the request is over the rolling one-second budget, with the wait until a slot frees. */
-  rateLimited(now = Date.now()): { retryAfterMs: number } | undefined {
-    const limit = this.settings.rateLimitPerSecond;
-    if (limit <= 0) return undefined;
-    this.recent = this.recent.filter((t) => now - t < 1000);
-    if (this.recent.length >= limit) return { retryAfterMs: 1000 - (now - this.recent[0]) };
-    this.recent.push(now);
-    return undefined;
+  /** A 429 when the request is over the allowance, with the wait until a slot frees. */
+  rateLimited(now = Date.now()): { retryAfterMs: number; settings: RateLimitSettings } | undefined {
+    const refused = this.window?.admit(now);
+    return refused && this.window && { ...refused, settings: this.window.settings };
   }
 
   pick(request: RequestInfo): FaultRule | undefined {

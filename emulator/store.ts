@@ -2,11 +2,19 @@ import fs from "fs";
 import { randomBytes } from "crypto";
 import { LIMIT_KEYS, SUMMARY_FIELDS } from "../losant/instanceOrgSchema";
 import type { LosantInstanceOrg, OrgLimits, OrgSettings } from "../losant/types";
+import { DEFAULT_MODES, EmulatorModes } from "./modes";
+import { patchedBanner, patchedLimits, storedEmailDomains, storedTags } from "./patchSemantics";
 
 /** Limits a new org gets from its instance, as in Losant. */
 export const DEFAULT_INSTANCE_LIMITS: Required<OrgLimits> = Object.fromEntries(
   LIMIT_KEYS.map((key) => [key, key === "dataTTL" ? 2_592_000 : key === "systemInterval" ? 60 : 100]),
 ) as Required<OrgLimits>;
+
+/** A member as the emulator keeps one: enough to answer `memberId` queries and show POST's `members`. */
+export interface OrgMember {
+  userId: string;
+  role: "admin" | "edit" | "collaborate" | "view" | "none";
+}
 
 export interface StoredOrg extends OrgSettings {
   id: string;
@@ -15,6 +23,8 @@ export interface StoredOrg extends OrgSettings {
   limits: Required<OrgLimits>;
   creationDate: string;
   lastUpdated: string;
+  /** Absent for orgs seeded directly (and in state files written before members were kept). */
+  members?: OrgMember[];
 }
 
 interface Snapshot {
@@ -31,6 +41,8 @@ export class OrgStore {
   private instances = new Map<string, { limits: Required<OrgLimits> }>();
   private orgs = new Map<string, StoredOrg>();
   private clock: () => Date;
+  /** The readings of undocumented behaviour in force; the server keeps this in step with its own modes. */
+  modes: EmulatorModes = { ...DEFAULT_MODES };
 
   constructor(private readonly persistPath?: string, clock: () => Date = () => new Date()) {
     this.clock = clock;
@@ -64,7 +76,7 @@ export class OrgStore {
     return this.instances.has(id);
   }
 
-  createOrg(instanceId: string, settings: OrgSettings & { name: string }, id: string = newObjectId()): StoredOrg {
+  createOrg(instanceId: string, settings: OrgSettings & { name: string }, id: string = newObjectId(), members?: OrgMember[]): StoredOrg {
     const instance = this.instances.get(instanceId);
     if (!instance) throw new Error(`no instance ${instanceId}`);
     const now = this.now();
@@ -82,8 +94,11 @@ export class OrgStore {
       limits: { ...instance.limits, ...(settings.limits ?? {}) } as Required<OrgLimits>,
       creationDate: now,
       lastUpdated: now,
+      ...(members ? { members: structuredClone(members) } : {}),
     };
     org.disabledAt = normalizeDisabledAt(org.disabledAt, now);
+    org.tags = storedTags(org.tags ?? [], this.modes);
+    org.whitelistedEmailDomains = storedEmailDomains(org.whitelistedEmailDomains ?? [], this.modes);
     this.orgs.set(id, org);
     this.persist();
     return structuredClone(org);
@@ -99,19 +114,21 @@ export class OrgStore {
   }
 
   /**
-   * Applies a PATCH body. Top-level fields replace; `limits` replaces the whole limits object, a
-   * limit left out falling back to the instance's default: the stricter of the two readings of
-   * Losant's API, so a client that is not merge-safe shows up here.
+   * Applies a PATCH body. Top-level fields replace; `limits`, `banner`, `tags` and
+   * `whitelistedEmailDomains` follow `modes`. The default for limits, replacing the whole object
+   * (a limit left out falls back to the instance's default), is the stricter reading, so a client
+   * that is not merge-safe shows up here.
    */
   patchOrg(instanceId: string, orgId: string, body: OrgSettings): StoredOrg | undefined {
     const org = this.orgs.get(orgId);
     if (!org || org.instanceId !== instanceId) return undefined;
     const now = this.now();
-    const { limits, ...rest } = body;
-    Object.assign(org, structuredClone(rest));
-    if (limits !== undefined) {
-      org.limits = { ...this.instances.get(instanceId)!.limits, ...limits } as Required<OrgLimits>;
-    }
+    const { limits, banner, tags, whitelistedEmailDomains, ...rest } = structuredClone(body);
+    Object.assign(org, rest);
+    if (limits !== undefined) org.limits = patchedLimits(org.limits, limits, this.instances.get(instanceId)!.limits, this.modes);
+    if (banner !== undefined) org.banner = patchedBanner(org.banner, banner, this.modes);
+    if (tags !== undefined) org.tags = storedTags(tags, this.modes);
+    if (whitelistedEmailDomains !== undefined) org.whitelistedEmailDomains = storedEmailDomains(whitelistedEmailDomains, this.modes);
     if (body.disabledAt !== undefined) org.disabledAt = normalizeDisabledAt(body.disabledAt, now);
     org.lastUpdated = now;
     this.persist();
@@ -142,7 +159,8 @@ function normalizeDisabledAt(value: string | boolean | undefined, now: string): 
 
 /** The Instance Organization object as Losant's GET and PATCH return it. */
 export function toApiOrg(org: StoredOrg, summaryInclude: readonly string[] | undefined): LosantInstanceOrg {
-  const { id, instanceId, ...fields } = org;
+  // Members are not part of the Instance Organization object; only POST's reply (an Organization) shows them.
+  const { id, instanceId, members: _members, ...fields } = org;
   return { ...fields, id, orgId: id, instanceId, summary: summaryOf(summaryInclude) };
 }
 

@@ -1,0 +1,45 @@
+/** The emulator's command-line flags and what they become; kept apart from cli.ts so tests can read them. */
+import { EmulatorModes, parseModes } from "./modes";
+import { checkRateLimit, RateLimitSettings } from "./rateLimit";
+import { DEFAULT_TOKEN } from "./server";
+
+export const cliOptions = {
+  port: { type: "string", default: "0" },
+  host: { type: "string", default: "127.0.0.1" },
+  token: { type: "string", default: DEFAULT_TOKEN },
+  state: { type: "string" },
+  seed: { type: "string", default: "0" },
+  latency: { type: "string", default: "0" },
+  "connection-latency": { type: "string", default: "0" },
+  "rate-limit": { type: "string", default: "0" },
+  "rate-window-ms": { type: "string", default: "1000" },
+  "no-retry-after": { type: "boolean", default: false },
+  "limits-patch": { type: "string" },
+  "banner-patch": { type: "string" },
+  "tag-order": { type: "string" },
+  "email-domains": { type: "string" },
+  "no-hypermedia": { type: "boolean", default: false },
+} as const;
+
+export type CliValues = Partial<Record<keyof typeof cliOptions, string | boolean>>;
+
+export function modesFromFlags(values: CliValues): Partial<EmulatorModes> {
+  const modes: Record<string, unknown> = {};
+  if (values["limits-patch"] !== undefined) modes.limitsPatch = values["limits-patch"];
+  if (values["banner-patch"] !== undefined) modes.bannerPatch = values["banner-patch"];
+  if (values["tag-order"] !== undefined) modes.tagOrder = values["tag-order"];
+  if (values["email-domains"] !== undefined) modes.emailDomains = values["email-domains"];
+  if (values["no-hypermedia"] === true) modes.hypermedia = false;
+  return parseModes(modes);
+}
+
+/** Undefined when `--rate-limit` is 0 or absent; throws on a value that is not a number. */
+export function rateLimitFromFlags(values: CliValues): RateLimitSettings | undefined {
+  const requests = Number(values["rate-limit"] ?? 0);
+  if (requests === 0) return undefined;
+  return checkRateLimit({
+    requests,
+    windowMs: Number(values["rate-window-ms"] ?? 1000),
+    retryAfter: values["no-retry-after"] === true ? "none" : "seconds",
+  });
+}

@@ -1,0 +1,64 @@
+/**
+ * Readings of the behaviour Losant leaves undocumented. The emulator can take each reading, so a
+ * client can be shown to be right whichever one the real server takes.
+ */
+export interface EmulatorModes {
+  /** PATCH of `limits`: "replace" (limits left out fall back to the instance default; default) or "merge". */
+  limitsPatch: "replace" | "merge";
+  /** PATCH of `banner`: "replace" (default) or "merge" (sent keys merged into the stored banner). */
+  bannerPatch: "replace" | "merge";
+  /** How the server stores `tags`: "asSent" (default), "sortedByKey", "reversed". */
+  tagOrder: "asSent" | "sortedByKey" | "reversed";
+  /** How the server stores `whitelistedEmailDomains`: "asSent" (default) or "lowercaseSorted". */
+  emailDomains: "asSent" | "lowercaseSorted";
+  /** Replies carry `_type` and `_links` (single orgs and collections, and collection items). Default true. */
+  hypermedia: boolean;
+}
+
+export const DEFAULT_MODES: Readonly<EmulatorModes> = Object.freeze({
+  limitsPatch: "replace",
+  bannerPatch: "replace",
+  tagOrder: "asSent",
+  emailDomains: "asSent",
+  hypermedia: true,
+});
+
+/** The values each mode takes; the first is the default. */
+export const MODE_VALUES: { readonly [K in keyof EmulatorModes]: ReadonlyArray<EmulatorModes[K]> } = {
+  limitsPatch: ["replace", "merge"],
+  bannerPatch: ["replace", "merge"],
+  tagOrder: ["asSent", "sortedByKey", "reversed"],
+  emailDomains: ["asSent", "lowercaseSorted"],
+  hypermedia: [true, false],
+};
+
+/**
+ * Named mode sets that between them take every value of every mode, so a suite that runs once per
+ * entry meets every reading.
+ */
+export const MODE_MATRIX: ReadonlyArray<{ name: string; modes: EmulatorModes }> = Object.freeze([
+  { name: "strict", modes: { ...DEFAULT_MODES } },
+  { name: "merging", modes: { ...DEFAULT_MODES, limitsPatch: "merge", bannerPatch: "merge" } },
+  {
+    name: "normalising",
+    modes: { ...DEFAULT_MODES, limitsPatch: "merge", bannerPatch: "merge", tagOrder: "sortedByKey", emailDomains: "lowercaseSorted" },
+  },
+  { name: "reversing", modes: { ...DEFAULT_MODES, tagOrder: "reversed" } },
+  { name: "plain", modes: { ...DEFAULT_MODES, hypermedia: false } },
+]);
+
+/**
+ * Checks a partial mode set from outside (control route, CLI, options), so a typo fails loudly
+ * instead of leaving a default in force.
+ */
+export function parseModes(input: unknown): Partial<EmulatorModes> {
+  if (input === null || typeof input !== "object" || Array.isArray(input)) throw new Error("modes must be an object");
+  const parsed: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) {
+    if (!(key in MODE_VALUES)) throw new Error(`unknown mode "${key}"; known: ${Object.keys(MODE_VALUES).join(", ")}`);
+    const allowed: ReadonlyArray<unknown> = MODE_VALUES[key as keyof EmulatorModes];
+    if (!allowed.includes(value)) throw new Error(`mode ${key} must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}`);
+    parsed[key] = value;
+  }
+  return parsed as Partial<EmulatorModes>;
+}
