@@ -7,7 +7,9 @@ import fc from "fast-check";
 import { checkInputs } from "../../provider/check";
 import { diffInstanceOrg, managedFieldsOf, planPatch } from "../../provider/plan";
 import { toOutputs } from "../../provider/outputs";
-import { OrgStore, toApiOrg } from "../../emulator/store";
+import { OrgStore, StoredOrg, toApiOrg } from "../../emulator/store";
+import { DEFAULT_MODES, EmulatorModes, MODE_VALUES } from "../../emulator/modes";
+import { orgHypermedia, withHypermedia } from "../../emulator/hypermedia";
 import { PATCHABLE_FIELDS } from "../../losant/instanceOrgSchema";
 import type { InstanceOrgInputs, OrgSettings } from "../../losant/types";
 import { orgSettingsArb, validOrgSettingsArb } from "../support/arbitraries";
@@ -61,13 +63,19 @@ describe("check", () => {
 });
 
 /** The state an `up` leaves: the org after the provider's PATCH, as the provider records it. */
-function stateAfterApply(settings: OrgSettings): Record<string, unknown> {
+function stateAfterApply(settings: OrgSettings, modes: EmulatorModes = DEFAULT_MODES, before: OrgSettings = {}): Record<string, unknown> {
   const store = new OrgStore();
+  store.modes = { ...modes };
   store.addInstance(INSTANCE_ID);
-  const seeded = store.createOrg(INSTANCE_ID, { name: "seeded" }, ORG_ID);
-  const plan = planPatch(settings, seeded);
+  const seeded = store.createOrg(INSTANCE_ID, { ...before, name: "seeded" }, ORG_ID);
+  const plan = planPatch(settings, reply(seeded, modes));
   const org = Object.keys(plan.body).length > 0 ? store.patchOrg(INSTANCE_ID, ORG_ID, plan.body)! : seeded;
-  return toOutputs(toApiOrg(org, undefined), { ...ids, ...settings } as InstanceOrgInputs) as unknown as Record<string, unknown>;
+  return toOutputs(reply(org, modes), { ...ids, ...settings } as InstanceOrgInputs) as unknown as Record<string, unknown>;
+}
+
+/** What the emulator's GET answers for a stored org, hypermedia included where the mode says so. */
+function reply(org: StoredOrg, modes: EmulatorModes) {
+  return withHypermedia(toApiOrg(org, undefined), modes.hypermedia, () => orgHypermedia(INSTANCE_ID, org.id));
 }
 
 describe("diff", () => {
@@ -83,6 +91,40 @@ describe("diff", () => {
 
   test("no perpetual diff: after the PATCH is applied, the next diff is empty", () => {
     fc.assert(fc.property(validOrgSettingsArb, (settings) => expect(diffInstanceOrg(stateAfterApply(settings), { ...ids, ...settings }).changed).toEqual([])), RUNS);
+  });
+
+  const modesArb: fc.Arbitrary<EmulatorModes> = fc.record({
+    limitsPatch: fc.constantFrom(...MODE_VALUES.limitsPatch),
+    bannerPatch: fc.constantFrom(...MODE_VALUES.bannerPatch),
+    tagOrder: fc.constantFrom(...MODE_VALUES.tagOrder),
+    emailDomains: fc.constantFrom(...MODE_VALUES.emailDomains),
+    hypermedia: fc.constantFrom(...MODE_VALUES.hypermedia),
+  });
+
+  test("whatever the server reorders, merges or normalises, apply then diff is empty, and a second apply sends nothing", () => {
+    fc.assert(
+      fc.property(validOrgSettingsArb, validOrgSettingsArb, modesArb, (settings, before, modes) => {
+        const declared = { ...ids, ...settings };
+        const state = stateAfterApply(settings, modes, before);
+        expect(diffInstanceOrg(state, declared).changed).toEqual([]);
+        expect(planPatch(settings, state as OrgSettings).body).toEqual({});
+        // Hypermedia never reaches the state.
+        expect(Object.keys(state).filter((key) => key.startsWith("_"))).toEqual([]);
+      }),
+      { numRuns: 1000, seed: 7 },
+    );
+  });
+
+  test("the PATCH carries tags, domains and banner as declared, whatever the server does with them", () => {
+    fc.assert(
+      fc.property(validOrgSettingsArb, (settings) => {
+        const body = planPatch(settings, { name: "seeded", tags: [{ key: "zz", value: "old" }], whitelistedEmailDomains: ["old.example"], banner: { message: "old" } }).body;
+        for (const field of ["tags", "whitelistedEmailDomains", "banner"] as const) {
+          if (body[field] !== undefined) expect(body[field]).toBe(settings[field]);
+        }
+      }),
+      RUNS,
+    );
   });
 
   test("never reports a change for a field the program does not declare", () => {
