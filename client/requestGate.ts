@@ -86,11 +86,13 @@ export class RequestGate {
   /** While N is unknown: no request starts before this. */
   private pausedUntil = 0;
   private limitedInARow = 0;
-  /** N was learned from a 429 of a request started then; answers to requests started before it still count. */
+  /** N was learned from a 429 answered then; answers to requests started before it still count. */
   private learnedFrom: number | undefined;
   private last429At = Number.NEGATIVE_INFINITY;
   private lastGrowthAt = Number.NEGATIVE_INFINITY;
   private grewSince429 = false;
+  /** N before the latest growth: known to work, and what a growth that meets a 429 goes back to. */
+  private beforeGrowth: number | undefined;
   private quietMs: number;
   private readonly baseQuietMs: number;
   private readonly maxQuietMs: number;
@@ -241,6 +243,7 @@ export class RequestGate {
     if (perWindow === undefined || !Number.isFinite(windowMs)) return;
     const quiet = Math.max(this.quietMs, 3 * windowMs);
     if (now - this.last429At < quiet || now - this.lastGrowthAt < Math.max(1000, windowMs)) return;
+    this.beforeGrowth = perWindow;
     this.perWindow = Math.ceil(perWindow * 1.25);
     this.lastGrowthAt = now;
     this.grewSince429 = true;
@@ -256,7 +259,8 @@ export class RequestGate {
     this.last429At = now;
     this.limitedInARow++;
     if (this.perWindow === undefined) {
-      const answered = this.answeredWithin(ticket.startedAt, this.search.initialMs);
+      // Requests started up to this answer may have been counted before this one was refused.
+      const answered = this.answeredWithin(now, this.search.initialMs);
       // Right after a pause the last second says nothing about the limit; only the pause can help.
       const sendingForAWindow = ticket.startedAt - this.pausedUntil >= this.search.initialMs;
       if (answered === 0 || !sendingForAWindow) {
@@ -266,14 +270,14 @@ export class RequestGate {
         return;
       }
       this.perWindow = answered;
-      this.learnedFrom = ticket.startedAt;
+      this.learnedFrom = now;
       this.window.failed(this.ageOfOldestCounted(ticket.startedAt));
     } else if (ticket.kind === "unlimited" || ticket.perWindow !== this.perWindow) {
       // Started under another N (before it was known, or before it was lowered): nothing new.
     } else if (this.grewSince429) {
-      // The growth overshot: the count is too high, not the window too short.
-      const windowMs = this.window.longEnoughMs;
-      this.perWindow = Math.max(1, Math.min(this.perWindow, this.answeredWithin(ticket.startedAt, windowMs)));
+      // The growth overshot: the count is too high, not the window too short. Counting the answers
+      // in the window now would miss those still on their way, so go back to the N that worked.
+      this.perWindow = this.beforeGrowth ?? this.perWindow;
       this.quietMs = Math.min(this.maxQuietMs, this.quietMs * 2);
     } else if (Number.isFinite(ticket.ageMs)) {
       this.window.failed(ticket.ageMs);

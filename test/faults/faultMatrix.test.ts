@@ -6,11 +6,16 @@
  * - no state file and no line of Pulumi's output contains the token.
  */
 import path from "path";
+import type { Stack } from "@pulumi/pulumi/automation";
 import { Emulator, EmulatorOptions, startEmulator } from "../../emulator/server";
 import { FaultSettings } from "../../emulator/faults";
+import { EmulatorModes, MODE_MATRIX } from "../../emulator/modes";
 import { StoredOrg } from "../../emulator/store";
+import { settingMatches } from "../../provider/plan";
+import type { OrgSettings } from "../../losant/types";
 import { Fleet, fleetStack, seedFleetFile } from "../../scripts/lib/fleet";
-import { describeWithPulumi, exportWithSecrets, rawBackendFiles, resourcesContaining, tempDir } from "../support/e2eHarness";
+import { describeWithPulumi, expectFailure, exportWithSecrets, instanceOrgCount, rawBackendFiles, resourcesContaining, tempDir } from "../support/e2eHarness";
+import { UNKNOWN_INSTANCE_ID } from "../support/fixtures";
 import { seededRandom } from "../support/random";
 
 jest.setTimeout(600_000);
@@ -25,6 +30,16 @@ interface FaultCase {
   faults?: Partial<FaultSettings>;
   /** Instead of faults: something done to the emulator while the first up runs. */
   during?: (control: EmulatorControl) => Promise<void>;
+  /** Readings of what Losant leaves undocumented (emulator modes). */
+  modes?: Partial<EmulatorModes>;
+  /** Settings every org declares on top of the fleet's defaults (then no longer "undeclared"). */
+  declares?: Pick<OrgSettings, "tags" | "whitelistedEmailDomains" | "banner">;
+  /** The first up must succeed: the provider has to ride this out, not merely recover from it. */
+  firstUpSucceeds?: boolean;
+  /** After the first up, before the faults are lifted. */
+  afterFirstUp?: (context: { control: EmulatorControl; stack: Stack; fleet: Fleet }) => Promise<void>;
+  /** After the second up, a preview must show no change at all. */
+  emptyPreview?: boolean;
 }
 
 interface EmulatorControl {
@@ -38,6 +53,41 @@ const CASES: FaultCase[] = [
   { name: "10% connection resets", orgs: 20, faults: { rules: [{ kind: "reset", probability: 0.1 }] } },
   { name: "requests hanging past the timeout", orgs: 20, faults: { rules: [{ kind: "hang", probability: 0.1 }] } },
   { name: "PATCH applied, answer lost", orgs: 20, faults: { rules: [{ kind: "applyThenReset", method: "PATCH", probability: 0.3 }] } },
+  // Losant documents windows of 1 s to 5 min elsewhere, and never mentions Retry-After.
+  { name: "5 per 5 s window with Retry-After", orgs: 10, faults: { rateLimit: { requests: 5, windowMs: 5000, retryAfter: "seconds" } }, firstUpSucceeds: true },
+  { name: "5 per 5 s window without Retry-After", orgs: 10, faults: { rateLimit: { requests: 5, windowMs: 5000, retryAfter: "none" } }, firstUpSucceeds: true },
+  {
+    name: "unknown instance: refresh and destroy fail, state kept",
+    orgs: 10,
+    firstUpSucceeds: true,
+    // The token is narrowed to another instance: every answer for the fleet's instance is Losant's one 404.
+    afterFirstUp: async ({ control, stack, fleet }) => {
+      const emulator = control.current();
+      const grant = emulator.tokens.get(TOKEN)!;
+      emulator.tokens.set(TOKEN, { ...grant, instances: [UNKNOWN_INSTANCE_ID] });
+      try {
+        expect(await expectFailure(() => stack.refresh())).toContain(`instance ${fleet.instanceId} itself was not found or is not accessible`);
+        expect(await instanceOrgCount(stack)).toBe(fleet.orgIds.length);
+        expect(await expectFailure(() => stack.destroy())).toContain("it was not counted as deleted");
+        expect(await instanceOrgCount(stack)).toBe(fleet.orgIds.length);
+        for (const orgId of fleet.orgIds) expect(emulator.store.getOrg(fleet.instanceId, orgId)).toBeDefined();
+      } finally {
+        emulator.tokens.set(TOKEN, grant);
+      }
+    },
+  },
+  {
+    name: "normalising server (tags sorted, domains lowercased, banner and limits merged)",
+    orgs: 10,
+    modes: MODE_MATRIX.find((m) => m.name === "normalising")!.modes,
+    declares: {
+      tags: [{ key: "tier", value: "gold" }, { key: "region", value: "eu" }, { key: "Cost-Center", value: "42" }],
+      whitelistedEmailDomains: ["Example.COM", "acme.io"],
+      banner: { message: "Managed by Pulumi" },
+    },
+    firstUpSucceeds: true,
+    emptyPreview: true,
+  },
   {
     name: "emulator killed mid-up (50 orgs) and restarted",
     orgs: 50,
@@ -62,10 +112,10 @@ function decorate(emulator: Emulator, fleet: Fleet): void {
   });
 }
 
-function undeclared(org: StoredOrg): unknown {
+function undeclared(org: StoredOrg, declares: FaultCase["declares"] = {}): unknown {
   const { lastUpdated: _lastUpdated, limits, ...rest } = org;
   const fields: Record<string, unknown> = { ...rest };
-  for (const key of DECLARED) delete fields[key];
+  for (const key of [...DECLARED, ...Object.keys(declares)]) delete fields[key];
   const otherLimits: Record<string, unknown> = { ...limits };
   for (const key of DECLARED_LIMITS) delete otherLimits[key];
   return { ...fields, limits: otherLimits };
@@ -83,7 +133,7 @@ describeWithPulumi("fault matrix through the real Pulumi CLI", () => {
   test.each(CASES.map((c) => [c.name, c] as [string, FaultCase]))("%s", async (_name, faultCase) => {
     const started = Date.now();
     const persistPath = path.join(tempDir("losant-faults-"), "emulator.json");
-    const options: EmulatorOptions = { tokens: { [TOKEN]: ["all.Instance"] }, persistPath, random: seededRandom(20261129) };
+    const options: EmulatorOptions = { tokens: { [TOKEN]: ["all.Instance"] }, persistPath, random: seededRandom(20261129), modes: faultCase.modes };
     let emulator = await startEmulator(options);
     let requestCount = 0;
     const control: EmulatorControl = {
@@ -98,8 +148,11 @@ describeWithPulumi("fault matrix through the real Pulumi CLI", () => {
     };
     try {
       const fleet = seedFleetFile(emulator, faultCase.orgs);
+      const declares = faultCase.declares ?? {};
+      const defaults = { ...fleet.file.defaults, ...declares };
+      fleet.file.defaults = defaults;
       decorate(emulator, fleet);
-      const before = new Map(fleet.orgIds.map((id) => [id, undeclared(emulator.store.getOrg(fleet.instanceId, id)!)]));
+      const before = new Map(fleet.orgIds.map((id) => [id, undeclared(emulator.store.getOrg(fleet.instanceId, id)!, declares)]));
       const output: string[] = [];
       const onOutput = (text: string) => output.push(text);
       const backendDir = tempDir("losant-faults-state-");
@@ -110,10 +163,16 @@ describeWithPulumi("fault matrix through the real Pulumi CLI", () => {
         stack.up({ onOutput }).then(() => "succeeded", (e) => `failed (${String((e as Error).message).match(/(\d+) errored/)?.[1] ?? "some"} errored)`),
         faultCase.during?.(control),
       ]).then(([outcome]) => outcome);
+      if (faultCase.firstUpSucceeds) expect(first).toBe("succeeded");
+      await faultCase.afterFirstUp?.({ control, stack, fleet });
       emulator.faults.reset();
 
       const second = await stack.up({ onOutput });
       expect(second.summary.result).toBe("succeeded");
+      if (faultCase.emptyPreview) {
+        expect(second.summary.resourceChanges).toEqual({ same: faultCase.orgs + 1 });
+        expect((await stack.preview({ onOutput })).changeSummary).toEqual({ same: faultCase.orgs + 1 });
+      }
       const refresh = await stack.refresh({ expectNoChanges: true, onOutput });
       expect(refresh.summary.result).toBe("succeeded");
 
@@ -121,7 +180,8 @@ describeWithPulumi("fault matrix through the real Pulumi CLI", () => {
         const org = emulator.store.getOrg(fleet.instanceId, orgId)!;
         expect(org).toMatchObject({ name: fleet.file.orgs[i].name, auditLogEnabled: true, mfaMode: "adminRequired" });
         expect(org.limits).toMatchObject({ device: fleet.file.defaults.limits.device, member: fleet.file.defaults.limits.member });
-        expect(JSON.stringify(undeclared(org))).toBe(JSON.stringify(before.get(orgId)));
+        for (const [field, value] of Object.entries(declares)) expect(settingMatches(field as keyof typeof declares, value, org[field as keyof typeof declares])).toBe(true);
+        expect(JSON.stringify(undeclared(org, declares))).toBe(JSON.stringify(before.get(orgId)));
       }
       expect(output.join("")).not.toContain(TOKEN);
       expect(rawBackendFiles(backendDir)).not.toContain(TOKEN);

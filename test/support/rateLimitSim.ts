@@ -13,6 +13,8 @@ export interface SimOptions {
   windowMs: number;
   retryAfter: boolean;
   latencyMs: number;
+  /** Each request's latency varies by up to this share either way, so answers come back out of order. */
+  latencyJitter?: number;
   maxConcurrency?: number;
   gate?: GateOptions;
   /** The server also counts the requests it refuses (Losant does not say whether it does). */
@@ -39,6 +41,8 @@ export async function simulate(options: SimOptions): Promise<SimResult> {
   let served = 0;
   const started = Date.now();
   const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+  const jitterRandom = seeded(11);
+  const latency = () => latencyMs * (1 + (options.latencyJitter ?? 0) * (2 * jitterRandom() - 1));
 
   /** The server: the wait until a slot frees when over the limit, else undefined. */
   function arrive(now: number): number | undefined {
@@ -57,9 +61,10 @@ export async function simulate(options: SimOptions): Promise<SimResult> {
     const first = Date.now();
     for (let attempt = 0; ; attempt++) {
       const admission = await gate.acquire({ retry: attempt > 0 });
-      await sleep(latencyMs / 2);
+      const trip = latency();
+      await sleep(trip / 2);
       const wait = arrive(Date.now());
-      await sleep(latencyMs / 2);
+      await sleep(trip / 2);
       if (wait === undefined) {
         admission.finish({ kind: "answered" });
         return;

@@ -174,7 +174,10 @@ describe("rate limits of other shapes (simulated API, fake clock)", () => {
     ["5 per 5 s, no Retry-After", { requests: 100, limit: 5, windowMs: 5_000, retryAfter: false }],
     ["100 per 5 min, no Retry-After", { requests: 300, limit: 100, windowMs: 300_000, retryAfter: false }],
     ["20 per second, Retry-After, 40 ms latency", { requests: 400, limit: 20, windowMs: 1_000, retryAfter: true, latencyMs: 40 }],
-  ] as Array<[string, { requests: number; limit: number; windowMs: number; retryAfter: boolean; latencyMs?: number }]>)(
+    // Answers out of order: latencies from 6 to 114 ms.
+    ["20 per second, Retry-After, uneven latency", { requests: 400, limit: 20, windowMs: 1_000, retryAfter: true, latencyMs: 60, latencyJitter: 0.9 }],
+    ["10 per 10 s, no Retry-After, uneven latency", { requests: 200, limit: 10, windowMs: 10_000, retryAfter: false, latencyMs: 60, latencyJitter: 0.9 }],
+  ] as Array<[string, { requests: number; limit: number; windowMs: number; retryAfter: boolean; latencyMs?: number; latencyJitter?: number }]>)(
     "%s: no failure, within 1.1x of requests / rate",
     async (_what, shape) => {
       const result = await simulate({ latencyMs: 4, ...shape });
