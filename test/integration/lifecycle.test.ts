@@ -306,6 +306,34 @@ describe("transport (default mode)", () => {
       expect(emulator.requests).toHaveLength(1);
     });
 
+    test.each([
+      ["an unknown token", "not-a-token", 401],
+      ["a token without the scope", "read-only-token", 403],
+    ] as Array<[string, string, number]>)("%s fails the operation at once: one request, no retry", async (_what, token, status) => {
+      process.env.LOSANT_API_TOKEN = token;
+      const error = await provider.create({ ...ids, name: "Renamed" }).catch((e) => e);
+      expect(error.status).toBe(status);
+      expect(emulator.requests.length).toBe(status === 401 ? 1 : 2);
+      expect(emulator.requests.map((r) => r.method)).toEqual(status === 401 ? ["GET"] : ["GET", "PATCH"]);
+    });
+
+    test("a 429 without Retry-After is retried until losant:retryTimeoutSeconds runs out, then fails saying so", async () => {
+      process.env.LOSANT_RETRY_TIMEOUT_SECONDS = "3";
+      try {
+        emulator.faults.configure({ rules: [{ kind: "status", status: 429 }] });
+        const started = Date.now();
+        const error = await provider.create({ ...ids, name: "Acme" }).catch((e) => e);
+        const seconds = (Date.now() - started) / 1000;
+        expect(error.message).toMatch(/HTTP 429 .* after \d+ attempts \(the rate-limit retry budget of 3 s ran out; raise losant:retryTimeoutSeconds/);
+        expect(seconds).toBeGreaterThanOrEqual(2);
+        expect(seconds).toBeLessThan(6);
+        // Spaced out by the gate's probes, not hammered: a few a second at most.
+        expect(emulator.requests.length).toBeLessThan(20);
+      } finally {
+        delete process.env.LOSANT_RETRY_TIMEOUT_SECONDS;
+      }
+    });
+
     test("retries stop after the attempt limit", async () => {
       emulator.faults.configure({ rules: [{ kind: "status", status: 503 }] });
       await expect(provider.create({ ...ids, name: "Acme" })).rejects.toThrow(/HTTP 503 .* after 6 attempts/);

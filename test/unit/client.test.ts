@@ -1,6 +1,17 @@
 import { RequestGate } from "../../client/requestGate";
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter } from "../../client/retryPolicy";
 import { simulate } from "../support/rateLimitSim";
+import {
+  isLosantError,
+  LosantApiError,
+  LosantConfigError,
+  LosantError,
+  LosantInstanceNotFoundError,
+  LosantNetworkError,
+  LosantOrgNotFoundError,
+  LosantUnconfirmedNotFoundError,
+} from "../../client/errors";
+import { INSTANCE_ID, ORG_ID } from "../support/fixtures";
 import { isLoopbackHost, resolveSettings, resolveToken } from "../../provider/settings";
 
 describe("parseRetryAfter", () => {
@@ -219,5 +230,61 @@ describe("settings", () => {
     [{ apiUrl: "http://192.168.1.5:8080" }, /plain http to 192.168.1.5:8080/],
   ] as Array<[Record<string, string>, RegExp]>)("bad setting %p is refused", (raw, message) => {
     expect(() => resolveSettings(raw, {})).toThrow(message);
+  });
+});
+
+describe("errors", () => {
+  const ref = { instanceId: INSTANCE_ID, orgId: ORG_ID };
+  const cause = new Error("underlying");
+
+  test("every error is a LosantError with its cause, and the type guard knows them, also from another copy", () => {
+    const errors = [
+      new LosantApiError({ operation: "get", ref, status: 500, type: "ServerError", losantMessage: "boom", cause }),
+      new LosantNetworkError({ operation: "patch", ref, reason: "network error ECONNRESET", code: "ECONNRESET", attempts: 3, cause }),
+      new LosantConfigError("bad url", { setting: "losant:apiUrl", cause }),
+      new LosantOrgNotFoundError({ action: "update", ref, cause }),
+      new LosantUnconfirmedNotFoundError({ action: "refresh", operation: "get", ref, reason: "checkFailed", cause }),
+      new LosantInstanceNotFoundError({ action: "delete", operation: "delete", ref, cause }),
+    ];
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(LosantError);
+      expect(isLosantError(error)).toBe(true);
+      expect(error.cause).toBe(cause);
+      expect(error.name).toBe(error.constructor.name);
+    }
+    expect(new LosantInstanceNotFoundError({ action: "delete", operation: "delete", ref })).toBeInstanceOf(LosantUnconfirmedNotFoundError);
+    expect(isLosantError(new Error("plain"))).toBe(false);
+    expect(isLosantError("LosantApiError")).toBe(false);
+    // An error made by another loaded copy of the package: another class, same brand.
+    const foreign = Object.defineProperty(new Error("x"), Symbol.for("pulumi-losant-instance-org.LosantError"), { value: true });
+    expect(isLosantError(foreign)).toBe(true);
+  });
+
+  test("API errors name operation, org, instance, status, Losant's type and message, attempts", () => {
+    const error = new LosantApiError({ operation: "patch", ref, status: 400, type: "Validation", losantMessage: "name too long", attempts: 2 });
+    expect(error.message).toBe(`Losant PATCH of org ${ORG_ID} in instance ${INSTANCE_ID} failed: HTTP 400 (Validation: name too long) after 2 attempts`);
+    expect(error).toMatchObject({ operation: "patch", ref, status: 400, type: "Validation", losantMessage: "name too long", attempts: 2 });
+  });
+
+  test.each([
+    [401, "get", "instanceOrg.get"],
+    [403, "delete", "instanceOrg.delete"],
+    [403, "list", "instanceOrgs.get"],
+  ] as const)("%d on %s names the scopes it needs, .bounded variants included", (status, operation, scope) => {
+    const message = new LosantApiError({ operation, ref, status }).message;
+    expect(message).toContain(scope);
+    expect(message).toContain("all.Instance.bounded");
+    expect(message).toContain("all.User.bounded");
+  });
+
+  test.each([
+    ["instanceNotFound", "refresh", /instance 5f1e2d3c4b5a69788796a5b4 itself was not found or is not accessible with this API token.*The org was kept in the state; nothing was dropped/],
+    ["checkRefused", "delete", /listing the orgs of instance .* was refused \(HTTP 403\).*it was not counted as deleted.*instanceOrgs\.get/],
+    ["checkFailed", "update", /failed\. The org was kept in the state; nothing was changed/],
+    ["orgListed", "adopt", /but instance .* lists the org.*Nothing was adopted/],
+  ] as const)("a 404 that proves nothing (%s, during %s) says why and that the org was kept", (reason, action, pattern) => {
+    const error = new LosantUnconfirmedNotFoundError({ action, operation: "get", ref, reason, checkStatus: reason === "checkRefused" ? 403 : undefined });
+    expect(error.message).toMatch(pattern);
+    expect(error.message).toContain(`org ${ORG_ID}`);
   });
 });
