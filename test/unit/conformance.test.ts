@@ -107,10 +107,12 @@ describeIfShared("conformance with Losant's published schemas", () => {
       check("error.json", await missing.json());
     });
 
-    test("DELETE answers {success: true}", async () => {
+    test("POST answers an Organization (200), DELETE answers {success: true}", async () => {
       const created = await fetch(`${emulator.url}/instances/${INSTANCE_ID}/orgs`, { method: "POST", headers: auth, body: JSON.stringify({ name: "Temp" }) });
       expect(created.status).toBe(200);
-      const { id } = (await created.json()) as { id: string };
+      const org = (await created.json()) as { id: string };
+      check("org.json", org);
+      const { id } = org;
       const deleted = await fetch(`${emulator.url}/instances/${INSTANCE_ID}/orgs/${id}`, { method: "DELETE", headers: auth });
       check("success.json", await deleted.json());
     });
