@@ -192,7 +192,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://emulator");
-    let bodyText = "";
+    let bodyText: string;
     let record: RecordedRequest | undefined;
     try {
       bodyText = await readBody(req);
