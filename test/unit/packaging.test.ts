@@ -57,6 +57,21 @@ test("every path that state may reference is in the exports map and resolves thr
   expect(resolved).toEqual(STATE_PATHS.map((p) => path.join(fs.realpathSync(packageDir), p)));
 });
 
+test("from inside the package too, as the provider object resolves its implementation", () => {
+  // A module of the package resolving the package's own name goes through the exports of the nearest
+  // package.json above it (self-reference): that must be the package root's, not a stray one in dist/.
+  const script = `
+    const { createRequire } = require("module");
+    const [from, specifiers] = JSON.parse(process.argv[1]);
+    const out = specifiers.map((s) => { try { return createRequire(from).resolve(s, { paths: [process.cwd()] }); } catch (e) { return { error: e.message }; } });
+    console.log(JSON.stringify(out));`;
+  const from = path.join(packageDir, "dist/provider/providerObject.js");
+  const resolved = JSON.parse(
+    execFileSync(process.execPath, ["-e", script, JSON.stringify([from, STATE_PATHS.map((p) => `${NAME}/${p}`)])], { cwd: installDir, encoding: "utf8" }),
+  );
+  expect(resolved).toEqual(STATE_PATHS.map((p) => path.join(fs.realpathSync(packageDir), p)));
+});
+
 test("Pulumi's closure serializer maps the provider object's file back to the same package path", () => {
   // The serializer turns the module file into a `require` path through the exports map; an alias
   // for the same file would change what new state says.
