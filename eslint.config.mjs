@@ -75,7 +75,7 @@ export default tseslint.config(
     rules: { "@typescript-eslint/no-explicit-any": "off" },
   },
   {
-    files: ["**/*.js"],
+    files: ["jest.config.js"],
     languageOptions: { sourceType: "commonjs" },
   },
 );
