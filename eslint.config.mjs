@@ -1,10 +1,11 @@
 // @ts-check
+import { defineConfig } from "eslint/config";
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import { createNodeResolver, importX } from "eslint-plugin-import-x";
 
 /**
- * The layers (README, Layout): arrows point down only.
+ * The layers of the tree; imports point down only.
  *
  *   programs: index.ts (root program), examples/, scripts/, bench/, test/
  *   provider/                    the package entry is provider/index.ts
@@ -31,7 +32,7 @@ const layerZones = [
   { target: PRODUCT, from: PROGRAMS, message: "Product code must not depend on tests, tools or programs." },
 ];
 
-export default tseslint.config(
+export default defineConfig(
   { ignores: ["dist/**", "**/node_modules/**", "bench/out/**", ".tools/**"] },
   js.configs.recommended,
   tseslint.configs.recommended,
