@@ -18,6 +18,7 @@ const present = fs.existsSync(path.join(SHARED, "instanceOrgPatch.json"));
 if (!present) console.warn(`SKIPPED: Losant schema conformance, ${SHARED} is absent`);
 const describeIfShared = present ? describe : describe.skip;
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- published JSON Schemas are walked by property name below
 function loadSchema(name: string): Record<string, any> {
   const schema = JSON.parse(fs.readFileSync(path.join(SHARED, name), "utf8"));
   delete schema.$schema;
