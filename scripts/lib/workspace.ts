@@ -70,7 +70,7 @@ export function pulumiEnv(backendDir: string): Record<string, string> {
 }
 
 /** The files `npm pack` would ship: what an installed copy of this package holds. */
-const PACKAGE_FILES = ["package.json", "README.md", "dist/package.json", "dist/provider", "dist/client", "dist/losant"];
+const PACKAGE_FILES = ["package.json", "README.md", "dist/provider", "dist/client", "dist/losant"];
 
 /**
  * Gives the program its own node_modules. Hard links make that nearly free on one filesystem; they

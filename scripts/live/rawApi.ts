@@ -24,7 +24,7 @@ export class RawLosant {
       signal: AbortSignal.timeout(30_000),
     });
     const text = await res.text();
-    let parsed: unknown = undefined;
+    let parsed: unknown;
     try {
       parsed = text === "" ? undefined : JSON.parse(text);
     } catch {

@@ -36,11 +36,35 @@ describeWithPulumi("examples through the real Pulumi CLI", () => {
     const [serialized] = serializedProviders(exportWithSecrets(workDir, backendDir));
     expect(serialized).toContain('require("pulumi-losant-instance-org/dist/provider/providerObject.js")');
     expect(Buffer.byteLength(serialized)).toBeLessThanOrEqual(512);
+    // The dynamic provider runs on the node first on PATH, the one running these tests.
+    expect(emulator.requests[0].headers["user-agent"]).toContain(`(node ${process.version})`);
     emulator.resetRequests();
     expect((await stack.preview()).changeSummary).toEqual({ same: 2 });
     expect(emulator.requests).toEqual([]);
     await stack.destroy();
     expect(requestLines(emulator.requests)).toEqual([`DELETE ${orgPath()}`]);
+  });
+
+  test("esm: an ES module program imports the package by name; __provider is still the small require", async () => {
+    const workDir = prepareProgram({ dir: "examples/esm" });
+    const backendDir = tempDir("losant-backend-");
+    const stack = await createStack({
+      workDir,
+      backendDir,
+      config: { instanceId: INSTANCE_ID, orgId: ORG_ID, "losant:apiUrl": emulator.url },
+      secrets: { "losant:apiToken": TOKEN },
+    });
+    const up = await stack.up();
+    expect(up.outputs.orgName.value).toBe("Acme Corporation");
+    expect(up.outputs.deviceLimit.value).toBe(500);
+    expect(requestLines(emulator.requests)).toEqual([`GET ${orgPath()}`, `PATCH ${orgPath()}`]);
+    expect(emulator.requests[0].headers["user-agent"]).toContain(`(node ${process.version})`);
+    const [serialized] = serializedProviders(exportWithSecrets(workDir, backendDir));
+    expect(serialized).toContain('require("pulumi-losant-instance-org/dist/provider/providerObject.js")');
+    expect(Buffer.byteLength(serialized)).toBeLessThanOrEqual(512);
+    emulator.resetRequests();
+    expect((await stack.preview()).changeSummary).toEqual({ same: 2 });
+    expect(emulator.requests).toEqual([]);
   });
 
   test("fleet of 20 orgs from a JSON file: up, then a preview with no changes and no request", async () => {

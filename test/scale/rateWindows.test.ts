@@ -6,7 +6,7 @@
  * long as the longest one (about 200 s). The first scenario goes through the provider's own `read`
  * (and so its process-wide gate and configured retry budget); the others through the client.
  */
-import { Emulator, startEmulator } from "../../emulator/server";
+import { startEmulator } from "../../emulator/server";
 import { instanceOrgProvider as provider } from "../../provider";
 import { LosantClient } from "../../client/losantClient";
 import { RequestGate } from "../../client/requestGate";

@@ -5,6 +5,10 @@
 import { DEFAULT_TOKEN, Emulator, startEmulator } from "../../emulator/server";
 import { INSTANCE_ID } from "../support/fixtures";
 
+// Replies are read by path in assertions; their shapes are what the tests check.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type JsonObject = Record<string, any>;
+
 const T0 = Date.parse("2026-01-01T00:00:00.000Z");
 let now = T0;
 let emulator: Emulator;
@@ -14,7 +18,7 @@ const hex = (n: number) => n.toString(16).padStart(24, "0");
 const auth = (token = DEFAULT_TOKEN) => ({ Authorization: `Bearer ${token}`, "Content-Type": "application/json" });
 
 interface Page {
-  items: Array<Record<string, any>>;
+  items: Array<JsonObject>;
   count: number;
   totalCount: number;
   perPage: number;
@@ -28,10 +32,10 @@ interface Page {
   _links?: Record<string, { href: string }>;
 }
 
-async function list(params: Record<string, string> = {}, token = DEFAULT_TOKEN): Promise<{ status: number; body: any }> {
+async function list(params: Record<string, string> = {}, token = DEFAULT_TOKEN): Promise<{ status: number; body: JsonObject }> {
   const search = new URLSearchParams(params).toString();
   const res = await fetch(`${emulator.url}/instances/${INSTANCE_ID}/orgs${search ? `?${search}` : ""}`, { headers: auth(token) });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as JsonObject };
 }
 
 async function page(params: Record<string, string> = {}): Promise<Page> {
@@ -266,7 +270,7 @@ describe("POST", () => {
       body: JSON.stringify({ name: "posted org", limits: { device: 7 } }),
     });
     expect(res.status).toBe(200);
-    const org = (await res.json()) as Record<string, any>;
+    const org = (await res.json()) as JsonObject;
     expect(org).toMatchObject({ name: "posted org", orgId: org.id, instanceId: INSTANCE_ID, members: [{ userId: hex(0xabc), role: "admin" }], _type: "instanceOrg" });
     expect(org.limits.device).toBe(7);
     expect(org.limits.flow).toBe(100); // the instance's default for what the POST left out

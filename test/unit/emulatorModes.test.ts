@@ -11,6 +11,10 @@ import { modesFromFlags, rateLimitFromFlags } from "../../emulator/cliFlags";
 import { DEFAULT_INSTANCE_LIMITS } from "../../emulator/store";
 import { INSTANCE_ID, ORG_ID } from "../support/fixtures";
 
+// Replies are read by path in assertions; their shapes are what the tests check.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type JsonObject = Record<string, any>;
+
 const OTHER_INSTANCE = "5f1e2d3c4b5a69788796a5b5";
 const OTHER_INSTANCE_ORG = "60a1b2c3d4e5f60718293a4f";
 const MISSING_ID = "0123456789abcdef01234567";
@@ -19,10 +23,10 @@ let emulator: Emulator;
 const headers = (token = DEFAULT_TOKEN) => ({ Authorization: `Bearer ${token}`, "Content-Type": "application/json" });
 const orgUrl = (orgId = ORG_ID, instanceId = INSTANCE_ID) => `${emulator.url}/instances/${instanceId}/orgs/${orgId}`;
 
-async function patch(body: unknown): Promise<Record<string, any>> {
+async function patch(body: unknown): Promise<JsonObject> {
   const res = await fetch(orgUrl(), { method: "PATCH", headers: headers(), body: JSON.stringify(body) });
   expect(res.status).toBe(200);
-  return (await res.json()) as Record<string, any>;
+  return (await res.json()) as JsonObject;
 }
 
 async function start(modes: Partial<EmulatorModes> = {}): Promise<void> {
@@ -106,7 +110,7 @@ describe("PATCH under each mode", () => {
       headers: headers(),
       body: JSON.stringify({ name: "New", tags: TAGS, whitelistedEmailDomains: ["Z.example", "y.example"] }),
     });
-    const org = (await res.json()) as Record<string, any>;
+    const org = (await res.json()) as JsonObject;
     expect(org.tags).toEqual([...TAGS].reverse());
     expect(org.whitelistedEmailDomains).toEqual(["y.example", "z.example"]);
   });
@@ -115,7 +119,7 @@ describe("PATCH under each mode", () => {
 describe("hypermedia", () => {
   test("on by default: a single org carries _type and _links with hrefs relative to the API root", async () => {
     await start();
-    const org = (await (await fetch(orgUrl(), { headers: headers() })).json()) as Record<string, any>;
+    const org = (await (await fetch(orgUrl(), { headers: headers() })).json()) as JsonObject;
     expect(org._type).toBe("instanceOrg");
     expect(org._links.self).toEqual({ href: `/instances/${INSTANCE_ID}/orgs/${ORG_ID}` });
     expect(org._links.instance).toEqual({ href: `/instances/${INSTANCE_ID}` });

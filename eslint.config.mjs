@@ -1,0 +1,82 @@
+// @ts-check
+import { defineConfig } from "eslint/config";
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+import { createNodeResolver, importX } from "eslint-plugin-import-x";
+
+/**
+ * The layers of the tree; imports point down only.
+ *
+ *   programs: index.ts (root program), examples/, scripts/, bench/, test/
+ *   provider/                    the package entry is provider/index.ts
+ *   client/      emulator/       peers: both speak the contract below, neither knows the other
+ *   losant/                      facts about Losant's API
+ *
+ * import-x resolves every import (including `require` and `import x = require`) to a file before it
+ * compares paths, so a detour such as `../losant/../provider` is caught too.
+ */
+const PRODUCT = ["losant", "client", "emulator", "provider"];
+const PROGRAMS = ["scripts", "bench", "test", "examples", "index.ts"];
+const layerZones = [
+  { target: "losant", from: ["client", "emulator"], message: "losant/ is the bottom layer and imports no other project folder." },
+  { target: "client", from: "emulator", message: "client/ imports only losant/; the emulator is its peer, not its dependency." },
+  { target: "emulator", from: "client", message: "emulator/ imports only losant/; it must not reuse the client it is meant to test." },
+  { target: "provider", from: "emulator", message: "provider/ reaches Losant through client/; the emulator is a stand-in for tests and demos." },
+  {
+    // Everything outside these folders (losant/, client/, emulator/ and any new top-level folder) is below
+    // the provider or a peer of it.
+    target: "!(provider|scripts|bench|examples|test)/**",
+    from: "provider",
+    message: "Only the package entry (provider/index.ts) and programs (index.ts, examples/, scripts/, bench/, test/) import provider/.",
+  },
+  { target: PRODUCT, from: PROGRAMS, message: "Product code must not depend on tests, tools or programs." },
+];
+
+export default defineConfig(
+  { ignores: ["dist/**", "**/node_modules/**", "bench/out/**", ".tools/**"] },
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  {
+    files: ["**/*.ts", "**/*.mjs"],
+    plugins: { "import-x": importX },
+    settings: {
+      "import-x/resolver-next": [createNodeResolver({ extensions: [".ts", ".js", ".json", ".node"] })],
+    },
+    rules: {
+      "import-x/no-restricted-paths": ["error", { basePath: import.meta.dirname, zones: layerZones }],
+      // `_` marks a parameter the signature requires but this body does not use.
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+      // `import x = require(...)` is how TypeScript imports an `export =` module such as providerObject.
+      "@typescript-eslint/no-require-imports": ["error", { allowAsImport: true }],
+    },
+  },
+  {
+    // import-x does not see `typeof import("...")` types; in product code such a reference across folders
+    // must be an `import type`, which the layer check does see.
+    files: PRODUCT.map((dir) => `${dir}/**`),
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "TSImportType Literal[value=/^\\.\\.\\//]",
+          message: "Use `import type` for a type from another folder, so the layer check can see it.",
+        },
+      ],
+    },
+  },
+  {
+    // The serialized provider resolves its implementation at run time from the program's directory,
+    // so it must call require() inside the function Pulumi serializes.
+    files: ["provider/providerObject.ts"],
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+  {
+    // Benchmark contenders are written the way Pulumi's dynamic-provider docs write them, untyped inputs included.
+    files: ["bench/programs/**"],
+    rules: { "@typescript-eslint/no-explicit-any": "off" },
+  },
+  {
+    files: ["jest.config.js"],
+    languageOptions: { sourceType: "commonjs" },
+  },
+);

@@ -1,0 +1,90 @@
+/**
+ * The layer check in `npm run lint` (eslint.config.mjs): an import that points up or sideways fails,
+ * one that points down passes. Each case lints a one-line file that exists only in memory, placed
+ * where the case says, with the project's own ESLint config.
+ */
+import path from "path";
+import { execFileSync } from "child_process";
+import { REPO_ROOT } from "../../scripts/lib/workspace";
+
+interface Case {
+  file: string;
+  code: string;
+}
+
+const LAYER_RULES = ["import-x/no-restricted-paths", "no-restricted-syntax"];
+
+/** Lints every case in one ESLint process (ESLint loads its ESM config, which jest's VM cannot import). */
+function layerErrors(cases: Case[]): string[][] {
+  const script = `
+    import { ESLint } from "eslint";
+    const cases = JSON.parse(process.argv[1]);
+    const eslint = new ESLint({ cwd: process.cwd() });
+    const out = [];
+    for (const c of cases) {
+      const [result] = await eslint.lintText(c.code, { filePath: c.file });
+      out.push(result.messages.map((m) => ({ rule: m.ruleId, message: m.message })));
+    }
+    console.log(JSON.stringify(out));
+  `;
+  const stdout = execFileSync(
+    process.execPath,
+    ["--input-type=module", "-e", script, JSON.stringify(cases.map((c) => ({ ...c, file: path.join(REPO_ROOT, c.file) })))],
+    {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+    },
+  );
+  const results = JSON.parse(stdout) as Array<Array<{ rule: string | null; message: string }>>;
+  return results.map((messages) => messages.filter((m) => m.rule !== null && LAYER_RULES.includes(m.rule)).map((m) => m.message));
+}
+
+// `export ... from` and side-effect imports keep the probes free of unused-variable findings.
+const forbidden: Case[] = [
+  { file: "losant/probe.ts", code: 'export { LosantClient } from "../client/losantClient";' },
+  { file: "losant/probe.ts", code: 'export * from "../emulator/store";' },
+  { file: "losant/probe.ts", code: 'export type { InstanceOrgArgs } from "../provider/resource";' },
+  { file: "losant/probe.ts", code: 'import "../scripts/lib/workspace";' },
+  { file: "losant/probe.ts", code: 'import "../test/support/fixtures";' },
+  { file: "losant/probe.ts", code: 'import "../losant/../provider";' },
+  { file: "losant/probe.ts", code: 'export type Lifecycle = typeof import("../provider/lifecycle");' },
+  { file: "client/probe.ts", code: 'export { Emulator } from "../emulator/server";' },
+  { file: "client/probe.ts", code: 'export * from "../provider";' },
+  { file: "client/probe.ts", code: 'export const gate = require("../bench/run");' },
+  { file: "emulator/probe.ts", code: 'export { LosantClient } from "../client/losantClient";' },
+  { file: "emulator/probe.ts", code: 'import provider = require("../provider/providerObject"); export { provider };' },
+  { file: "emulator/probe.ts", code: 'import "../test/support/emulatorHarness";' },
+  { file: "provider/probe.ts", code: 'import "../emulator/server";' },
+  { file: "provider/probe.ts", code: 'import "../test/support/fixtures";' },
+  { file: "provider/probe.ts", code: 'import "../bench/run";' },
+  { file: "provider/probe.ts", code: 'import "../scripts/lib/workspace";' },
+  { file: "newfolder/probe.ts", code: 'import "../provider/lifecycle";' },
+];
+
+const allowed: Case[] = [
+  { file: "losant/probe.ts", code: 'export * from "./types";' },
+  { file: "client/probe.ts", code: 'export * from "../losant/types";' },
+  { file: "emulator/probe.ts", code: 'export * from "../losant/scopes";' },
+  { file: "provider/probe.ts", code: 'export * from "../client/errors";' },
+  { file: "provider/probe.ts", code: 'export * from "./lifecycle";' },
+  { file: "provider/probe.ts", code: 'export type Lifecycle = typeof import("./lifecycle");' },
+  { file: "index.ts", code: 'export * from "./provider";' },
+  { file: "scripts/probe.ts", code: 'import "../provider/lifecycle"; import "../emulator/server"; import "../client/losantClient";' },
+  { file: "bench/probe.ts", code: 'import "../provider"; import "../scripts/lib/workspace";' },
+  { file: "test/unit/probe.ts", code: 'import "../../provider/lifecycle"; import "../../bench/run";' },
+  { file: "examples/basic/probe.ts", code: 'import "../../provider";' },
+];
+
+jest.setTimeout(60_000);
+
+test("an import that points up or sideways across the layers fails the lint", () => {
+  const errors = layerErrors(forbidden);
+  const passed = forbidden.filter((_, i) => errors[i].length === 0).map((c) => `${c.file}: ${c.code}`);
+  expect(passed).toEqual([]);
+});
+
+test("an import that points down the layers passes the lint", () => {
+  const errors = layerErrors(allowed);
+  const failed = allowed.flatMap((c, i) => errors[i].map((message) => `${c.file}: ${c.code} -> ${message}`));
+  expect(failed).toEqual([]);
+});
