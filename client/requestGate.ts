@@ -36,7 +36,9 @@ export type RequestOutcome =
   | { kind: "answered" }
   | { kind: "limited"; retryAfterMs?: number }
   /** No answer (reset, timeout): the API may or may not have counted it. */
-  | { kind: "noAnswer" };
+  | { kind: "noAnswer" }
+  /** Never sent (the caller gave up before sending): the slot is freed and nothing is learned. */
+  | { kind: "notSent" };
 
 export interface Admission {
   readonly startedAt: number;
@@ -215,7 +217,7 @@ export class RequestGate {
     if (ticket.kind === "probe") this.probeInFlight = false;
     if (outcome.kind === "limited") {
       this.onLimited(ticket, now, outcome.retryAfterMs);
-    } else {
+    } else if (outcome.kind !== "notSent") {
       // The API may have counted a request that got no answer, so it counts here too.
       this.answers.push({ start: ticket.startedAt, end: now, answered: outcome.kind === "answered" });
       if (outcome.kind === "answered") this.onAnswered(ticket, now);

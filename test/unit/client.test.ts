@@ -83,6 +83,18 @@ describe("RequestGate", () => {
     expect(peak).toBe(3);
   });
 
+  test("a request never sent frees its slot and counts for nothing", async () => {
+    const gate = new RequestGate(1);
+    await answeredThenLimited(gate, 3, 1000);
+    const allowance = gate.allowance;
+    const first = await gate.acquire();
+    first.finish({ kind: "notSent" });
+    expect(gate.allowance).toEqual(allowance);
+    const started = Date.now();
+    (await gate.acquire()).finish({ kind: "notSent" });
+    expect(Date.now() - started).toBeLessThan(100);
+  });
+
   test("a 429 before anything was answered pauses every request and halves the window; answers widen it again", async () => {
     const gate = new RequestGate(8);
     (await gate.acquire()).finish({ kind: "limited", retryAfterMs: 150 });
