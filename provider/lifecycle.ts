@@ -6,20 +6,27 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { LosantClient } from "../client/losantClient";
 import { OrgRef } from "../client/errors";
-import { RequestGate } from "../client/requestGate";
-import { checkInputs } from "./check";
+import { checkInputs, normalizeInputs } from "./check";
+import { processWatchdog, runningAsDynamicProvider, WatchedGate } from "./engineWatchdog";
+import { withRotationHint } from "./rotationHint";
 import { declaredSettings, diffInstanceOrg, planPatch, sameList } from "./plan";
 import { refreshedInputs, toOutputs } from "./outputs";
-import { RawSettings, readConfig, resolveSettings, resolveToken, DEFAULT_MAX_CONCURRENCY } from "./settings";
+import { RawSettings, readConfig, resolveSettings, resolveToken, settingsProblem, tokenSource, DEFAULT_MAX_CONCURRENCY } from "./settings";
 import type { InstanceOrgInputs, InstanceOrgOutputs, LosantInstanceOrg } from "../losant/types";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version";
 
 let configured: RawSettings = {};
-const gate = new RequestGate(DEFAULT_MAX_CONCURRENCY);
+const watchdog = processWatchdog();
+const gate = new WatchedGate(DEFAULT_MAX_CONCURRENCY, watchdog);
 
-/** Pulumi calls this once per process with the stack's config; explicit config wins over env. */
+/**
+ * Pulumi calls this once per process with the stack's config; explicit config wins over env. It
+ * must not throw: the host caches the provider before configuring it, so after a throw every later
+ * call would run unconfigured. Bad settings are reported by check (at preview) and by each operation.
+ */
 export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
   configured = readConfig((key) => req.config.get(key));
+  if (runningAsDynamicProvider()) watchdog.start();
 }
 
 function client(): LosantClient {
@@ -45,8 +52,11 @@ function partialFailure(error: unknown, outputs: InstanceOrgOutputs): Error {
   return Object.assign(failure, { id: outputs.orgId, properties: outputs, reasons: [failure.message] });
 }
 
+/** Settings and inputs are both checked here, so `pulumi preview` fails on either with no request sent. */
 export async function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.CheckResult> {
-  return { inputs: news, failures: checkInputs(news) };
+  const problem = settingsProblem(configured);
+  if (problem) throw problem;
+  return { inputs: normalizeInputs(news), failures: checkInputs(news) };
 }
 
 export async function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.DiffResult> {
@@ -107,7 +117,9 @@ export async function update(_id: string, olds: InstanceOrgOutputs, news: Instan
 
 export async function read(id: string, props: InstanceOrgOutputs): Promise<dynamic.ReadResult> {
   const ref = { instanceId: props.instanceId, orgId: props.orgId ?? id };
-  const org = await client().getOrg(ref, props.summaryInclude);
+  const org = await client()
+    .getOrg(ref, props.summaryInclude)
+    .catch((error: unknown) => Promise.reject(withRotationHint(error, tokenSource(configured))));
   if (org === undefined) return { id: "" };
   const outputs = { ...toOutputs(org, { ...ref, summaryInclude: props.summaryInclude }), managedFields: props.managedFields ?? [] };
   return { id: outputs.orgId, props: outputs, inputs: refreshedInputs(outputs) };
@@ -115,5 +127,7 @@ export async function read(id: string, props: InstanceOrgOutputs): Promise<dynam
 
 export async function remove(id: string, props: InstanceOrgOutputs): Promise<void> {
   // A 404 means the org is already gone, which is what delete wants.
-  await client().deleteOrg({ instanceId: props.instanceId, orgId: props.orgId ?? id });
+  await client()
+    .deleteOrg({ instanceId: props.instanceId, orgId: props.orgId ?? id })
+    .catch((error: unknown) => Promise.reject(withRotationHint(error, tokenSource(configured))));
 }
