@@ -14,7 +14,7 @@ export const ROTATION_HINT =
 
 export function withRotationHint(error: unknown, tokenFrom: "config" | "env"): unknown {
   if (error instanceof LosantApiError && error.status === 401 && tokenFrom === "config" && !error.message.includes(ROTATION_HINT)) {
-    error.message += ROTATION_HINT;
+    error.message = error.message.replace(/\.?$/, ".") + ROTATION_HINT;
   }
   return error;
 }
