@@ -52,11 +52,15 @@ function partialFailure(error: unknown, outputs: InstanceOrgOutputs): Error {
   return Object.assign(failure, { id: outputs.orgId, properties: outputs, reasons: [failure.message] });
 }
 
-/** Settings and inputs are both checked here, so `pulumi preview` fails on either with no request sent. */
+/**
+ * Settings and inputs are both checked here, so `pulumi preview` fails on either with no request
+ * sent. A settings problem is a failure without a property: the engine prints it as the resource's
+ * problem, without the stack trace a thrown error would add.
+ */
 export async function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.CheckResult> {
   const problem = settingsProblem(configured);
-  if (problem) throw problem;
-  return { inputs: normalizeInputs(news), failures: checkInputs(news) };
+  const failures = problem ? [{ property: "", reason: problem.message }] : [];
+  return { inputs: normalizeInputs(news), failures: [...failures, ...checkInputs(news)] };
 }
 
 export async function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.DiffResult> {

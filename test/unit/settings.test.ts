@@ -94,7 +94,8 @@ describe("check refuses bad settings at preview", () => {
   test.each(mistakes)("%s", async (_what, raw, message) => {
     const values = Object.fromEntries(Object.entries({ apiToken: TOKEN, ...raw }).map(([k, v]) => [SETTING_SOURCES[k as keyof typeof SETTING_SOURCES].config, v]));
     await configure(config(values));
-    await expect(check({}, validInputs())).rejects.toThrow(message);
+    const result = await check({}, validInputs());
+    expect(result.failures).toEqual([{ property: "", reason: expect.stringMatching(message) }]);
   });
 
   test("good settings: check passes the inputs, with ids in Losant's lowercase", async () => {
