@@ -85,7 +85,7 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /** Losant's own API hosts, which serve the API at the root: a path there is always a mistake. */
-const LOSANT_API_HOSTS = new Set(["api.losant.com", "api.losant.eu"]);
+const LOSANT_API_HOSTS = new Set(["api.losant.com"]);
 
 /**
  * The API base URL, checked and normalised. The client appends `/instances/...` to it, so anything
