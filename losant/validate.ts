@@ -9,6 +9,27 @@ export interface Violation {
 export interface ValidateOptions {
   /** Values equal to this sentinel are accepted anywhere: Pulumi's placeholder for a value not known yet. */
   unknownSentinel?: string;
+  /**
+   * Refuse whole numbers beyond 2^53-1. JSON Schema (and so Losant) accepts them, but no JavaScript
+   * program can hold one exactly: 9007199254740993 is already 9007199254740992 when the program
+   * reads it, so what would be sent is not what was written. The provider's check sets this; the
+   * emulator, standing in for Losant, does not.
+   */
+  safeIntegers?: boolean;
+}
+
+/** Length in characters as JSON Schema counts them: code points, so an emoji counts once (UTF-16 counts it twice). */
+export function characterCount(value: string): number {
+  let count = 0;
+  for (let i = 0; i < value.length; i++, count++) {
+    const unit = value.charCodeAt(i);
+    // A high surrogate followed by a low one is one character; a lone surrogate counts as one too.
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < value.length) {
+      const next = value.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+  }
+  return count;
 }
 
 // Deliberately strict: JavaScript `Date.parse` accepts far more than RFC 3339 date-times.
@@ -19,7 +40,7 @@ export function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   if (typeof value === "number" && !Number.isInteger(value)) return `the number ${value}`;
-  if (typeof value === "string") return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+  if (typeof value === "string") return value.length > 40 ? `a string of ${characterCount(value)} characters` : JSON.stringify(value);
   if (typeof value === "object") return "an object";
   return `${typeof value} ${JSON.stringify(value)}`;
 }
@@ -48,13 +69,15 @@ export function validate(schema: Schema, value: unknown, path = "", options: Val
     case "string": {
       if (typeof value !== "string") return [{ path, reason: `must be a string, got ${describe(value)}` }];
       const out: Violation[] = [];
-      if (schema.minLength !== undefined && value.length < schema.minLength) {
-        out.push({ path, reason: schema.minLength === 1 ? "must not be empty" : `must be at least ${schema.minLength} characters long (got ${value.length})` });
+      const length = schema.minLength !== undefined || schema.maxLength !== undefined ? characterCount(value) : 0;
+      if (schema.minLength !== undefined && length < schema.minLength) {
+        out.push({ path, reason: schema.minLength === 1 ? "must not be empty" : `must be at least ${schema.minLength} characters long (got ${length})` });
       }
-      if (schema.maxLength !== undefined && value.length > schema.maxLength) {
-        out.push({ path, reason: `must be at most ${schema.maxLength} characters long (got ${value.length})` });
+      if (schema.maxLength !== undefined && length > schema.maxLength) {
+        out.push({ path, reason: `must be at most ${schema.maxLength} characters long (got ${length})` });
       }
-      if (schema.pattern !== undefined && !new RegExp(schema.pattern).test(value)) {
+      // The u flag, as JSON Schema validators use it: character classes then match characters, not UTF-16 units.
+      if (schema.pattern !== undefined && !new RegExp(schema.pattern, "u").test(value)) {
         out.push({ path, reason: `must match ${schema.pattern} (got ${describe(value)})` });
       }
       if (schema.enum !== undefined && !schema.enum.includes(value)) {
@@ -71,6 +94,9 @@ export function validate(schema: Schema, value: unknown, path = "", options: Val
     case "integer": {
       if (typeof value !== "number" || !Number.isInteger(value)) {
         return [{ path, reason: `must be a whole number, got ${describe(value)}` }];
+      }
+      if (options.safeIntegers && !Number.isSafeInteger(value)) {
+        return [{ path, reason: `must be at most ${Number.MAX_SAFE_INTEGER} (2^53-1) in size: beyond that JavaScript numbers skip whole numbers, so ${describeNumber(value)} may not be the number written in the program and could not be sent to Losant exactly` }];
       }
       if (schema.minimum !== undefined && value < schema.minimum) {
         return [{ path, reason: schema.maximum !== undefined ? `must be between ${schema.minimum} and ${schema.maximum} (got ${value})` : `must be at least ${schema.minimum} (got ${value})` }];
@@ -120,6 +146,10 @@ export function validate(schema: Schema, value: unknown, path = "", options: Val
       return out;
     }
   }
+}
+
+function describeNumber(value: number): string {
+  return Math.abs(value) >= 1e21 ? String(value) : BigInt(value).toString();
 }
 
 function summarize(schema: Schema): string {

@@ -14,9 +14,45 @@ function checkIdentity(name: "instanceId" | "orgId", value: unknown): CheckFailu
     return [{ property: name, reason: `is required: the 24-character hex id of the ${name === "orgId" ? "organization" : "instance"}` }];
   }
   if (typeof value !== "string" || !OBJECT_ID_PATTERN.test(value)) {
-    return [{ property: name, reason: `must be a 24-character hex id, got ${describe(value)}` }];
+    return [{ property: name, reason: `must be a 24-character hex id (0-9, a-f; either case), got ${describe(value)}` }];
   }
   return [];
+}
+
+/**
+ * Losant's ids are MongoDB ObjectIds: its schema accepts hex digits in either case and it answers
+ * with lowercase ones. Checked inputs carry the lowercase spelling, so requests, state and the
+ * comparison with what Losant returns never differ by case alone (which would read as a replace).
+ */
+export function normalizeInputs(news: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...news };
+  for (const name of ["instanceId", "orgId"] as const) {
+    const value = out[name];
+    if (typeof value === "string" && value !== UNKNOWN && OBJECT_ID_PATTERN.test(value)) out[name] = value.toLowerCase();
+  }
+  return out;
+}
+
+/**
+ * The same tag twice (same key and value) means nothing in Losant's tag model, where a key may carry
+ * several values and queries match a key, a value or a pair; sending it would only store noise that
+ * Losant might fold away, leaving a diff on every preview. The same key with different values is
+ * meaningful and allowed.
+ */
+function checkRepeatedTags(tags: unknown): CheckFailure[] {
+  if (!Array.isArray(tags)) return [];
+  const seen = new Map<string, number>();
+  const failures: CheckFailure[] = [];
+  tags.forEach((tag, i) => {
+    if (typeof tag !== "object" || tag === null || Array.isArray(tag)) return;
+    const { key, value } = tag as Record<string, unknown>;
+    if (typeof key !== "string" || typeof value !== "string" || key === UNKNOWN || value === UNKNOWN) return;
+    const pair = JSON.stringify([key, value]);
+    const first = seen.get(pair);
+    if (first === undefined) seen.set(pair, i);
+    else failures.push({ property: `tags[${i}]`, reason: `repeats tags[${first}] (key ${JSON.stringify(key)}, value ${JSON.stringify(value)}); a tag key may have several values, but the same key and value twice means nothing` });
+  });
+  return failures;
 }
 
 function checkSummaryInclude(value: unknown): CheckFailure[] {
@@ -51,8 +87,9 @@ export function checkInputs(news: Record<string, unknown>): CheckFailure[] {
     // null means "not declared", the same as leaving the property out.
     if (news[key] !== undefined && news[key] !== null) settings[key] = news[key];
   }
-  for (const violation of validate(ORG_PATCH_SCHEMA, settings, "", { unknownSentinel: UNKNOWN })) {
+  for (const violation of validate(ORG_PATCH_SCHEMA, settings, "", { unknownSentinel: UNKNOWN, safeIntegers: true })) {
     failures.push({ property: violation.path, reason: violation.reason });
   }
+  failures.push(...checkRepeatedTags(settings.tags));
   return failures;
 }

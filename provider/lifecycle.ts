@@ -7,21 +7,28 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { LosantClient } from "../client/losantClient";
 import { LosantApiError, LosantOrgNotFoundError, LosantUnconfirmedNotFoundError, OrgAction, OrgRef } from "../client/errors";
 import { confirmNotFound } from "../client/notFound";
-import { RequestGate } from "../client/requestGate";
 import { retryPolicyWith } from "../client/retryPolicy";
-import { checkInputs } from "./check";
+import { checkInputs, normalizeInputs } from "./check";
+import { processWatchdog, runningAsDynamicProvider, WatchedGate } from "./engineWatchdog";
+import { withRotationHint } from "./rotationHint";
 import { declaredSettings, diffInstanceOrg, planPatch, sameList } from "./plan";
 import { keptOutputs, refreshedInputs, toOutputs } from "./outputs";
-import { RawSettings, readConfig, resolveSettings, resolveToken, DEFAULT_MAX_CONCURRENCY } from "./settings";
+import { RawSettings, readConfig, resolveSettings, resolveToken, settingsProblem, tokenSource, DEFAULT_MAX_CONCURRENCY } from "./settings";
 import type { InstanceOrgInputs, InstanceOrgOutputs, LosantInstanceOrg, OrgSettings } from "../losant/types";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version";
 
 let configured: RawSettings = {};
-const gate = new RequestGate(DEFAULT_MAX_CONCURRENCY);
+const watchdog = processWatchdog();
+const gate = new WatchedGate(DEFAULT_MAX_CONCURRENCY, watchdog);
 
-/** Pulumi calls this once per process with the stack's config; explicit config wins over env. */
+/**
+ * Pulumi calls this once per process with the stack's config; explicit config wins over env. It
+ * must not throw: the host caches the provider before configuring it, so after a throw every later
+ * call would run unconfigured. Bad settings are reported by check (at preview) and by each operation.
+ */
 export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
   configured = readConfig((key) => req.config.get(key));
+  if (runningAsDynamicProvider()) watchdog.start();
 }
 
 function client(): LosantClient {
@@ -48,8 +55,15 @@ function partialFailure(error: unknown, outputs: InstanceOrgOutputs): Error {
   return Object.assign(failure, { id: outputs.orgId, properties: outputs, reasons: [failure.message] });
 }
 
+/**
+ * Settings and inputs are both checked here, so `pulumi preview` fails on either with no request
+ * sent. A settings problem is a failure without a property: the engine prints it as the resource's
+ * problem, without the stack trace a thrown error would add.
+ */
 export async function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.CheckResult> {
-  return { inputs: news, failures: checkInputs(news) };
+  const problem = settingsProblem(configured);
+  const failures = problem ? [{ property: "", reason: problem.message }] : [];
+  return { inputs: normalizeInputs(news), failures: [...failures, ...checkInputs(news)] };
 }
 
 export async function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.DiffResult> {
@@ -97,7 +111,20 @@ export async function update(_id: string, olds: InstanceOrgOutputs, news: Instan
   return { outs: keptOutputs(olds, news) };
 }
 
-export async function read(id: string, props: InstanceOrgOutputs): Promise<dynamic.ReadResult> {
+/** Refresh and destroy run with the settings recorded at the last up: a 401 there may mean a rotated token. */
+function explainRotation(error: unknown): Promise<never> {
+  return Promise.reject(withRotationHint(error, tokenSource(configured)));
+}
+
+export function read(id: string, props: InstanceOrgOutputs): Promise<dynamic.ReadResult> {
+  return readOrg(id, props).catch(explainRotation);
+}
+
+export function remove(id: string, props: InstanceOrgOutputs): Promise<void> {
+  return removeOrg(id, props).catch(explainRotation);
+}
+
+async function readOrg(id: string, props: InstanceOrgOutputs): Promise<dynamic.ReadResult> {
   const api = client();
   const ref = { instanceId: props.instanceId, orgId: props.orgId ?? id };
   let org = await api.getOrg(ref, props.summaryInclude);
@@ -110,7 +137,7 @@ export async function read(id: string, props: InstanceOrgOutputs): Promise<dynam
   return { id: outputs.orgId, props: outputs, inputs: refreshedInputs(outputs) };
 }
 
-export async function remove(id: string, props: InstanceOrgOutputs): Promise<void> {
+async function removeOrg(id: string, props: InstanceOrgOutputs): Promise<void> {
   const api = client();
   const ref = { instanceId: props.instanceId, orgId: props.orgId ?? id };
   if (await api.deleteOrg(ref)) return;

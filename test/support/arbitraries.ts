@@ -90,3 +90,64 @@ export const validOrgSettingsArb = fc.record(
   },
   { requiredKeys: [] },
 );
+
+/**
+ * One character of many kinds: ASCII, accented and CJK (one UTF-16 unit each), emoji and other astral
+ * characters (two units, one character), combining marks, and lone surrogates (one unit that a
+ * JSON Schema validator counts as one character).
+ */
+const unicodeCharacter = fc.oneof(
+  fc.constantFrom("a", "Z", "7", "-", "_", " "),
+  fc.constantFrom("é", "ß", "中", "\u0301", "\u200d", "\ufeff"),
+  fc.constantFrom("\u{1F600}", "\u{1D11E}", "\u{10FFFF}", "\u{1F1FA}"),
+  fc.integer({ min: 0x20, max: 0xffff }).map((c) => String.fromCharCode(c)),
+  fc.integer({ min: 0x10000, max: 0x10ffff }).map((c) => String.fromCodePoint(c)),
+  fc.constantFrom("\ud800", "\udfff", "\udbff"),
+);
+
+const unicodeOfLength = (minLength: number, maxLength: number) => fc.array(unicodeCharacter, { minLength, maxLength }).map((chars) => chars.join(""));
+
+/**
+ * A string of random Unicode whose length in characters is at an edge of [min, max]: mostly just
+ * inside, sometimes just outside (by one or two characters).
+ */
+export const unicodeNear = (min: number, max: number) =>
+  fc.oneof(
+    { weight: 4, arbitrary: fc.oneof(unicodeOfLength(min, Math.min(max, min + 2)), unicodeOfLength(Math.max(min, max - 2), max)) },
+    { weight: 1, arbitrary: min > 0 ? fc.oneof(unicodeOfLength(Math.max(0, min - 2), min - 1), unicodeOfLength(max + 1, max + 2)) : unicodeOfLength(max + 1, max + 2) },
+  );
+
+/** PATCH bodies whose strings are random Unicode at the edges of their length rules. */
+export const unicodeOrgSettingsArb = fc.record(
+  {
+    name: unicodeNear(1, 255),
+    // The long edge of description is costly to build, so it comes up less often.
+    description: fc.oneof({ weight: 9, arbitrary: unicodeOfLength(0, 8) }, { weight: 1, arbitrary: unicodeNear(32767, 32767) }),
+    iconColor: unicodeNear(0, 64),
+    referralId: unicodeNear(0, 1024),
+    whitelistedEmailDomains: fc.array(unicodeNear(3, 45), { maxLength: 2 }),
+    tags: fc.array(
+      fc.record({
+        key: fc.oneof({ weight: 4, arbitrary: fc.stringMatching(/^[0-9a-zA-Z_-]{1,8}$/) }, { weight: 1, arbitrary: unicodeNear(1, 8) }),
+        value: unicodeNear(1, 255),
+      }),
+      { maxLength: 2 },
+    ),
+    banner: fc.record({ message: unicodeNear(0, 2048) }, { requiredKeys: [] }),
+  },
+  { requiredKeys: [] },
+);
+
+/** Limits whose values straddle 2^53 and reach 1e308, besides ordinary ones. */
+export const hugeLimitsArb = fc
+  .dictionary(
+    fc.constantFrom("device", "member", "payload", "dataTTL"),
+    fc.oneof(
+      fc.integer({ min: 0, max: 1000 }),
+      // eslint-disable-next-line no-loss-of-precision -- a literal a program may write; JavaScript rounds it, which is the point
+      fc.constantFrom(2 ** 53 - 1, 2 ** 53, 2 ** 53 + 2, 9007199254740993, 1e21, 1e308, -(2 ** 53)),
+      fc.double({ min: 2 ** 52, max: 1e308, noNaN: true }),
+    ),
+    { maxKeys: 3 },
+  )
+  .map((limits) => ({ limits }));

@@ -1,4 +1,4 @@
-import { checkInputs } from "../../provider/check";
+import { checkInputs, normalizeInputs } from "../../provider/check";
 import { UNKNOWN } from "../../provider/unknown";
 import { validInputs } from "../support/fixtures";
 
@@ -98,4 +98,67 @@ test("several bad properties give one failure each", () => {
 test("reasons are readable", () => {
   const [failure] = checkInputs(validInputs({ limits: { dataTTL: 3600 } }));
   expect(failure).toEqual({ property: "limits.dataTTL", reason: "must be at least 86400 (got 3600)" });
+});
+
+describe("input rules exactly as Losant's", () => {
+  const emoji = "\u{1F600}"; // one character, two UTF-16 units
+
+  test("lengths count characters (code points) as JSON Schema does: 255 emoji are a valid name", () => {
+    expect(emoji.length).toBe(2);
+    expect(checkInputs(validInputs({ name: emoji.repeat(255) }))).toEqual([]);
+    expect(checkInputs(validInputs({ tags: [{ key: "k", value: emoji.repeat(255) }], banner: { message: emoji.repeat(2048) } }))).toEqual([]);
+  });
+
+  test("256 emoji are refused as 256 characters, not 512", () => {
+    expect(checkInputs(validInputs({ name: emoji.repeat(256) }))).toEqual([{ property: "name", reason: "must be at most 255 characters long (got 256)" }]);
+  });
+
+  test("a minimum counts characters too: one emoji is 1 character, too short for a 3-character domain with one more", () => {
+    expect(checkInputs(validInputs({ whitelistedEmailDomains: [`${emoji}a`] })).map((f) => f.reason)).toEqual(["must be at least 3 characters long (got 2)"]);
+    expect(checkInputs(validInputs({ whitelistedEmailDomains: [`${emoji}ab`] }))).toEqual([]);
+  });
+
+  test.each([
+    ["2^53", 2 ** 53, "9007199254740992"],
+    // eslint-disable-next-line no-loss-of-precision -- a literal a program may write; JavaScript rounds it, which is the point
+    ["9007199254740993, already rounded by JavaScript", 9007199254740993, "9007199254740992"],
+    ["1e308", 1e308, "1e+308"],
+  ])("a limit of %s is refused with the reason", (_what, value, shown) => {
+    const failures = checkInputs(validInputs({ limits: { device: value } }));
+    expect(failures.map((f) => f.property)).toEqual(["limits.device"]);
+    expect(failures[0].reason).toContain("must be at most 9007199254740991 (2^53-1)");
+    expect(failures[0].reason).toContain(`so ${shown} may not be the number written in the program`);
+  });
+
+  test("2^53-1 itself is a valid limit", () => {
+    expect(checkInputs(validInputs({ limits: { device: Number.MAX_SAFE_INTEGER } }))).toEqual([]);
+  });
+
+  test("ids in uppercase hex are accepted (Losant's pattern allows either case); check returns them in lowercase", () => {
+    expect(checkInputs(validInputs({ orgId: "60A1B2C3D4E5F60718293A4B", instanceId: "5F1E2D3C4B5A69788796A5B4" }))).toEqual([]);
+    expect(normalizeInputs(validInputs({ orgId: "60A1B2C3D4E5F60718293A4B", instanceId: "5F1e2D3c4B5A69788796A5B4" }))).toEqual(
+      validInputs({ orgId: "60a1b2c3d4e5f60718293a4b", instanceId: "5f1e2d3c4b5a69788796a5b4" }),
+    );
+  });
+
+  test("normalising leaves bad or unknown ids alone (check reports the bad ones)", () => {
+    expect(normalizeInputs({ orgId: UNKNOWN, instanceId: "NOT-AN-ID" })).toEqual({ orgId: UNKNOWN, instanceId: "NOT-AN-ID" });
+  });
+
+  test("the same key with different values is allowed: Losant tags are a multimap", () => {
+    expect(checkInputs(validInputs({ tags: [{ key: "region", value: "eu" }, { key: "region", value: "us" }] }))).toEqual([]);
+  });
+
+  test("the same tag twice (key and value) is refused at preview, naming both entries", () => {
+    const failures = checkInputs(validInputs({ tags: [{ key: "env", value: "prod" }, { key: "tier", value: "1" }, { key: "env", value: "prod" }] }));
+    expect(failures).toEqual([{ property: "tags[2]", reason: expect.stringContaining("repeats tags[0]") }]);
+  });
+
+  test("tags that differ only by case are different tags", () => {
+    expect(checkInputs(validInputs({ tags: [{ key: "env", value: "prod" }, { key: "Env", value: "prod" }, { key: "env", value: "Prod" }] }))).toEqual([]);
+  });
+
+  test("a repeated tag with a value not known yet is not judged during preview", () => {
+    expect(checkInputs(validInputs({ tags: [{ key: "env", value: UNKNOWN }, { key: "env", value: UNKNOWN }] }))).toEqual([]);
+  });
 });

@@ -10,7 +10,7 @@ import fc from "fast-check";
 import { LIMIT_BOUNDS, ORG_PATCH_SCHEMA, ORG_POST_SCHEMA } from "../../losant/instanceOrgSchema";
 import { validate } from "../../losant/validate";
 import { DEFAULT_TOKEN, Emulator, startEmulator } from "../../emulator/server";
-import { orgSettingsArb } from "../support/arbitraries";
+import { hugeLimitsArb, orgSettingsArb, unicodeOrgSettingsArb } from "../support/arbitraries";
 import { INSTANCE_ID, ORG_ID } from "../support/fixtures";
 
 const SHARED = path.resolve(__dirname, "../../../shared/losant-api");
@@ -117,5 +117,44 @@ describeIfShared("conformance with Losant's published schemas", () => {
       const deleted = await fetch(`${emulator.url}/instances/${INSTANCE_ID}/orgs/${id}`, { method: "DELETE", headers: auth });
       check("success.json", await deleted.json());
     });
+  });
+});
+
+describeIfShared("conformance on random Unicode and on numbers beyond 2^53", () => {
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats(ajv);
+  const published = ajv.compile(loadSchema("instanceOrgPatch.json"));
+
+  test("our validator and ajv on Losant's schema agree on random Unicode strings at every length edge (1000 bodies)", () => {
+    let accepted = 0;
+    let astral = 0;
+    fc.assert(
+      fc.property(unicodeOrgSettingsArb, (body) => {
+        const ours = validate(ORG_PATCH_SCHEMA, body).length === 0;
+        if (ours) accepted++;
+        if (/[\ud800-\udbff][\udc00-\udfff]/.test(JSON.stringify(body))) astral++;
+        expect({ body, ours }).toEqual({ body, ours: published(body) });
+      }),
+      { numRuns: 1000, seed: 8 },
+    );
+    // Both verdicts, and characters of two UTF-16 units, must be well represented.
+    expect(accepted).toBeGreaterThan(50);
+    expect(accepted).toBeLessThan(950);
+    expect(astral).toBeGreaterThan(500);
+  });
+
+  test("whole numbers beyond 2^53-1: Losant's schema accepts them; the provider's check refuses exactly those", () => {
+    let unsafe = 0;
+    fc.assert(
+      fc.property(hugeLimitsArb, (body) => {
+        const values = Object.values(body.limits);
+        const allSafe = values.every((v) => Number.isSafeInteger(v) || !Number.isInteger(v));
+        if (!allSafe) unsafe++;
+        expect(validate(ORG_PATCH_SCHEMA, body).length === 0).toBe(published(body));
+        expect(validate(ORG_PATCH_SCHEMA, body, "", { safeIntegers: true }).length === 0).toBe(published(body) && allSafe);
+      }),
+      { numRuns: 1000, seed: 53 },
+    );
+    expect(unsafe).toBeGreaterThan(100);
   });
 });
