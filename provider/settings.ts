@@ -38,7 +38,7 @@ export interface Settings {
   apiUrl: string;
   maxConcurrency: number;
   requestTimeoutMs: number;
-  /** How long retries of one request may go on; 0 sends each request once. */
+  /** How long a rate-limited (429) request keeps being retried, waits included; 0 fails at the first 429. 5xx and network errors have their own, shorter budget. */
   retryTimeoutSeconds: number;
 }
 
