@@ -1,8 +1,9 @@
 /**
  * A 200-org fleet adopted through the real CLI while the emulator allows 20 requests per second
- * (429 with Retry-After above that): no resource may fail, and the whole `up` must take at most
- * twice what the limit allows for the requests it needs (measured: about 1.2x, most of the rest
- * being the engine's start-up; the bound is loose so that a busy CI machine does not fail it).
+ * (429 with Retry-After above that): no resource may fail, and the `up` from its first request to
+ * the engine's summary must take at most twice what the limit allows for the requests it needs.
+ * The engine's start-up before the first request is not the provider's doing and swings from 4 s
+ * to 18 s on a busy 2-core machine, so it is logged but not bounded.
  */
 import { Emulator, startEmulator } from "../../emulator/server";
 import { fleetStack, seedFleetFile } from "../../scripts/lib/fleet";
@@ -46,12 +47,12 @@ describeWithPulumi("fleet scale under Losant's rate limit", () => {
     console.log(
       `rate-limited up: ${ORGS} orgs, ${served.length} requests served, ${limited.length} answered 429, ${seconds.toFixed(1)}s ` +
         `(first request after ${firstAt.toFixed(1)}s of engine start-up; ${withHarness.toFixed(1)}s with the Automation API's own follow-up commands); ` +
-        `the limit allows ${floorSeconds}s; ratio ${(seconds / floorSeconds).toFixed(2)}`,
+        `the limit allows ${floorSeconds}s; ratio from the first request ${((seconds - firstAt) / floorSeconds).toFixed(2)}`,
     );
     for (const orgId of fleet.orgIds) {
       expect(emulator.store.getOrg(fleet.instanceId, orgId)).toMatchObject({ auditLogEnabled: true, mfaMode: "adminRequired" });
     }
     expect(engineDoneAt).toBeGreaterThan(0);
-    expect(seconds).toBeLessThanOrEqual(2 * floorSeconds);
+    expect(seconds - firstAt).toBeLessThanOrEqual(2 * floorSeconds);
   });
 });
