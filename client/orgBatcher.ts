@@ -48,6 +48,12 @@ export class OrgReadBatcher {
   private readonly loaders = new Map<string, DataLoader<ReadKey, BatchedRead>>();
   /** API URLs whose list endpoint refused the `$in` query (400) or this token (403): single GETs there. */
   private readonly listingOff = new Set<string>();
+  /**
+   * API URLs whose first list request has not been answered yet: other batches wait for it, so a
+   * token without the list scope costs one refused request, not one per batch already formed.
+   */
+  private readonly firstListing = new Map<string, Promise<unknown>>();
+  private readonly listingKnown = new Set<string>();
 
   constructor(options: OrgReadBatcherOptions = {}) {
     this.windowMs = options.windowMs ?? DEFAULT_BATCH_WINDOW_MS;
@@ -77,11 +83,20 @@ export class OrgReadBatcher {
       const read = await settle(singleRead(keys[0]));
       return keys.map(() => read);
     }
+    await this.firstListing.get(api.apiUrl);
     if (this.listingOff.has(api.apiUrl)) return singleReads(keys);
     let found: Map<string, LosantInstanceOrg>;
     let complete: boolean;
     try {
-      const lookup = await api.listOrgsById(ref.instanceId, ids, summaryInclude);
+      const listing = api.listOrgsById(ref.instanceId, ids, summaryInclude);
+      if (!this.listingKnown.has(api.apiUrl) && !this.firstListing.has(api.apiUrl)) {
+        const settled = listing.then(
+          () => this.listingKnown.add(api.apiUrl),
+          () => undefined,
+        );
+        this.firstListing.set(api.apiUrl, settled.finally(() => this.firstListing.delete(api.apiUrl)));
+      }
+      const lookup = await listing;
       if (lookup.kind === "instanceNotFound") return keys.map(() => ({ kind: "instanceNotFound" }));
       found = new Map(lookup.orgs.map((org) => [String(org.id ?? org.orgId).toLowerCase(), org]));
       complete = lookup.complete;
