@@ -66,6 +66,8 @@ export class LosantApiError extends LosantError {
   readonly type: string | undefined;
   readonly losantMessage: string | undefined;
   readonly attempts: number;
+  /** Why retrying stopped, when it did. */
+  readonly gaveUp: string | undefined;
 
   constructor(options: ApiErrorOptions) {
     const { operation, ref, status, type, losantMessage, attempts = 1 } = options;
@@ -85,6 +87,7 @@ export class LosantApiError extends LosantError {
     this.type = type;
     this.losantMessage = losantMessage;
     this.attempts = attempts;
+    this.gaveUp = options.gaveUp;
   }
 }
 
@@ -103,6 +106,7 @@ export class LosantNetworkError extends LosantError {
   readonly ref: OrgRef;
   readonly code: string | undefined;
   readonly attempts: number;
+  readonly reason: string;
 
   constructor(options: NetworkErrorOptions) {
     const attempts = options.attempts ?? 1;
@@ -111,6 +115,7 @@ export class LosantNetworkError extends LosantError {
     this.ref = options.ref;
     this.code = options.code;
     this.attempts = attempts;
+    this.reason = options.reason;
   }
 }
 

@@ -27,6 +27,16 @@ export type OrgLookup =
   /** The instance answered 404: missing, or not accessible with this token. */
   | { kind: "instanceNotFound" };
 
+/** What one list request filtered to a set of ids found. */
+export type OrgsByIdLookup =
+  /** The instance answered; `orgs` are those of the ids it lists. */
+  | { kind: "listed"; orgs: LosantInstanceOrg[]; complete: boolean }
+  /** The instance answered 404: missing, or not accessible with this token. */
+  | { kind: "instanceNotFound" };
+
+/** Losant's advanced query takes at most 100 ids in `$in` (advancedInstanceOrgQuery.json). */
+export const MAX_IDS_PER_LIST = 100;
+
 // One keep-alive agent per protocol for the whole process: a fleet reuses a handful of sockets.
 const agents = {
   http: new http.Agent({ keepAlive: true }),
@@ -62,6 +72,11 @@ export class LosantClient {
     this.policy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
   }
 
+  /** The API base URL this client talks to (never the token). */
+  get apiUrl(): string {
+    return this.options.apiUrl;
+  }
+
   /**
    * GET the org; `undefined` when Losant answers 404, which means "instance or org not found":
    * see `confirmNotFound` before taking it as proof that the org is gone.
@@ -92,13 +107,37 @@ export class LosantClient {
     const params = { query: JSON.stringify({ id: ref.orgId }), perPage: "1", summaryInclude: summaryParam(summaryInclude) };
     const result = await this.send("list", ref, "GET", `/instances/${encodeURIComponent(ref.instanceId)}/orgs`, params);
     if (result.status === 404) return { kind: "instanceNotFound" };
-    const items = typeof result.body === "object" && result.body !== null ? (result.body as { items?: unknown }).items : undefined;
-    if (!Array.isArray(items)) {
+    const items = listItems(result.body);
+    if (items === undefined) {
       // A 200 that is not a list proves nothing either way.
       throw this.apiError("list", ref, result.status, { type: "UnexpectedReply", message: "the org list reply has no items" }, 1);
     }
     const item = items.map(documentedOrg).find((org) => (org.id ?? org.orgId) === ref.orgId);
     return item ? { kind: "listed", org: item } : { kind: "absent" };
+  }
+
+  /**
+   * The orgs of `orgIds` (at most 100) that the instance lists, with one list request filtered by
+   * `{"id": {"$in": [...]}}`. `complete` is false when the reply says more orgs matched than it
+   * carries: an id missing from such a reply proves nothing.
+   */
+  async listOrgsById(instanceId: string, orgIds: readonly string[], summaryInclude?: readonly string[]): Promise<OrgsByIdLookup> {
+    const params = {
+      query: JSON.stringify({ id: { $in: orgIds } }),
+      perPage: String(MAX_IDS_PER_LIST),
+      summaryInclude: summaryParam(summaryInclude),
+    };
+    const ref = { instanceId, orgId: orgIds[0] ?? "" };
+    const result = await this.send("list", ref, "GET", `/instances/${encodeURIComponent(instanceId)}/orgs`, params);
+    if (result.status === 404) return { kind: "instanceNotFound" };
+    const items = listItems(result.body);
+    if (items === undefined) {
+      throw this.apiError("list", ref, result.status, { type: "UnexpectedReply", message: "the org list reply has no items" }, 1);
+    }
+    const orgs = items.map(documentedOrg);
+    const totalCount = (result.body as { totalCount?: unknown }).totalCount;
+    const complete = typeof totalCount !== "number" || totalCount <= orgs.length;
+    return { kind: "listed", orgs, complete };
   }
 
   private apiError(operation: InstanceOrgOperation, ref: OrgRef, status: number, body: unknown, attempts: number, gaveUp?: string): LosantApiError {
@@ -203,6 +242,11 @@ function parseJson(text: string): unknown {
   } catch {
     return { message: text.slice(0, 500) };
   }
+}
+
+function listItems(body: unknown): unknown[] | undefined {
+  const items = typeof body === "object" && body !== null ? (body as { items?: unknown }).items : undefined;
+  return Array.isArray(items) ? items : undefined;
 }
 
 function errorField(body: unknown, field: "type" | "message"): string | undefined {

@@ -7,6 +7,7 @@
  */
 import { LosantClient, OrgLookup } from "./losantClient";
 import { LosantApiError, LosantUnconfirmedNotFoundError, LosantInstanceNotFoundError, OrgAction, OrgOperation, OrgRef } from "./errors";
+import type { OrgReadBatcher } from "./orgBatcher";
 import type { LosantInstanceOrg } from "../losant/types";
 
 export type NotFoundVerdict =
@@ -44,4 +45,29 @@ export async function confirmNotFound(
   if (lookup.kind === "instanceNotFound") throw new LosantInstanceNotFoundError({ action, operation, ref });
   if (lookup.kind === "absent") return { gone: true };
   return { gone: false, org: lookup.org };
+}
+
+/**
+ * Reads the org through the batcher and settles what a missing org means with the same proof as
+ * a single GET: a list reply from the instance without the org is that proof already; a single
+ * GET's 404 takes one more request (`confirmNotFound`); the instance's 404 fails.
+ */
+export async function readOrgProven(
+  reads: OrgReadBatcher,
+  api: LosantClient,
+  action: OrgAction,
+  ref: OrgRef,
+  summaryInclude?: readonly string[],
+): Promise<NotFoundVerdict> {
+  const read = await reads.read(api, ref, summaryInclude);
+  switch (read.kind) {
+    case "org":
+      return { gone: false, org: read.org };
+    case "absent":
+      return { gone: true };
+    case "instanceNotFound":
+      throw new LosantInstanceNotFoundError({ action, operation: "get", ref });
+    case "notFound":
+      return confirmNotFound(api, action, "get", ref, summaryInclude);
+  }
 }

@@ -21,6 +21,8 @@ export interface FaultRule {
   method?: string;
   /** Only requests whose path contains this text. */
   pathIncludes?: string;
+  /** Only requests whose path ends with this text (`/orgs`: the org list, not one org). */
+  pathEndsWith?: string;
   /** Fire for this many matching requests, then stop. */
   times?: number;
   /** Fire for this share (0..1) of matching requests. */
@@ -92,6 +94,7 @@ export class FaultInjector {
     for (const rule of this.settings.rules) {
       if (rule.method && rule.method.toUpperCase() !== request.method) continue;
       if (rule.pathIncludes && !request.path.includes(rule.pathIncludes)) continue;
+      if (rule.pathEndsWith && !request.path.endsWith(rule.pathEndsWith)) continue;
       const count = this.fired.get(rule) ?? 0;
       if (rule.times !== undefined && count >= rule.times) continue;
       if (rule.probability !== undefined && this.random() >= rule.probability) continue;

@@ -6,7 +6,8 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { LosantClient } from "../client/losantClient";
 import { LosantApiError, LosantOrgNotFoundError, LosantUnconfirmedNotFoundError, OrgAction, OrgRef } from "../client/errors";
-import { confirmNotFound } from "../client/notFound";
+import { confirmNotFound, readOrgProven } from "../client/notFound";
+import { OrgReadBatcher } from "../client/orgBatcher";
 import { retryPolicyWith } from "../client/retryPolicy";
 import { checkInputs, normalizeInputs } from "./check";
 import { processWatchdog, runningAsDynamicProvider, WatchedGate } from "./engineWatchdog";
@@ -20,6 +21,8 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from "./version";
 let configured: RawSettings = {};
 const watchdog = processWatchdog();
 const gate = new WatchedGate(DEFAULT_MAX_CONCURRENCY, watchdog);
+/** Like the gate, one per process: the GETs of concurrent operations go out together as list requests. */
+const reads = new OrgReadBatcher();
 
 /**
  * Pulumi calls this once per process with the stack's config; explicit config wins over env. It
@@ -89,7 +92,8 @@ export async function create(inputs: InstanceOrgInputs): Promise<dynamic.CreateR
 
 /**
  * One PATCH of the declared values that differ from the last known state. When limits change it
- * first GETs the org, so the limits object it sends carries the server's current undeclared limits.
+ * first reads the org (within one batch window), so the limits object it sends carries the server's
+ * current undeclared limits.
  */
 export async function update(_id: string, olds: InstanceOrgOutputs, news: InstanceOrgInputs): Promise<dynamic.UpdateResult> {
   const api = client();
@@ -127,12 +131,9 @@ export function remove(id: string, props: InstanceOrgOutputs): Promise<void> {
 async function readOrg(id: string, props: InstanceOrgOutputs): Promise<dynamic.ReadResult> {
   const api = client();
   const ref = { instanceId: props.instanceId, orgId: props.orgId ?? id };
-  let org = await api.getOrg(ref, props.summaryInclude);
-  if (org === undefined) {
-    const verdict = await confirmNotFound(api, "refresh", "get", ref, props.summaryInclude);
-    if (verdict.gone) return { id: "" };
-    org = verdict.org;
-  }
+  const verdict = await readOrgProven(reads, api, "refresh", ref, props.summaryInclude);
+  if (verdict.gone) return { id: "" };
+  const org = verdict.org;
   const outputs = { ...toOutputs(org, { ...ref, summaryInclude: props.summaryInclude }), managedFields: props.managedFields ?? [] };
   return { id: outputs.orgId, props: outputs, inputs: refreshedInputs(outputs) };
 }
@@ -146,11 +147,9 @@ async function removeOrg(id: string, props: InstanceOrgOutputs): Promise<void> {
   if (!verdict.gone) throw new LosantUnconfirmedNotFoundError({ action: "delete", operation: "delete", ref, reason: "orgListed" });
 }
 
-/** GET the org; a 404 fails unless the instance lists the org after all, and says which failure it is. */
+/** Read the org (alone or in a batch); proven absent fails, and so does an instance that does not answer, each saying which. */
 async function currentOrg(api: LosantClient, action: OrgAction, ref: OrgRef, summaryInclude?: string[]): Promise<LosantInstanceOrg> {
-  const org = await api.getOrg(ref, summaryInclude);
-  if (org !== undefined) return org;
-  const verdict = await confirmNotFound(api, action, "get", ref, summaryInclude);
+  const verdict = await readOrgProven(reads, api, action, ref, summaryInclude);
   if (verdict.gone) throw new LosantOrgNotFoundError({ action, ref });
   return verdict.org;
 }

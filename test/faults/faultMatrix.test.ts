@@ -7,7 +7,7 @@
  */
 import path from "path";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { Emulator, EmulatorOptions, startEmulator } from "../../emulator/server";
+import { Emulator, EmulatorOptions, RecordedRequest, startEmulator } from "../../emulator/server";
 import { FaultSettings } from "../../emulator/faults";
 import { EmulatorModes, MODE_MATRIX } from "../../emulator/modes";
 import { StoredOrg } from "../../emulator/store";
@@ -37,7 +37,7 @@ interface FaultCase {
   /** The first up must succeed: the provider has to ride this out, not merely recover from it. */
   firstUpSucceeds?: boolean;
   /** After the first up, before the faults are lifted. */
-  afterFirstUp?: (context: { control: EmulatorControl; stack: Stack; fleet: Fleet }) => Promise<void>;
+  afterFirstUp?: (context: { control: EmulatorControl; stack: Stack; fleet: Fleet; output: string[] }) => Promise<void>;
   /** After the second up, a preview must show no change at all. */
   emptyPreview?: boolean;
 }
@@ -88,6 +88,45 @@ const CASES: FaultCase[] = [
     firstUpSucceeds: true,
     emptyPreview: true,
   },
+  // Batches: the adopt reads of the first up go out as list requests of up to 100 ids.
+  {
+    name: "429 on list requests (batches retried as batches)",
+    orgs: 20,
+    faults: { rules: [{ kind: "status", status: 429, retryAfter: "1", pathEndsWith: "/orgs", times: 3 }] },
+    firstUpSucceeds: true,
+    afterFirstUp: async ({ control }) => expectListsRetried(control.current(), 429, 3),
+  },
+  {
+    name: "503 on list requests",
+    orgs: 20,
+    faults: { rules: [{ kind: "status", status: 503, pathEndsWith: "/orgs", times: 3 }] },
+    firstUpSucceeds: true,
+    afterFirstUp: async ({ control }) => expectListsRetried(control.current(), 503, 3),
+  },
+  {
+    name: "connection reset mid-batch",
+    orgs: 20,
+    faults: { rules: [{ kind: "reset", pathEndsWith: "/orgs", times: 2 }] },
+    firstUpSucceeds: true,
+    afterFirstUp: async ({ control }) => expectListsRetried(control.current(), undefined, 2),
+  },
+  {
+    name: "list refused with 403: single GETs instead",
+    orgs: 20,
+    faults: { rules: [{ kind: "status", status: 403, pathEndsWith: "/orgs" }] },
+    firstUpSucceeds: true,
+    afterFirstUp: async ({ control, fleet, output }) => {
+      const requests = control.current().requests;
+      // One refused list turns batching off for the provider process; every org is then read alone.
+      expect(requests.filter(isList).map((r) => r.status)).toEqual([403]);
+      const gets = requests.filter((r) => r.method === "GET" && !isList(r) && r.status === 200).map((r) => r.path.split("/").pop());
+      expect(new Set(gets)).toEqual(new Set(fleet.orgIds));
+      // Said once, as a diagnostic of the stack, never as an error.
+      const diagnostics = output.join("").split("Diagnostics:")[1] ?? "";
+      expect(diagnostics.split("is off for the rest of this run").length - 1).toBe(1);
+      expect(diagnostics).toContain("instanceOrgs.get");
+    },
+  },
   {
     name: "emulator killed mid-up (50 orgs) and restarted",
     orgs: 50,
@@ -98,6 +137,17 @@ const CASES: FaultCase[] = [
     },
   },
 ];
+
+const isList = (r: RecordedRequest) => r.method === "GET" && r.path.endsWith("/orgs");
+
+/** `faulted` list requests met the fault (status, or no answer for a reset) and were sent again with the same ids. */
+function expectListsRetried(emulator: Emulator, status: number | undefined, faulted: number): void {
+  const lists = emulator.requests.filter(isList);
+  const failed = lists.filter((r) => r.status === status || (status === undefined && r.fault === "reset"));
+  expect(failed).toHaveLength(faulted);
+  const idsOf = (r: RecordedRequest) => r.query.query;
+  for (const list of failed) expect(lists.some((r) => r.status === 200 && idsOf(r) === idsOf(list))).toBe(true);
+}
 
 /** Gives each seeded org undeclared values, so the check that they survive means something. */
 function decorate(emulator: Emulator, fleet: Fleet): void {
@@ -164,7 +214,7 @@ describeWithPulumi("fault matrix through the real Pulumi CLI", () => {
         faultCase.during?.(control),
       ]).then(([outcome]) => outcome);
       if (faultCase.firstUpSucceeds) expect(first).toBe("succeeded");
-      await faultCase.afterFirstUp?.({ control, stack, fleet });
+      await faultCase.afterFirstUp?.({ control, stack, fleet, output });
       emulator.faults.reset();
 
       const second = await stack.up({ onOutput });

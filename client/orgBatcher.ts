@@ -1,0 +1,158 @@
+/**
+ * Coalesces the org GETs of many concurrent operations into Losant's list endpoint: the engine
+ * calls read, create and update for a whole fleet in one dynamic-provider process, and one
+ * `GET /instances/{id}/orgs?query={"id":{"$in":[...]}}` reads up to 100 orgs for the price of one
+ * request, which is what counts under a rate limit.
+ *
+ * Reads wait a few milliseconds (or until 100 are waiting) and go out as one list request per
+ * instance and `summaryInclude` set. A lone read stays a plain GET, so a single-org program makes
+ * exactly the requests it always did. The batching is `dataloader`'s (no dependencies; its
+ * `batchScheduleFn` and `maxBatchSize` are the window and the 100-id cap), with its cache off: a
+ * cached org would be a stale org, and the limits merge of a PATCH must use what the server holds.
+ */
+import DataLoader from "dataloader";
+import { LosantApiError, LosantNetworkError, OrgRef } from "./errors";
+import { LosantClient, MAX_IDS_PER_LIST } from "./losantClient";
+import type { LosantInstanceOrg } from "../losant/types";
+
+/** What reading one org found. */
+export type BatchedRead =
+  /** The org, from its own GET or from the list. */
+  | { kind: "org"; org: LosantInstanceOrg }
+  /** Its own GET answered 404, which does not tell a missing org from a missing instance: confirm it. */
+  | { kind: "notFound" }
+  /** The instance answered a list request for the id without the org: proof that it is gone. */
+  | { kind: "absent" }
+  /** The instance's list answered 404: missing, or not accessible with this token. */
+  | { kind: "instanceNotFound" };
+
+export interface OrgReadBatcherOptions {
+  /** How long the first read of a batch waits for others. */
+  windowMs?: number;
+  /** Where the one line saying that batching is off goes (the dynamic provider's stderr by default). */
+  log?: (line: string) => void;
+}
+
+/** Long enough for reads the engine sends together to meet, short next to a request's round trip. */
+export const DEFAULT_BATCH_WINDOW_MS = 5;
+
+interface ReadKey {
+  api: LosantClient;
+  ref: OrgRef;
+  summaryInclude?: readonly string[];
+}
+
+export class OrgReadBatcher {
+  private readonly windowMs: number;
+  private readonly log: (line: string) => void;
+  private readonly loaders = new Map<string, DataLoader<ReadKey, BatchedRead>>();
+  /** API URLs whose list endpoint refused the `$in` query (400) or this token (403): single GETs there. */
+  private readonly listingOff = new Set<string>();
+  /**
+   * API URLs whose first list request has not been answered yet: other batches wait for it, so a
+   * token without the list scope costs one refused request, not one per batch already formed.
+   */
+  private readonly firstListing = new Map<string, Promise<unknown>>();
+  private readonly listingKnown = new Set<string>();
+
+  constructor(options: OrgReadBatcherOptions = {}) {
+    this.windowMs = options.windowMs ?? DEFAULT_BATCH_WINDOW_MS;
+    this.log = options.log ?? ((line) => void process.stderr.write(`${line}\n`));
+  }
+
+  /** Reads the org, in a batch with the other reads of the same instance and summary set. */
+  read(api: LosantClient, ref: OrgRef, summaryInclude?: readonly string[]): Promise<BatchedRead> {
+    if (this.listingOff.has(api.apiUrl)) return singleRead({ api, ref, summaryInclude });
+    const group = JSON.stringify([api.apiUrl, ref.instanceId, [...(summaryInclude ?? [])].sort()]);
+    let loader = this.loaders.get(group);
+    if (loader === undefined) {
+      loader = new DataLoader<ReadKey, BatchedRead>((keys) => this.readBatch(keys), {
+        cache: false,
+        maxBatchSize: MAX_IDS_PER_LIST,
+        batchScheduleFn: (dispatch) => setTimeout(dispatch, this.windowMs),
+      });
+      this.loaders.set(group, loader);
+    }
+    return loader.load({ api, ref, summaryInclude });
+  }
+
+  private async readBatch(keys: readonly ReadKey[]): Promise<Array<BatchedRead | Error>> {
+    const { api, ref, summaryInclude } = keys[0];
+    const ids = [...new Set(keys.map((key) => key.ref.orgId.toLowerCase()))];
+    if (ids.length === 1) {
+      const read = await settle(singleRead(keys[0]));
+      return keys.map(() => read);
+    }
+    await this.firstListing.get(api.apiUrl);
+    if (this.listingOff.has(api.apiUrl)) return singleReads(keys);
+    let found: Map<string, LosantInstanceOrg>;
+    let complete: boolean;
+    try {
+      const listing = api.listOrgsById(ref.instanceId, ids, summaryInclude);
+      if (!this.listingKnown.has(api.apiUrl) && !this.firstListing.has(api.apiUrl)) {
+        const settled = listing.then(
+          () => this.listingKnown.add(api.apiUrl),
+          () => undefined,
+        );
+        this.firstListing.set(api.apiUrl, settled.finally(() => this.firstListing.delete(api.apiUrl)));
+      }
+      const lookup = await listing;
+      if (lookup.kind === "instanceNotFound") return keys.map(() => ({ kind: "instanceNotFound" }));
+      found = new Map(lookup.orgs.map((org) => [String(org.id ?? org.orgId).toLowerCase(), org]));
+      complete = lookup.complete;
+    } catch (error) {
+      if (!listingRefused(error)) return keys.map((key) => errorFor(error, key.ref));
+      this.turnListingOff(api.apiUrl, error);
+      return singleReads(keys);
+    }
+    return Promise.all(
+      keys.map(async (key): Promise<BatchedRead | Error> => {
+        const org = found.get(key.ref.orgId.toLowerCase());
+        if (org !== undefined) return { kind: "org", org };
+        // A reply that holds fewer orgs than matched proves nothing about the ones it left out.
+        return complete ? { kind: "absent" } : settle(singleRead(key));
+      }),
+    );
+  }
+
+  private turnListingOff(apiUrl: string, error: LosantApiError): void {
+    if (this.listingOff.has(apiUrl)) return;
+    this.listingOff.add(apiUrl);
+    const why = error.status === 403 ? "the API token lacks the scope for it (instanceOrgs.get)" : "the API refused its query form";
+    this.log(
+      `pulumi-losant-instance-org: reading orgs in batches through GET /instances/{id}/orgs is off for the rest of this run: ` +
+        `${why} (HTTP ${error.status}${error.type ? ` ${error.type}` : ""}). Each org is read with its own GET instead.`,
+    );
+  }
+}
+
+/** A 400 (the `$in` query form is not accepted) or a 403 (no list scope): single GETs still work. */
+function listingRefused(error: unknown): error is LosantApiError {
+  return error instanceof LosantApiError && (error.status === 400 || error.status === 403);
+}
+
+async function singleRead({ api, ref, summaryInclude }: ReadKey): Promise<BatchedRead> {
+  const org = await api.getOrg(ref, summaryInclude);
+  return org === undefined ? { kind: "notFound" } : { kind: "org", org };
+}
+
+function singleReads(keys: readonly ReadKey[]): Promise<Array<BatchedRead | Error>> {
+  return Promise.all(keys.map((key) => settle(singleRead(key))));
+}
+
+function settle(read: Promise<BatchedRead>): Promise<BatchedRead | Error> {
+  return read.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+}
+
+/** The batch's failure, told about each org it was reading, so every message names its own org. */
+function errorFor(error: unknown, ref: OrgRef): Error {
+  if (error instanceof LosantApiError) {
+    const { operation, status, type, losantMessage, attempts, gaveUp } = error;
+    return new LosantApiError({ operation, ref, status, type, losantMessage, attempts, gaveUp, cause: error });
+  }
+  if (error instanceof LosantNetworkError) {
+    const { operation, reason, code, attempts } = error;
+    return new LosantNetworkError({ operation, ref, reason, code, attempts, cause: error });
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}

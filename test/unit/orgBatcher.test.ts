@@ -1,0 +1,124 @@
+/**
+ * The batcher against a scripted HTTP server on loopback, for answers the emulator never gives:
+ * a list reply that holds fewer orgs than matched (paging Losant might apply), and the grouping
+ * and size rules on their own.
+ */
+import http from "http";
+import { AddressInfo } from "net";
+import { LosantClient } from "../../client/losantClient";
+import { RequestGate } from "../../client/requestGate";
+import { OrgReadBatcher } from "../../client/orgBatcher";
+import { readOrgProven } from "../../client/notFound";
+import { INSTANCE_ID } from "../support/fixtures";
+
+const id = (n: number) => n.toString(16).padStart(24, "a");
+const org = (orgId: string) => ({ id: orgId, orgId, name: `org ${orgId}`, _type: "instanceOrg", _links: { self: { href: "/x" } } });
+
+interface Served {
+  path: string;
+  query: URLSearchParams;
+}
+
+let server: http.Server;
+let served: Served[];
+/** How the list endpoint answers: the ids asked for, to the reply body. */
+let listReply: (ids: string[]) => unknown;
+
+beforeEach(async () => {
+  served = [];
+  listReply = (ids) => ({ items: ids.map(org), count: ids.length, totalCount: ids.length });
+  server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    served.push({ path: url.pathname, query: url.searchParams });
+    res.setHeader("Content-Type", "application/json");
+    if (url.pathname.endsWith("/orgs")) {
+      const ids = (JSON.parse(url.searchParams.get("query") ?? "{}") as { id: { $in: string[] } }).id.$in;
+      res.end(JSON.stringify(listReply(ids)));
+    } else {
+      res.end(JSON.stringify(org(url.pathname.split("/").pop()!)));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+});
+afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+function client(): LosantClient {
+  const { port } = server.address() as AddressInfo;
+  return new LosantClient({ apiUrl: `http://127.0.0.1:${port}`, apiToken: "t", userAgent: "test", timeoutMs: 5000, gate: new RequestGate(10) });
+}
+
+const lists = () => served.filter((s) => s.path.endsWith("/orgs"));
+const singles = () => served.filter((s) => !s.path.endsWith("/orgs"));
+
+test("a reply holding fewer orgs than matched proves nothing about the others: they are read with their own GET", async () => {
+  listReply = (ids) => ({ items: ids.slice(0, 1).map(org), count: 1, totalCount: ids.length });
+  const api = client();
+  const batcher = new OrgReadBatcher();
+  const ids = [id(1), id(2), id(3)];
+  const verdicts = await Promise.all(ids.map((orgId) => readOrgProven(batcher, api, "refresh", { instanceId: INSTANCE_ID, orgId })));
+  expect(verdicts.every((v) => !v.gone)).toBe(true);
+  expect(lists()).toHaveLength(1);
+  expect(singles().map((s) => s.path.split("/").pop())).toEqual([id(2), id(3)]);
+});
+
+test("a complete reply without an id is the proof that the org is gone", async () => {
+  listReply = (ids) => ({ items: ids.slice(1).map(org), count: ids.length - 1, totalCount: ids.length - 1 });
+  const batcher = new OrgReadBatcher();
+  const api = client();
+  const verdicts = await Promise.all([id(1), id(2)].map((orgId) => readOrgProven(batcher, api, "refresh", { instanceId: INSTANCE_ID, orgId })));
+  expect(verdicts.map((v) => v.gone)).toEqual([true, false]);
+  expect(served).toHaveLength(1);
+});
+
+test("list items keep documented fields only, like a GET", async () => {
+  const batcher = new OrgReadBatcher();
+  const api = client();
+  const reads = await Promise.all([id(1), id(2)].map((orgId) => batcher.read(api, { instanceId: INSTANCE_ID, orgId })));
+  for (const read of reads) {
+    expect(read.kind).toBe("org");
+    if (read.kind === "org") expect(Object.keys(read.org).filter((key) => key.startsWith("_"))).toEqual([]);
+  }
+});
+
+test("250 reads in one window: batches of 100, 100 and 50, query JSON-encoded as Losant's client sends it", async () => {
+  const batcher = new OrgReadBatcher();
+  const api = client();
+  const ids = Array.from({ length: 250 }, (_, i) => id(i + 1));
+  await Promise.all(ids.map((orgId) => batcher.read(api, { instanceId: INSTANCE_ID, orgId })));
+  expect(lists().map((s) => s.query.get("perPage"))).toEqual(["100", "100", "100"]);
+  const asked = lists().map((s) => (JSON.parse(s.query.get("query")!) as { id: { $in: string[] } }).id.$in);
+  expect(asked.map((batch) => batch.length)).toEqual([100, 100, 50]);
+  expect(asked.flat()).toEqual(ids);
+  expect(singles()).toHaveLength(0);
+});
+
+test("reads further apart than the window are not held for each other", async () => {
+  const batcher = new OrgReadBatcher({ windowMs: 5 });
+  const api = client();
+  await batcher.read(api, { instanceId: INSTANCE_ID, orgId: id(1) });
+  await batcher.read(api, { instanceId: INSTANCE_ID, orgId: id(2) });
+  expect(singles()).toHaveLength(2);
+  expect(lists()).toHaveLength(0);
+});
+
+test("two reads of the same org in one window: one plain GET serves both", async () => {
+  const batcher = new OrgReadBatcher();
+  const api = client();
+  const reads = await Promise.all([1, 2].map(() => batcher.read(api, { instanceId: INSTANCE_ID, orgId: id(9) })));
+  expect(reads.map((r) => r.kind)).toEqual(["org", "org"]);
+  expect(served).toHaveLength(1);
+  expect(singles()).toHaveLength(1);
+});
+
+test("reads of different instances never share a batch", async () => {
+  const batcher = new OrgReadBatcher();
+  const api = client();
+  const other = "5f1e2d3c4b5a69788796a5b5";
+  await Promise.all([
+    batcher.read(api, { instanceId: INSTANCE_ID, orgId: id(1) }),
+    batcher.read(api, { instanceId: INSTANCE_ID, orgId: id(2) }),
+    batcher.read(api, { instanceId: other, orgId: id(3) }),
+  ]);
+  expect(lists().map((s) => s.path)).toEqual([`/instances/${INSTANCE_ID}/orgs`]);
+  expect(singles().map((s) => s.path)).toEqual([`/instances/${other}/orgs/${id(3)}`]);
+});
