@@ -40,8 +40,10 @@ describeWithPulumi("fleet scale under Losant's rate limit", () => {
     expect(up.summary.resourceChanges).toEqual({ create: ORGS + 1 });
     const served = emulator.requests.filter((r) => r.status === 200);
     const limited = emulator.requests.filter((r) => r.status === 429);
-    // Each org needs one GET and one PATCH (its declared values differ from the seeded ones).
-    expect(served).toHaveLength(2 * ORGS);
+    // Each org needs one PATCH (its declared values differ from the seeded ones) and one read, which
+    // concurrent adopts may share in a list request.
+    expect(served.filter((r) => r.method === "PATCH")).toHaveLength(ORGS);
+    expect(served.filter((r) => r.method === "GET").length).toBeLessThanOrEqual(ORGS);
     const floorSeconds = served.length / PER_SECOND;
     const firstAt = (emulator.requests[0].at - started) / 1000;
     console.log(
