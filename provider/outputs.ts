@@ -1,5 +1,6 @@
 import { PATCHABLE_FIELDS } from "../losant/instanceOrgSchema";
-import { documentedOrg, INSTANCE_ORG_FIELDS } from "../losant/orgFields";
+import { documentedOrg } from "../losant/orgFields";
+import { INSTANCE_ORG_PROPERTIES } from "./resourceFields";
 import { declaredSettings, managedFieldsOf } from "./plan";
 import { BILLING_FIELDS } from "../losant/types";
 import type { InstanceOrgInputs, InstanceOrgOutputs, LosantInstanceOrg, OrgBilling, OrgLimits } from "../losant/types";
@@ -13,15 +14,8 @@ function managedFields(inputs: InstanceOrgInputs): string[] {
   return managedFieldsOf(declaredSettings(inputs));
 }
 
-const BILLING = new Set<string>(BILLING_FIELDS);
-
 /** Every output an InstanceOrg records: the documented org fields (billing ones grouped), and its own. */
-export const OUTPUT_KEYS: readonly string[] = [
-  ...INSTANCE_ORG_FIELDS.filter((field) => field !== "id" && !BILLING.has(field)),
-  "billing",
-  "summaryInclude",
-  "managedFields",
-];
+export const OUTPUT_KEYS: readonly string[] = INSTANCE_ORG_PROPERTIES;
 
 /**
  * The resource's outputs: the org as Losant documents it (hypermedia and undocumented fields left
