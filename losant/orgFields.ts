@@ -43,7 +43,7 @@ export interface OrgFieldSpec {
 type Typed<T> = OrgFieldSpec & { readonly type: T | undefined };
 
 /** Curried so that the value type is given and the spec (its role above all) is inferred as written. */
-function field<T>() {
+export function field<T>() {
   return <const S extends OrgFieldSpec>(spec: S): S & Typed<T> => ({ ...spec, type: undefined });
 }
 
@@ -151,9 +151,15 @@ export const ORG_FIELDS = {
 } as const satisfies Readonly<Record<string, Typed<unknown>>>;
 
 export type OrgFields = typeof ORG_FIELDS;
+/** Any field list shaped like ORG_FIELDS; the type helpers below take one, so a test can derive types from a longer list. */
+export type FieldList = Readonly<Record<string, Typed<unknown>>>;
+/** The names of a list's fields with a given role. */
+export type RoleFields<F extends FieldList, R extends FieldRole> = { [K in keyof F]: F[K]["role"] extends R ? K : never }[keyof F];
+/** The settings a program may declare, for a field list: each patchable field, optional, with its type. */
+export type SettingsOf<F extends FieldList> = { [K in RoleFields<F, "patchable">]?: Exclude<F[K]["type"], undefined> };
 export type InstanceOrgField = keyof OrgFields;
 /** The fields with a given role. */
-export type FieldsWithRole<R extends FieldRole> = { [K in InstanceOrgField]: OrgFields[K]["role"] extends R ? K : never }[InstanceOrgField];
+export type FieldsWithRole<R extends FieldRole> = RoleFields<OrgFields, R>;
 /** The TypeScript type of a field's value. */
 export type FieldType<K extends InstanceOrgField> = Exclude<OrgFields[K]["type"], undefined>;
 

@@ -2,14 +2,14 @@
  * The org's types, derived from the field list (`orgFields.ts`) so that the two cannot drift apart.
  */
 import { fieldsWithRole } from "./orgFields";
-import type { DocumentedOrg, FieldsWithRole, FieldType } from "./orgFields";
+import type { DocumentedOrg, FieldsWithRole, FieldType, OrgFields, SettingsOf } from "./orgFields";
 
 export type { MfaMode, OrgBanner, OrgLimits, OrgTag } from "./orgFields";
 
 export type PatchableField = FieldsWithRole<"patchable">;
 
 /** The fields of an org that the program may declare (the PATCH body of Losant's API). */
-export type OrgSettings = { [K in PatchableField]?: FieldType<K> };
+export type OrgSettings = SettingsOf<OrgFields>;
 
 /** Inputs of an InstanceOrg after Pulumi has resolved every Output. */
 export interface InstanceOrgInputs extends OrgSettings {
