@@ -1,10 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
-import { instanceOrgProvider } from "./dynamicProvider";
+// The serialized provider is an `export =` module (see providerObject.ts for why).
+import instanceOrgProvider = require("./providerObject");
 import type { InstanceOrgArgs, InstanceOrgAttributes } from "./generated/instanceOrgArgs";
 import { INSTANCE_ORG_PROPERTIES } from "./resourceFields";
 
 export type { InstanceOrgArgs, InstanceOrgAttributes } from "./generated/instanceOrgArgs";
 export { INSTANCE_ORG_PROPERTIES };
+/** The `pulumi.dynamic.ResourceProvider` behind every InstanceOrg. */
+export { instanceOrgProvider };
 
 // The outputs are declared once, in the generated InstanceOrgAttributes (with their doc comments);
 // this merge puts them on the class. Pulumi creates each one at run time from the registered properties.
