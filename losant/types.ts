@@ -15,7 +15,7 @@ export type OrgSettings = SettingsOf<OrgFields>;
 export interface InstanceOrgInputs extends OrgSettings {
   instanceId: string;
   orgId: string;
-  summaryInclude?: string[];
+  summaryInclude?: string[] | undefined;
 }
 
 /** The Instance Organization object that Losant's GET and PATCH return. */

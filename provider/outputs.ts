@@ -6,7 +6,7 @@ import { BILLING_FIELDS } from "../losant/types";
 import type { InstanceOrgInputs, InstanceOrgOutputs, LosantInstanceOrg, OrgBilling, OrgLimits } from "../losant/types";
 
 /** Copies without undefined members: protobuf Structs, and so Pulumi state, cannot hold them. */
-function withoutUndefined<T extends object>(value: T): T {
+function withoutUndefined<T extends object>(value: { [K in keyof T]?: T[K] | undefined }): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
@@ -30,7 +30,7 @@ export function toOutputs(reply: LosantInstanceOrg, inputs: InstanceOrgInputs): 
     if (rest[field] !== undefined) billing[field] = rest[field];
     delete rest[field];
   }
-  return withoutUndefined({
+  return withoutUndefined<InstanceOrgOutputs>({
     ...rest,
     billing: Object.keys(billing).length > 0 ? billing : undefined,
     instanceId: instanceId ?? inputs.instanceId,
@@ -48,7 +48,7 @@ export function toOutputs(reply: LosantInstanceOrg, inputs: InstanceOrgInputs): 
 export function keptOutputs(olds: InstanceOrgOutputs, inputs: InstanceOrgInputs): InstanceOrgOutputs {
   // State written by an older version may hold hypermedia fields: they go now.
   const kept = Object.fromEntries(Object.entries(olds).filter(([key]) => OUTPUT_KEYS.includes(key)));
-  return withoutUndefined({ ...kept, ...pickIdentity(olds), summaryInclude: inputs.summaryInclude, managedFields: managedFields(inputs) });
+  return withoutUndefined<InstanceOrgOutputs>({ ...kept, ...pickIdentity(olds), summaryInclude: inputs.summaryInclude, managedFields: managedFields(inputs) });
 }
 
 function pickIdentity(olds: InstanceOrgOutputs): Pick<InstanceOrgOutputs, "instanceId" | "orgId" | "name" | "limits"> {
