@@ -10,12 +10,12 @@ type Element<K extends keyof InstanceOrgInputs> = Value<K> extends readonly (inf
  * A setting left out (or `undefined`) is not managed: the org keeps whatever value it has.
  */
 export interface InstanceOrgArgs {
-  /** The org's name. Rule: 1-255 characters. */
-  name?: pulumi.Input<Value<"name">> | undefined;
   /** Id of the existing org to adopt (24 hex characters, either case; stored in lowercase). Changing it replaces the resource. Also the resource's id. Rule: matches `^[A-Fa-f\d]{24}$`. */
   orgId: pulumi.Input<Value<"orgId">>;
   /** Id of the Losant instance that owns the org (24 hex characters, either case; stored in lowercase). Changing it replaces the resource. Rule: matches `^[A-Fa-f\d]{24}$`. */
   instanceId: pulumi.Input<Value<"instanceId">>;
+  /** The org's name. Rule: 1-255 characters. */
+  name?: pulumi.Input<Value<"name">> | undefined;
   /** The org's description. Rule: at most 32767 characters. */
   description?: pulumi.Input<Value<"description">> | undefined;
   /** The org's icon color. Rule: at most 64 characters. */
