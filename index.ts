@@ -8,47 +8,35 @@
  *   pulumi config set auditLogEnabled true
  *   pulumi config set --secret losant:apiToken <token>
  *   pulumi up
+ *
+ * Every input is a config key of the same name and every registered property is a stack output,
+ * both taken from the field lists, so a new field needs no edit here.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { InstanceOrg, MfaMode, OrgBanner, OrgLimits, OrgTag } from "./provider";
+import { ORG_FIELDS, fieldsWithRole } from "./losant/orgFields";
+import type { Schema } from "./losant/schemaTypes";
+import { INSTANCE_ORG_PROPERTIES, InstanceOrg } from "./provider";
 
 const config = new pulumi.Config();
+
+/** Strings and booleans are plain config values; objects, lists and either-kind values are JSON (or set with --path). */
+function fromConfig(key: string, rule: Schema | undefined): unknown {
+  if (rule !== undefined && "type" in rule && rule.type === "string") return config.get(key);
+  if (rule !== undefined && "type" in rule && rule.type === "boolean") return config.getBoolean(key);
+  return config.getObject(key);
+}
+
+const settings = Object.fromEntries(fieldsWithRole("patchable").map((field) => [field, fromConfig(field, ORG_FIELDS[field].rule)]));
 
 const org = new InstanceOrg(
   "org",
   {
+    ...settings,
     instanceId: config.require("instanceId"),
     orgId: config.require("orgId"),
-    name: config.get("name"),
-    description: config.get("description"),
-    iconColor: config.get("iconColor"),
-    limits: config.getObject<OrgLimits>("limits"),
-    auditLogEnabled: config.getBoolean("auditLogEnabled"),
-    whitelistedEmailDomains: config.getObject<string[]>("whitelistedEmailDomains"),
-    tags: config.getObject<OrgTag[]>("tags"),
-    mfaMode: config.get("mfaMode") as MfaMode | undefined,
-    banner: config.getObject<OrgBanner>("banner"),
-    isReadOnly: config.getBoolean("isReadOnly"),
-    disabledAt: config.getObject<string | boolean>("disabledAt"),
-    referralId: config.get("referralId"),
     summaryInclude: config.getObject<string[]>("summaryInclude"),
   },
   { protect: config.getBoolean("protect") ?? false, retainOnDelete: config.getBoolean("retainOnDelete") ?? false },
 );
 
-export const orgId = org.orgId;
-export const instanceId = org.instanceId;
-export const name = org.name;
-export const description = org.description;
-export const limits = org.limits;
-export const auditLogEnabled = org.auditLogEnabled;
-export const whitelistedEmailDomains = org.whitelistedEmailDomains;
-export const tags = org.tags;
-export const mfaMode = org.mfaMode;
-export const banner = org.banner;
-export const isReadOnly = org.isReadOnly;
-export const disabledAt = org.disabledAt;
-export const summary = org.summary;
-export const creationDate = org.creationDate;
-export const lastUpdated = org.lastUpdated;
-export const managedFields = org.managedFields;
+export = Object.fromEntries(INSTANCE_ORG_PROPERTIES.map((property) => [property, Reflect.get(org, property) as pulumi.Output<unknown>]));

@@ -7,7 +7,7 @@
  * - directApi: a plain script making the same necessary calls with the same concurrency, no Pulumi;
  * - handwritten: a docs-style dynamic provider, inline in the program.
  *
- * Writes bench/results.json, bench/results.md and bench/chart.svg, and the README's bench section.
+ * Writes bench/results.json, bench/results.md and bench/chart.svg, and the table in bench/README.md.
  */
 import fs from "fs";
 import os from "os";
@@ -189,10 +189,10 @@ async function main(): Promise<void> {
   }));
   fs.writeFileSync(path.join(benchDir, "chart.svg"), renderChart(panels, `${latencyMs} ms emulator latency, ${date}, ${machine}`));
 
-  const readmePath = path.join(REPO_ROOT, "README.md");
+  const readmePath = path.join(benchDir, "README.md");
   const readme = fs.readFileSync(readmePath, "utf8");
   const marker = /<!-- bench:start -->[\s\S]*<!-- bench:end -->/;
-  const section = `${md}\n\n![time against fleet size](bench/chart.svg)`;
+  const section = `${md}\n\n![time against fleet size](chart.svg)`;
   if (marker.test(readme)) fs.writeFileSync(readmePath, readme.replace(marker, `<!-- bench:start -->\n${section}\n<!-- bench:end -->`));
   process.stdout.write(`\n${md}\n\nbench took ${results.benchSeconds}s; wrote bench/results.json, bench/results.md, bench/chart.svg\n`);
 }

@@ -50,12 +50,12 @@ export interface ApiErrorOptions extends LosantErrorOptions {
   ref: OrgRef;
   status: number;
   /** Losant's error `type` and `message`, from the body. */
-  type?: string;
-  losantMessage?: string;
+  type?: string | undefined;
+  losantMessage?: string | undefined;
   /** Tries made, the first included. */
-  attempts?: number;
+  attempts?: number | undefined;
   /** Why retrying stopped, when it did: "the retry budget of 300 s ran out". */
-  gaveUp?: string;
+  gaveUp?: string | undefined;
 }
 
 /** An HTTP answer from Losant that is not a success. */
@@ -96,8 +96,8 @@ export interface NetworkErrorOptions extends LosantErrorOptions {
   ref: OrgRef;
   /** What went wrong, for people: "no response within 30000 ms", "network error ECONNRESET ...". */
   reason: string;
-  code?: string;
-  attempts?: number;
+  code?: string | undefined;
+  attempts?: number | undefined;
 }
 
 /** No HTTP answer at all: connection refused or reset, DNS failure, or the request timed out. */
@@ -121,7 +121,7 @@ export class LosantNetworkError extends LosantError {
 
 export interface ConfigErrorOptions extends LosantErrorOptions {
   /** The config key at fault, e.g. `losant:apiUrl`. */
-  setting?: string;
+  setting?: string | undefined;
 }
 
 /** Settings are missing or unsafe; raised before any request is made. */
@@ -182,7 +182,7 @@ export interface UnconfirmedNotFoundErrorOptions extends LosantErrorOptions {
   ref: OrgRef;
   reason: UnconfirmedReason;
   /** HTTP status of the check, where it answered. */
-  checkStatus?: number;
+  checkStatus?: number | undefined;
 }
 
 const KEPT: Readonly<Record<OrgAction, string>> = {

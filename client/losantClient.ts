@@ -1,6 +1,6 @@
 import http from "http";
 import https from "https";
-import fetch, { Response } from "node-fetch";
+import fetch, { Response, type RequestInit } from "node-fetch";
 import { InstanceOrgOperation, LosantApiError, LosantNetworkError, OrgRef } from "./errors";
 import { Admission, RequestGate, RequestOutcome } from "./requestGate";
 import { DEFAULT_RETRY_POLICY, RETRYABLE_NETWORK_CODES, RetryPolicy, backoffDelay, parseRetryAfter, rateLimitDelay } from "./retryPolicy";
@@ -56,10 +56,12 @@ function summaryParam(summaryInclude: readonly string[] | undefined): string | u
   return summaryInclude && summaryInclude.length > 0 ? summaryInclude.join(",") : undefined;
 }
 
+type FetchSignal = NonNullable<RequestInit["signal"]>;
+
 interface Attempt {
   response?: Response;
   body?: unknown;
-  networkError?: { message: string; code?: string; cause: unknown };
+  networkError?: { message: string; code?: string | undefined; cause: unknown };
 }
 
 /** The calls this package makes to Losant's Instance Org API, with retries and admission control. */
@@ -216,7 +218,9 @@ export class LosantClient {
         },
         body: body === undefined ? undefined : JSON.stringify(body),
         agent: (parsed) => (parsed.protocol === "http:" ? agents.http : agents.https),
-        signal: controller.signal,
+        // @types/node-fetch declares its own AbortSignal, whose listener options differ from Node's only under
+        // exactOptionalPropertyTypes; node-fetch takes Node's signal as it is.
+        signal: controller.signal as FetchSignal,
       });
       const text = await response.text();
       reported =
@@ -259,7 +263,7 @@ function isRetryableNetworkError(code: string | undefined): boolean {
   return code !== undefined && RETRYABLE_NETWORK_CODES.includes(code);
 }
 
-function describeNetworkError(error: unknown, timedOut: boolean, timeoutMs: number): { message: string; code?: string } {
+function describeNetworkError(error: unknown, timedOut: boolean, timeoutMs: number): { message: string; code?: string | undefined } {
   if (timedOut) return { message: `no response within ${timeoutMs} ms`, code: "REQUEST_TIMEOUT" };
   const err = error as { code?: string; errno?: string; message?: string; type?: string };
   const code = err.code ?? err.errno ?? (err.message?.includes("socket hang up") ? "ECONNRESET" : undefined);

@@ -39,7 +39,7 @@ export const DEFAULT_BATCH_WINDOW_MS = 5;
 interface ReadKey {
   api: LosantClient;
   ref: OrgRef;
-  summaryInclude?: readonly string[];
+  summaryInclude?: readonly string[] | undefined;
 }
 
 export class OrgReadBatcher {

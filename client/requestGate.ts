@@ -34,7 +34,7 @@ export interface GateOptions extends Partial<WindowSearchOptions> {
 export type RequestOutcome =
   /** Any HTTP answer other than 429: the API counted the request. */
   | { kind: "answered" }
-  | { kind: "limited"; retryAfterMs?: number }
+  | { kind: "limited"; retryAfterMs?: number | undefined }
   /** No answer (reset, timeout): the API may or may not have counted it. */
   | { kind: "noAnswer" }
   /** Never sent (the caller gave up before sending): the slot is freed and nothing is learned. */

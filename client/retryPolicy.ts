@@ -59,7 +59,10 @@ export function parseRetryAfter(header: string | null | undefined, now = Date.no
   return Math.max(0, at - now);
 }
 
-/** Exponential backoff with jitter: a random wait between half and all of base * 2^(attempt-1), capped. */
+/**
+ * Exponential backoff with equal jitter (not full jitter): a random wait between half and all of
+ * base * 2^(attempt-1), capped, so a retry never comes sooner than half its backoff.
+ */
 export function backoffDelay(policy: Pick<RetryPolicy, "baseDelayMs" | "maxDelayMs">, attempt: number, random: () => number = Math.random): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);

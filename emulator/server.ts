@@ -19,21 +19,21 @@ export type { RecordedRequest } from "./recording";
 export { NOT_FOUND_MESSAGE } from "./http";
 
 export interface EmulatorOptions {
-  port?: number;
-  host?: string;
+  port?: number | undefined;
+  host?: string | undefined;
   /**
    * token -> scopes, or -> { scopes, instances, userId }: a token limited to `instances` gets, for
    * any other instance, the same 404 as a missing instance. Default: one token `emulator-token`
    * with `all.Instance`.
    */
-  tokens?: Record<string, TokenSpec>;
+  tokens?: Record<string, TokenSpec> | undefined;
   /** Readings of what Losant leaves undocumented; DEFAULT_MODES for anything left out. */
-  modes?: Partial<EmulatorModes>;
+  modes?: Partial<EmulatorModes> | undefined;
   /** Mirror instances and orgs to this JSON file, so they outlive the process. */
-  persistPath?: string;
-  random?: () => number;
+  persistPath?: string | undefined;
+  random?: (() => number) | undefined;
   /** Time for creationDate and lastUpdated (tests pin it to get a known order). */
-  clock?: () => Date;
+  clock?: (() => Date) | undefined;
 }
 
 export const DEFAULT_TOKEN = "emulator-token";

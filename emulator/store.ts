@@ -143,7 +143,7 @@ export class OrgStore {
     return true;
   }
 
-  /** Replaces every org and instance (tests, demo); persisted like any change. */
+  /** Removes every org and instance (tests, demo), leaving the store empty; persisted like any change. */
   clear(): void {
     this.instances.clear();
     this.orgs.clear();

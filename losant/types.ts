@@ -1,119 +1,41 @@
-/** Org limits, keyed by Losant's limit names (see LIMIT_KEYS); each a non-negative whole number. */
-export interface OrgLimits {
-  apitoken?: number;
-  application?: number;
-  applicationcertificate?: number;
-  applicationcertificateauthority?: number;
-  applicationkey?: number;
-  credential?: number;
-  dashboard?: number;
-  datatable?: number;
-  device?: number;
-  devicerecipe?: number;
-  experiencedomain?: number;
-  experienceendpoint?: number;
-  experiencegroup?: number;
-  experienceslug?: number;
-  experienceuser?: number;
-  experienceversion?: number;
-  experienceview?: number;
-  file?: number;
-  flow?: number;
-  integration?: number;
-  notebook?: number;
-  privatefile?: number;
-  resourcejob?: number;
-  webhook?: number;
-  /** Seconds data is kept; at least 86400. */
-  dataTTL?: number;
-  member?: number;
-  payload?: number;
-  storage?: number;
-  notebookMinutesPerRun?: number;
-  notebookMinutesPerMonth?: number;
-  notebookInParallel?: number;
-  experienceFlowSlots?: number;
-  applicationFlowSlots?: number;
-  /** Seconds, 5 to 3600. */
-  systemInterval?: number;
-}
+/**
+ * The org's types, derived from the field list (`orgFields.ts`) so that the two cannot drift apart.
+ */
+import { fieldsWithRole } from "./orgFields";
+import type { DocumentedOrg, FieldsWithRole, FieldType, OrgFields, SettingsOf } from "./orgFields";
 
-export interface OrgTag {
-  key: string;
-  value: string;
-}
+export type { MfaMode, OrgBanner, OrgLimits, OrgTag } from "./orgFields";
 
-export interface OrgBanner {
-  message?: string;
-  level?: "info" | "warning" | "critical";
-}
-
-export type MfaMode = "notRequired" | "adminRequired" | "required";
+export type PatchableField = FieldsWithRole<"patchable">;
 
 /** The fields of an org that the program may declare (the PATCH body of Losant's API). */
-export interface OrgSettings {
-  name?: string;
-  description?: string;
-  iconColor?: string;
-  limits?: OrgLimits;
-  whitelistedEmailDomains?: string[];
-  auditLogEnabled?: boolean;
-  disabledAt?: string | boolean;
-  isReadOnly?: boolean;
-  tags?: OrgTag[];
-  referralId?: string;
-  mfaMode?: MfaMode;
-  banner?: OrgBanner;
-}
+export type OrgSettings = SettingsOf<OrgFields>;
 
 /** Inputs of an InstanceOrg after Pulumi has resolved every Output. */
 export interface InstanceOrgInputs extends OrgSettings {
   instanceId: string;
   orgId: string;
-  summaryInclude?: string[];
+  summaryInclude?: string[] | undefined;
 }
 
 /** The Instance Organization object that Losant's GET and PATCH return. */
-export interface LosantInstanceOrg extends OrgSettings {
-  id: string;
-  orgId?: string;
-  instanceId?: string;
-  name: string;
-  creationDate?: string;
-  lastUpdated?: string;
-  summary?: Record<string, unknown>;
-  planId?: string;
-  customerId?: string;
-  subscriptionId?: string;
-  billingEmail?: string;
-  subscriptionStatus?: string;
-  currentPeriodStart?: string;
-  currentPeriodEnd?: string;
-}
+export type LosantInstanceOrg = DocumentedOrg;
 
 /** The subscription fields Losant returns for orgs that have billing set up. */
-export const BILLING_FIELDS = [
-  "planId",
-  "customerId",
-  "subscriptionId",
-  "billingEmail",
-  "subscriptionStatus",
-  "currentPeriodStart",
-  "currentPeriodEnd",
-] as const;
+export const BILLING_FIELDS = fieldsWithRole("billing");
 
-export type OrgBilling = Partial<Record<(typeof BILLING_FIELDS)[number], string>>;
+export type OrgBilling = { [K in FieldsWithRole<"billing">]?: FieldType<K> };
 
 /** What the resource records in state: the org as Losant last returned it, plus the fields it manages. */
 export interface InstanceOrgOutputs extends OrgSettings {
   instanceId: string;
   orgId: string;
   name: string;
-  limits: OrgLimits;
+  limits: NonNullable<OrgSettings["limits"]>;
   summaryInclude?: string[];
-  summary?: Record<string, unknown>;
-  creationDate?: string;
-  lastUpdated?: string;
+  summary?: FieldType<"summary">;
+  creationDate?: FieldType<"creationDate">;
+  lastUpdated?: FieldType<"lastUpdated">;
   /** The billing fields of Losant's org object, grouped; absent when Losant returns none. */
   billing?: OrgBilling;
   /** Names of the declared settings (and `limits.<key>` for each declared limit) this resource keeps as declared. */

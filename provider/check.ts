@@ -1,12 +1,20 @@
 import { CheckFailure } from "@pulumi/pulumi/dynamic";
 import { OBJECT_ID_PATTERN, ORG_PATCH_SCHEMA, SUMMARY_FIELDS } from "../losant/instanceOrgSchema";
+import { fieldsWithRole } from "../losant/orgFields";
 import { describe, validate } from "../losant/validate";
+import { RESOURCE_FIELDS } from "./resourceFields";
 import { UNKNOWN } from "./unknown";
 
 /** Properties the dynamic-provider host adds to every resource's inputs. */
 const HOST_PROPERTIES = new Set(["__provider"]);
 
-const INPUT_PROPERTIES = new Set([...Object.keys(ORG_PATCH_SCHEMA.properties), "instanceId", "orgId", "summaryInclude"]);
+const INPUT_PROPERTIES = new Set([
+  ...fieldsWithRole("identity"),
+  ...Object.keys(ORG_PATCH_SCHEMA.properties),
+  ...Object.entries(RESOURCE_FIELDS)
+    .filter(([, spec]) => spec.role === "input")
+    .map(([name]) => name),
+]);
 
 function checkIdentity(name: "instanceId" | "orgId", value: unknown): CheckFailure[] {
   if (value === UNKNOWN) return [];

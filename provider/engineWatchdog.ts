@@ -27,10 +27,10 @@ export class EngineGoneError extends Error {
 
 export interface WatchdogHost {
   /** A readable the engine holds open for the process's lifetime (stdin), if there is one. */
-  stdin?: NodeJS.ReadableStream & { unref?: () => unknown };
+  stdin?: (NodeJS.ReadableStream & { unref?: () => unknown }) | undefined;
   parentPid: () => number;
   exit: (code: number) => void;
-  pollMs?: number;
+  pollMs?: number | undefined;
 }
 
 export class EngineWatchdog {

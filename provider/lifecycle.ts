@@ -1,6 +1,6 @@
 /**
  * The InstanceOrg provider's implementation. The serialized provider in each resource's state only
- * loads this module at run time (see dynamicProvider.ts), so one copy of it, with one request gate
+ * loads this module at run time (see providerObject.ts), so one copy of it, with one request gate
  * and one connection pool, serves every InstanceOrg in the dynamic-provider process.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";

@@ -1,11 +1,12 @@
 import { PATCHABLE_FIELDS } from "../losant/instanceOrgSchema";
-import { documentedOrg, INSTANCE_ORG_FIELDS } from "../losant/orgFields";
+import { documentedOrg } from "../losant/orgFields";
+import { INSTANCE_ORG_PROPERTIES } from "./resourceFields";
 import { declaredSettings, managedFieldsOf } from "./plan";
 import { BILLING_FIELDS } from "../losant/types";
 import type { InstanceOrgInputs, InstanceOrgOutputs, LosantInstanceOrg, OrgBilling, OrgLimits } from "../losant/types";
 
 /** Copies without undefined members: protobuf Structs, and so Pulumi state, cannot hold them. */
-function withoutUndefined<T extends object>(value: T): T {
+function withoutUndefined<T extends object>(value: { [K in keyof T]?: T[K] | undefined }): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
@@ -13,15 +14,8 @@ function managedFields(inputs: InstanceOrgInputs): string[] {
   return managedFieldsOf(declaredSettings(inputs));
 }
 
-const BILLING = new Set<string>(BILLING_FIELDS);
-
 /** Every output an InstanceOrg records: the documented org fields (billing ones grouped), and its own. */
-export const OUTPUT_KEYS: readonly string[] = [
-  ...INSTANCE_ORG_FIELDS.filter((field) => field !== "id" && !BILLING.has(field)),
-  "billing",
-  "summaryInclude",
-  "managedFields",
-];
+export const OUTPUT_KEYS: readonly string[] = INSTANCE_ORG_PROPERTIES;
 
 /**
  * The resource's outputs: the org as Losant documents it (hypermedia and undocumented fields left
@@ -36,7 +30,7 @@ export function toOutputs(reply: LosantInstanceOrg, inputs: InstanceOrgInputs): 
     if (rest[field] !== undefined) billing[field] = rest[field];
     delete rest[field];
   }
-  return withoutUndefined({
+  return withoutUndefined<InstanceOrgOutputs>({
     ...rest,
     billing: Object.keys(billing).length > 0 ? billing : undefined,
     instanceId: instanceId ?? inputs.instanceId,
@@ -54,7 +48,7 @@ export function toOutputs(reply: LosantInstanceOrg, inputs: InstanceOrgInputs): 
 export function keptOutputs(olds: InstanceOrgOutputs, inputs: InstanceOrgInputs): InstanceOrgOutputs {
   // State written by an older version may hold hypermedia fields: they go now.
   const kept = Object.fromEntries(Object.entries(olds).filter(([key]) => OUTPUT_KEYS.includes(key)));
-  return withoutUndefined({ ...kept, ...pickIdentity(olds), summaryInclude: inputs.summaryInclude, managedFields: managedFields(inputs) });
+  return withoutUndefined<InstanceOrgOutputs>({ ...kept, ...pickIdentity(olds), summaryInclude: inputs.summaryInclude, managedFields: managedFields(inputs) });
 }
 
 function pickIdentity(olds: InstanceOrgOutputs): Pick<InstanceOrgOutputs, "instanceId" | "orgId" | "name" | "limits"> {

@@ -79,7 +79,7 @@ function declaredKeysMatch(desired: unknown, current: unknown): boolean {
 
 /**
  * Does the org's current value of `field` already hold what the program declares? Compared by
- * meaning wherever Losant may store a value in another form than it was sent (see the README).
+ * meaning wherever Losant may store a value in another form than it was sent (docs/behaviour.md).
  */
 export function settingMatches(field: PatchableField, desired: unknown, current: unknown): boolean {
   switch (field) {
@@ -100,8 +100,6 @@ export function settingMatches(field: PatchableField, desired: unknown, current:
 export interface PatchPlan {
   /** The PATCH body; empty when the org already holds every declared value. */
   body: OrgSettings;
-  /** Paths of the declared values that differ: `name`, `limits.device`, ... */
-  changed: string[];
 }
 
 /**
@@ -111,16 +109,13 @@ export interface PatchPlan {
  */
 export function planPatch(declared: OrgSettings, current: OrgSettings): PatchPlan {
   const body: Record<string, unknown> = {};
-  const changed: string[] = [];
   for (const field of PATCHABLE_FIELDS) {
     const desired = declared[field];
     if (desired === undefined) continue;
-    const paths = differingPaths(field, desired, current[field]);
-    if (paths.length === 0) continue;
+    if (differingPaths(field, desired, current[field]).length === 0) continue;
     body[field] = field === "limits" ? { ...(current.limits ?? {}), ...(desired as OrgLimits) } : desired;
-    changed.push(...paths);
   }
-  return { body: body as OrgSettings, changed };
+  return { body: body as OrgSettings };
 }
 
 /**

@@ -1,84 +1,25 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PATCHABLE_FIELDS } from "../losant/instanceOrgSchema";
-import { instanceOrgProvider } from "./dynamicProvider";
-import type { MfaMode, OrgBanner, OrgBilling, OrgLimits, OrgTag } from "../losant/types";
+// The serialized provider is an `export =` module (see providerObject.ts for why).
+import instanceOrgProvider = require("./providerObject");
+import type { InstanceOrgArgs, InstanceOrgAttributes } from "./generated/instanceOrgArgs";
+import { INSTANCE_ORG_PROPERTIES } from "./resourceFields";
 
-/** Arguments of an InstanceOrg: the org's identity, and each setting the program wants kept as declared. */
-export interface InstanceOrgArgs {
-  /** Id of the Losant instance that owns the org (24 hex characters). Changing it replaces the resource. */
-  instanceId: pulumi.Input<string>;
-  /** Id of the existing org to adopt (24 hex characters). Changing it replaces the resource. */
-  orgId: pulumi.Input<string>;
-  /** 1-255 characters. */
-  name?: pulumi.Input<string>;
-  /** Up to 32767 characters. */
-  description?: pulumi.Input<string>;
-  /** Up to 64 characters. */
-  iconColor?: pulumi.Input<string>;
-  /** Only the keys given are managed; other limits keep whatever value they have. */
-  limits?: pulumi.Input<pulumi.Input<OrgLimits>>;
-  auditLogEnabled?: pulumi.Input<boolean>;
-  /** Email domains (3-45 characters each) whose users may be invited. */
-  whitelistedEmailDomains?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Up to 100 tags. */
-  tags?: pulumi.Input<pulumi.Input<OrgTag>[]>;
-  mfaMode?: pulumi.Input<MfaMode>;
-  banner?: pulumi.Input<OrgBanner>;
-  isReadOnly?: pulumi.Input<boolean>;
-  /** `true` disables the org now, `false` enables it, a date-time disables it from then. */
-  disabledAt?: pulumi.Input<string | boolean>;
-  /** Up to 1024 characters. */
-  referralId?: pulumi.Input<string>;
-  /** Summary fields to include in `summary` (sent as `summaryInclude` on GET and PATCH). */
-  summaryInclude?: pulumi.Input<pulumi.Input<string>[]>;
-}
+export type { InstanceOrgArgs, InstanceOrgAttributes } from "./generated/instanceOrgArgs";
+export { INSTANCE_ORG_PROPERTIES };
+/** The `pulumi.dynamic.ResourceProvider` behind every InstanceOrg. */
+export { instanceOrgProvider };
 
-/**
- * Every property an InstanceOrg registers: its inputs and the outputs Losant adds. Each costs the
- * engine a little work per resource on every operation, which is why the rarely present billing
- * fields share one `billing` output.
- */
-export const INSTANCE_ORG_PROPERTIES: readonly string[] = [
-  "instanceId",
-  "orgId",
-  ...PATCHABLE_FIELDS,
-  "summaryInclude",
-  "summary",
-  "creationDate",
-  "lastUpdated",
-  "billing",
-  "managedFields",
-];
+// The outputs are declared once, in the generated InstanceOrgAttributes (with their doc comments);
+// this merge puts them on the class. Pulumi creates each one at run time from the registered properties.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface InstanceOrg extends InstanceOrgAttributes {}
 
 /**
  * An existing Losant instance organization, adopted and kept as the program declares it.
  * `pulumi destroy` deletes the org in Losant: use `protect` or `retainOnDelete` where that is not wanted.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class InstanceOrg extends pulumi.dynamic.Resource {
-  public readonly instanceId!: pulumi.Output<string>;
-  public readonly orgId!: pulumi.Output<string>;
-  public readonly name!: pulumi.Output<string>;
-  public readonly description!: pulumi.Output<string | undefined>;
-  public readonly iconColor!: pulumi.Output<string | undefined>;
-  /** The effective limits: every key, declared or not. */
-  public readonly limits!: pulumi.Output<OrgLimits>;
-  public readonly auditLogEnabled!: pulumi.Output<boolean | undefined>;
-  public readonly whitelistedEmailDomains!: pulumi.Output<string[] | undefined>;
-  public readonly tags!: pulumi.Output<OrgTag[] | undefined>;
-  public readonly mfaMode!: pulumi.Output<MfaMode | undefined>;
-  public readonly banner!: pulumi.Output<OrgBanner | undefined>;
-  public readonly isReadOnly!: pulumi.Output<boolean | undefined>;
-  public readonly disabledAt!: pulumi.Output<string | false | undefined>;
-  public readonly referralId!: pulumi.Output<string | undefined>;
-  public readonly summaryInclude!: pulumi.Output<string[] | undefined>;
-  public readonly summary!: pulumi.Output<Record<string, unknown> | undefined>;
-  public readonly creationDate!: pulumi.Output<string | undefined>;
-  public readonly lastUpdated!: pulumi.Output<string | undefined>;
-  /** planId, customerId, subscriptionId, billingEmail, subscriptionStatus, currentPeriodStart/End, where Losant returns them. */
-  public readonly billing!: pulumi.Output<OrgBilling | undefined>;
-  /** The declared settings (`limits.<key>` per declared limit) that this resource keeps as declared. */
-  public readonly managedFields!: pulumi.Output<string[]>;
-
   constructor(name: string, args: InstanceOrgArgs, opts?: pulumi.CustomResourceOptions) {
     // Every output must be registered (as undefined when not an input) to be readable on the resource.
     const registered: Record<string, unknown> = Object.fromEntries(INSTANCE_ORG_PROPERTIES.map((key) => [key, undefined]));

@@ -5,8 +5,8 @@
 set -euo pipefail
 
 PULUMI_VERSION="${PULUMI_VERSION:-3.248.0}"   # matches the @pulumi/pulumi SDK pinned in package.json
-# The Node.js language host left the sdk/v3 module for a module of its own (which the proxy here does
-# not serve) after sdk v3.68.0; v3.68.0 is the newest release that builds it from sdk/v3. It only
+# The Node.js language host left the sdk/v3 module for a module of its own (which not every module proxy
+# serves) after sdk v3.68.0; v3.68.0 is the newest release that builds it from sdk/v3. It only
 # launches `node @pulumi/pulumi/cmd/run`, so the program still runs on the pinned Node SDK.
 LANGHOST_SDK_VERSION="${LANGHOST_SDK_VERSION:-3.68.0}"
 BIN_DIR="${PULUMI_HOME:-$HOME/.pulumi}/bin"

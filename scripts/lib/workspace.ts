@@ -115,13 +115,13 @@ export function prepareProgram(program: ProgramName | { dir: string }, dest?: st
 export interface StackSetup {
   workDir: string;
   backendDir: string;
-  stackName?: string;
+  stackName?: string | undefined;
   /** Plain config values (`key` for the project, `losant:key` for the provider). */
-  config?: Record<string, string>;
+  config?: Record<string, string> | undefined;
   /** Config values stored encrypted. */
-  secrets?: Record<string, string>;
+  secrets?: Record<string, string> | undefined;
   /** Extra environment for the Pulumi process (and so the dynamic provider). */
-  env?: Record<string, string>;
+  env?: Record<string, string> | undefined;
 }
 
 export async function createStack(setup: StackSetup): Promise<Stack> {

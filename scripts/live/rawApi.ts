@@ -20,7 +20,7 @@ export class RawLosant {
     const res = await fetch(`${this.env.apiUrl}${path}`, {
       method,
       headers: { Accept: "application/json", "Content-Type": "application/json", Authorization: `Bearer ${this.env.apiToken}` },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? null : JSON.stringify(body),
       signal: AbortSignal.timeout(30_000),
     });
     const text = await res.text();

@@ -39,7 +39,7 @@ interface ProcessInfo {
   pid: number;
   ppid: number;
   cmdline: string;
-  cwd?: string;
+  cwd?: string | undefined;
 }
 
 /** Processes on this machine (Linux /proc): enough to find the plugins a given `pulumi up` started. */

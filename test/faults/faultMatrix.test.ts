@@ -17,6 +17,7 @@ import { Fleet, fleetStack, seedFleetFile } from "../../scripts/lib/fleet";
 import { describeWithPulumi, expectFailure, exportWithSecrets, instanceOrgCount, rawBackendFiles, resourcesContaining, tempDir } from "../support/e2eHarness";
 import { UNKNOWN_INSTANCE_ID } from "../support/fixtures";
 import { seededRandom } from "../support/random";
+import { decorateFleet as decorate } from "../support/fleetInvariants";
 
 jest.setTimeout(600_000);
 
@@ -147,19 +148,6 @@ function expectListsRetried(emulator: Emulator, status: number | undefined, faul
   expect(failed).toHaveLength(faulted);
   const idsOf = (r: RecordedRequest) => r.query.query;
   for (const list of failed) expect(lists.some((r) => r.status === 200 && idsOf(r) === idsOf(list))).toBe(true);
-}
-
-/** Gives each seeded org undeclared values, so the check that they survive means something. */
-function decorate(emulator: Emulator, fleet: Fleet): void {
-  fleet.orgIds.forEach((orgId, i) => {
-    const org = emulator.store.getOrg(fleet.instanceId, orgId)!;
-    emulator.store.patchOrg(fleet.instanceId, orgId, {
-      description: `seeded ${i}`,
-      tags: [{ key: "seed", value: String(i) }],
-      whitelistedEmailDomains: ["example.com"],
-      limits: { ...org.limits, flow: 40 + i, webhook: 3 },
-    });
-  });
 }
 
 function undeclared(org: StoredOrg, declares: FaultCase["declares"] = {}): unknown {

@@ -1,5 +1,6 @@
 import fc from "fast-check";
-import { LIMIT_BOUNDS } from "../../losant/instanceOrgSchema";
+import { LIMIT_BOUNDS, ORG_PATCH_SCHEMA, PATCHABLE_FIELDS, type PatchableField } from "../../losant/instanceOrgSchema";
+import { isoDate, validValueOf } from "./schemaArbitrary";
 
 /** Mostly values inside the rules, near their edges; now and then one outside. */
 const mostly = <T, U>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<U>) =>
@@ -41,10 +42,24 @@ const tagArb = mostly(
   ),
 );
 
-const isoDate = fc.date({ min: new Date("2000-01-01"), max: new Date("2100-01-01"), noInvalidDate: true }).map((d) => d.toISOString());
+
+type FieldArbitraries = Partial<Record<PatchableField, fc.Arbitrary<unknown>>>;
+
+/**
+ * A record over every patchable field of the field list: the hand-tuned arbitrary where there is
+ * one, else `fallback` built from the field's rule.
+ */
+function overFields(tuned: FieldArbitraries, fallback: (rule: NonNullable<(typeof ORG_PATCH_SCHEMA.properties)[string]>) => fc.Arbitrary<unknown>) {
+  const arbitraries: Record<string, fc.Arbitrary<unknown>> = {};
+  for (const field of PATCHABLE_FIELDS) {
+    const rule = ORG_PATCH_SCHEMA.properties[field];
+    arbitraries[field] = tuned[field] ?? (rule === undefined ? fc.constant(undefined) : fallback(rule));
+  }
+  return fc.record(arbitraries, { requiredKeys: [] });
+}
 
 /** PATCH-body-shaped objects near the rules' edges, some plainly wrong: for comparing validators. */
-export const orgSettingsArb = fc.record(
+export const orgSettingsArb = overFields(
   {
     name: mostly(stringWithin(1, 255), fc.oneof(stringOutside(1, 255), anyJson)),
     description: mostly(fc.string({ maxLength: 10 }), fc.oneof(fc.constant("d".repeat(32768)), anyJson)),
@@ -62,13 +77,13 @@ export const orgSettingsArb = fc.record(
       fc.oneof(fc.record({ level: fc.constant("error") }), fc.record({ message: stringOutside(0, 2048) }), fc.record({ color: fc.constant("red") }), anyJson),
     ),
   },
-  { requiredKeys: [] },
+  (rule) => mostly(validValueOf(rule), anyJson),
 ).chain((body) => fc.oneof({ weight: 9, arbitrary: fc.constant(body) }, { weight: 1, arbitrary: anyJson.map((v) => ({ ...body, unexpected: v })) }));
 
 const validLimitKey = fc.constantFrom(...Object.keys(LIMIT_BOUNDS));
 
 /** Only valid settings: what a correct program may declare. */
-export const validOrgSettingsArb = fc.record(
+export const validOrgSettingsArb = overFields(
   {
     name: fc.string({ minLength: 1, maxLength: 40 }),
     description: fc.string({ maxLength: 40 }),
@@ -86,9 +101,9 @@ export const validOrgSettingsArb = fc.record(
     referralId: fc.string({ maxLength: 20 }),
     mfaMode: fc.constantFrom("notRequired", "adminRequired", "required"),
     banner: fc.record({ message: fc.string({ maxLength: 30 }), level: fc.constantFrom("info", "warning", "critical") }, { requiredKeys: [] }),
-    disabledAt: fc.oneof(fc.boolean(), fc.date({ min: new Date("2000-01-01"), max: new Date("2100-01-01"), noInvalidDate: true }).map((d) => d.toISOString())),
+    disabledAt: fc.oneof(fc.boolean(), isoDate),
   },
-  { requiredKeys: [] },
+  validValueOf,
 );
 
 /**

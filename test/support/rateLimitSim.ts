@@ -6,6 +6,7 @@
  */
 import { RequestGate, GateOptions } from "../../client/requestGate";
 import { DEFAULT_RETRY_POLICY, rateLimitDelay } from "../../client/retryPolicy";
+import { seededRandom } from "./random";
 
 export interface SimOptions {
   requests: number;
@@ -89,13 +90,4 @@ export async function simulate(options: SimOptions): Promise<SimResult> {
 }
 
 /** A small deterministic random source (mulberry32). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seeded = seededRandom;

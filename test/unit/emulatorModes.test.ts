@@ -181,7 +181,7 @@ describe("tokens scoped to instances", () => {
     ["DELETE", undefined],
   ])("%s on another instance answers exactly as a missing instance and a missing org do", async (method, body) => {
     const answer = async (url: string, token: string) => {
-      const res = await fetch(url, { method, headers: headers(token), body });
+      const res = await fetch(url, { method, headers: headers(token), body: body ?? null });
       return { status: res.status, body: await res.text() };
     };
     const otherInstance = await answer(orgUrl(OTHER_INSTANCE_ORG, OTHER_INSTANCE), "bound-token");
@@ -195,7 +195,7 @@ describe("tokens scoped to instances", () => {
 
   test("the list and POST of another instance: the same 404", async () => {
     for (const method of ["GET", "POST"]) {
-      const res = await fetch(`${emulator.url}/instances/${OTHER_INSTANCE}/orgs`, { method, headers: headers("bound-token"), body: method === "POST" ? JSON.stringify({ name: "n" }) : undefined });
+      const res = await fetch(`${emulator.url}/instances/${OTHER_INSTANCE}/orgs`, { method, headers: headers("bound-token"), body: method === "POST" ? JSON.stringify({ name: "n" }) : null });
       expect([method, res.status, await res.json()]).toEqual([method, 404, { type: "NotFound", message: NOT_FOUND_MESSAGE }]);
     }
     expect(emulator.store.listOrgs(OTHER_INSTANCE)).toHaveLength(1);
