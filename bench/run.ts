@@ -42,10 +42,9 @@ import {
   Row,
 } from "./results";
 import { stateBreakdown } from "./stateSize";
+import { contendersFor, LARGE_FROM, Options, planSteps, Step } from "./plan";
 
 const TOKEN = "bench-token";
-/** From this size on, rows run with and without skipped checkpoints, and only the operations that fit. */
-const LARGE_FROM = 1000;
 const DEFAULT_RESULTS = path.join(REPO_ROOT, "bench", "results.json");
 /** An undeclared limit someone changes by hand before each update; a merge-safe update keeps it. */
 const HAND_SET_LIMIT = { key: "webhook", value: 7 } as const;
@@ -65,22 +64,9 @@ const HELP = `npm run bench -- [flags]
   --rate-limit-checkpoints M    its checkpoint mode (default normal)
   --results FILE                merge into FILE instead of bench/results.json; then only FILE is written
   --plan                        print the steps and exit
+  --render                      only rewrite results.md, chart.svg and the README sections from results.json
 Example, the big rows alone on a quiet machine: npm run bench -- --sizes 1000,2000 --ops update,refresh,upRefresh --runs 1`;
 
-interface Options {
-  sizes: number[];
-  ops?: Operation[];
-  contenders?: Contender[];
-  checkpoints?: Checkpoints[];
-  runs?: number;
-  maxCheckpointedUpdate: number;
-  latencyMs: number;
-  rateLimit: number;
-  rateLimitSize?: number;
-  rateLimitCheckpoints: Checkpoints;
-  resultsFile: string;
-  planOnly: boolean;
-}
 
 function listOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T[] | undefined {
   if (value === undefined) return undefined;
@@ -106,6 +92,7 @@ function parseOptions(argv: string[]): Options {
       "rate-limit-checkpoints": { type: "string" },
       results: { type: "string" },
       plan: { type: "boolean" },
+      render: { type: "boolean" },
       help: { type: "boolean" },
     },
   });
@@ -133,40 +120,8 @@ function parseOptions(argv: string[]): Options {
     rateLimitCheckpoints: listOf(values["rate-limit-checkpoints"], ["normal", "skipped"] as const, "--rate-limit-checkpoints")?.[0] ?? "normal",
     resultsFile: values.results ? path.resolve(values.results) : DEFAULT_RESULTS,
     planOnly: values.plan ?? false,
+    renderOnly: values.render ?? false,
   };
-}
-
-interface Step {
-  op: Operation;
-  checkpoints: Checkpoints;
-  /** False for the adopt that only sets the fleet up. */
-  record: boolean;
-}
-
-function contendersFor(size: number, options: Options): Contender[] {
-  return options.contenders ?? (size >= LARGE_FROM ? ["engineFloor", "directApi", "ours"] : [...CONTENDERS]);
-}
-
-/**
- * The steps of one run. Adopt comes first (it builds the state the rest need); from LARGE_FROM orgs it
- * runs with skipped checkpoints, since with a checkpoint per step it grows with the square of the
- * fleet (issue 12: about 14 minutes at 2,000). Later steps run once per checkpoint mode.
- */
-export function planSteps(size: number, contender: Contender, options: Options): Step[] {
-  const large = size >= LARGE_FROM;
-  const modes: Checkpoints[] = contender === "directApi" ? ["normal"] : (options.checkpoints ?? (large ? ["skipped", "normal"] : ["normal"]));
-  const ops = options.ops ?? (large ? ["adopt", "update", "refresh", "upRefresh"] : [...OPERATIONS]);
-  const adoptMode: Checkpoints = large && modes.includes("skipped") ? "skipped" : modes[0];
-  const steps: Step[] = [{ op: "adopt", checkpoints: adoptMode, record: ops.includes("adopt") }];
-  for (const op of ["preview", "update", "refresh", "upRefresh"] as const) {
-    if (!ops.includes(op)) continue;
-    for (const mode of modes) {
-      if (op === "update" && mode === "normal" && size > options.maxCheckpointedUpdate && contender !== "directApi") continue;
-      steps.push({ op, checkpoints: mode, record: true });
-    }
-  }
-  if (ops.includes("destroy")) steps.push({ op: "destroy", checkpoints: large && modes.includes("skipped") ? "skipped" : modes[0], record: true });
-  return steps;
 }
 
 const machine = () => `${os.cpus().length} x ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
@@ -359,8 +314,8 @@ function chart(results: Results): string {
   return renderChart(panels, `${results.latencyMs} ms emulator latency; dashed: PULUMI_SKIP_CHECKPOINTS=true`);
 }
 
-function writeOutputs(results: Results, options: Options): void {
-  fs.writeFileSync(options.resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+function writeOutputs(results: Results, options: Options, writeJson = true): void {
+  if (writeJson) fs.writeFileSync(options.resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   if (options.resultsFile !== DEFAULT_RESULTS) return;
   const benchDir = path.join(REPO_ROOT, "bench");
   const section = benchSection(results);
@@ -383,6 +338,12 @@ function writeOutputs(results: Results, options: Options): void {
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  if (options.renderOnly) {
+    const results = loadResults(options.resultsFile);
+    if (!results) throw new Error(`${options.resultsFile} holds no results in this bench's format`);
+    writeOutputs(results, options, false);
+    return;
+  }
   const plan = options.sizes.flatMap((size) => contendersFor(size, options).map((contender) => ({ size, contender, steps: planSteps(size, contender, options) })));
   const rateLimitSize = options.rateLimit > 0 ? (options.rateLimitSize ?? options.sizes.filter((s) => s >= LARGE_FROM).sort((a, b) => b - a)[0]) : undefined;
   for (const p of plan) {
