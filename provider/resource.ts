@@ -58,6 +58,7 @@ export class InstanceOrg extends pulumi.dynamic.Resource {
   public readonly instanceId!: pulumi.Output<string>;
   public readonly orgId!: pulumi.Output<string>;
   public readonly name!: pulumi.Output<string>;
+  /** Undefined when empty and not declared (as are iconColor, referralId, tags, whitelistedEmailDomains and banner). */
   public readonly description!: pulumi.Output<string | undefined>;
   public readonly iconColor!: pulumi.Output<string | undefined>;
   /** The effective limits: every key, declared or not. */
@@ -71,6 +72,7 @@ export class InstanceOrg extends pulumi.dynamic.Resource {
   public readonly disabledAt!: pulumi.Output<string | false | undefined>;
   public readonly referralId!: pulumi.Output<string | undefined>;
   public readonly summaryInclude!: pulumi.Output<string[] | undefined>;
+  /** Present only when `summaryInclude` names at least one field. */
   public readonly summary!: pulumi.Output<Record<string, unknown> | undefined>;
   public readonly creationDate!: pulumi.Output<string | undefined>;
   public readonly lastUpdated!: pulumi.Output<string | undefined>;
