@@ -358,7 +358,14 @@ async function main(): Promise<void> {
   const started = Date.now();
   const loadAverageStart = loadAverage();
   const fresh = emptyResults(options.latencyMs, pulumiVersion);
-  for (const p of plan) fresh.rows.push(...(await measure(p.contender, p.size, options)));
+  const old = loadResults(options.resultsFile);
+  const combined = () => (old && old.latencyMs === options.latencyMs ? mergeResults(old, fresh) : fresh);
+  // Saved after each row, so that a long run cut short keeps what it measured.
+  const save = () => fs.writeFileSync(options.resultsFile, `${JSON.stringify(combined(), null, 2)}\n`);
+  for (const p of plan) {
+    fresh.rows.push(...(await measure(p.contender, p.size, options)));
+    save();
+  }
   if (rateLimitSize) fresh.rateLimited.push(await measureRateLimited(rateLimitSize, options));
   fresh.history.push({
     date: new Date().toISOString(),
@@ -368,8 +375,7 @@ async function main(): Promise<void> {
     loadAverageEnd: loadAverage(),
   });
 
-  const old = loadResults(options.resultsFile);
-  const results = old && old.latencyMs === options.latencyMs ? mergeResults(old, fresh) : fresh;
+  const results = combined();
   writeOutputs(results, options);
   process.stdout.write(`\n${benchSection(results)}\n\nbench took ${fresh.history[0].seconds} s; wrote ${options.resultsFile}${options.resultsFile === DEFAULT_RESULTS ? ", bench/results.md, bench/chart.svg, bench/README.md and README.md's sections" : ""}\n`);
 }
