@@ -8,8 +8,8 @@ import { planPatch } from "../provider/plan";
 import { DEFAULT_MAX_CONCURRENCY } from "../provider/settings";
 import type { OrgSettings } from "../losant/types";
 import type { Fleet } from "../scripts/lib/fleet";
+import type { Operation } from "./results";
 
-export type Operation = "adopt" | "preview" | "update" | "refresh" | "destroy";
 
 function declaredFor(fleet: Fleet, index: number): OrgSettings {
   const org = fleet.file.orgs[index];
@@ -32,6 +32,7 @@ export async function runDirect(operation: Operation, fleet: Fleet, apiUrl: stri
       });
       return;
     case "refresh":
+    case "upRefresh": // the up after the refresh has nothing to send
       await each((ref) => client.getOrg(ref));
       return;
     case "destroy":

@@ -1,104 +1,224 @@
 /**
- * `npm run bench`: four ways to manage a fleet of orgs, timed side by side on the same emulator
- * (fixed added latency per request, like a WAN round trip), for fleets of 10, 50 and 200 orgs:
+ * `npm run bench`: ways to manage a fleet of orgs, timed side by side on the same emulator (fixed
+ * added latency per request, like a WAN round trip):
  *
  * - ours: the fleet example with InstanceOrg;
  * - engineFloor: the same program with a provider that makes no HTTP call (what Pulumi costs);
  * - directApi: a plain script making the same necessary calls with the same concurrency, no Pulumi;
- * - handwritten: a docs-style dynamic provider, inline in the program.
+ * - handwritten: a docs-style dynamic provider, inline in the program (10, 50 and 200 orgs only).
  *
- * Writes bench/results.json, bench/results.md and bench/chart.svg, and the table in bench/README.md.
+ * Fleets of 1,000 orgs and more run with and without PULUMI_SKIP_CHECKPOINTS=true, and only the
+ * operations that fit in the bench's 30 minutes (see `planSteps`). Flags pick a subset, so the big
+ * rows can be measured alone on a quiet machine; each run is merged into bench/results.json, which
+ * keeps the date, machine and load average of every figure. Run with `--help` for the flags.
  */
 import fs from "fs";
 import os from "os";
 import path from "path";
-import { startEmulator } from "../emulator/server";
+import { execFileSync } from "child_process";
+import { parseArgs } from "util";
+import type { Stack } from "@pulumi/pulumi/automation";
+import { startEmulator, Emulator } from "../emulator/server";
 import { REPO_ROOT, findPulumi, makeTempDir, removeTempDirs } from "../scripts/lib/workspace";
-import { renderChart } from "./chart";
-import { Operation, runDirect } from "./directApi";
-import { Fleet, fleetStack, PulumiContender, seedFleetFile, writeFleetFile } from "../scripts/lib/fleet";
+import { Fleet, fleetStack, seedFleetFile, writeFleetFile } from "../scripts/lib/fleet";
+import { renderChart, Series } from "./chart";
+import { runDirect } from "./directApi";
+import { benchSection, largeFleetFigures, replaceBetweenMarkers, stateTable } from "./report";
+import {
+  Checkpoints,
+  Contender,
+  CONTENDER_LABELS,
+  CONTENDERS,
+  emptyResults,
+  loadResults,
+  Measure,
+  mergeResults,
+  Operation,
+  OPERATION_LABELS,
+  OPERATIONS,
+  Provenance,
+  RateLimitedRun,
+  Results,
+  Row,
+} from "./results";
+import { stateBreakdown } from "./stateSize";
+import { contendersFor, LARGE_FROM, Options, planSteps, Step } from "./plan";
 
-type Contender = PulumiContender | "directApi";
-const CONTENDERS: Contender[] = ["engineFloor", "directApi", "ours", "handwritten"];
-const OPERATIONS: Operation[] = ["adopt", "preview", "update", "refresh", "destroy"];
-const LABELS: Record<Contender, string> = { ours: "InstanceOrg (ours)", engineFloor: "engine floor", directApi: "direct-API floor", handwritten: "hand-written provider" };
-const COLORS: Record<Contender, string> = { ours: "#1f77b4", engineFloor: "#7f7f7f", directApi: "#2ca02c", handwritten: "#d62728" };
 const TOKEN = "bench-token";
-
-interface Measure {
-  seconds: number;
-  requestsPerResource: number;
-  failed?: string;
-}
-
-interface Row {
-  size: number;
-  contender: Contender;
-  operations: Record<Operation, Measure>;
-  stateBytesPerResource: number;
-  /** Resources the no-op preview says would change (a perpetual diff when above 0). */
-  noOpPreviewChanges: number;
-  /** Share of orgs whose undeclared limit, changed out of band, survived the limit update. */
-  undeclaredLimitKept: number;
-}
-
-/** An undeclared limit someone changes by hand before the update; a merge-safe update keeps it. */
+const DEFAULT_RESULTS = path.join(REPO_ROOT, "bench", "results.json");
+/** An undeclared limit someone changes by hand before each update; a merge-safe update keeps it. */
 const HAND_SET_LIMIT = { key: "webhook", value: 7 } as const;
 
-async function measureContender(contender: Contender, size: number, latencyMs: number): Promise<Row> {
+const HELP = `npm run bench -- [flags]
+  --sizes 10,50,200,1000,2000   fleet sizes (default: all five)
+  --ops adopt,update,...        operations to record: ${OPERATIONS.join(", ")}
+                                (adopt always runs first, as setup; default: all below ${LARGE_FROM} orgs,
+                                adopt,update,refresh,upRefresh from ${LARGE_FROM})
+  --contenders ours,engineFloor ${CONTENDERS.join(", ")} (default: all below ${LARGE_FROM} orgs, no hand-written from ${LARGE_FROM})
+  --checkpoints normal,skipped  engine checkpoint modes (default: normal below ${LARGE_FROM} orgs, both from ${LARGE_FROM})
+  --runs N                      runs per row, median kept (default: 3 below ${LARGE_FROM} orgs, 1 from ${LARGE_FROM})
+  --max-checkpointed-update N   largest fleet whose update runs with a checkpoint per step (default 1000; 2,000 takes ~14 min)
+  --latency MS                  emulator latency per request (default 40)
+  --rate-limit N                also a no-op up --refresh of ours at N requests/s (default 20; 0: none)
+  --rate-limit-size N           its fleet size (default: the largest size from ${LARGE_FROM}; none if no such size)
+  --rate-limit-checkpoints M    its checkpoint mode (default normal)
+  --results FILE                merge into FILE instead of bench/results.json; then only FILE is written
+  --plan                        print the steps and exit
+  --render                      only rewrite results.md, chart.svg and the README sections from results.json
+Example, the big rows alone on a quiet machine: npm run bench -- --sizes 1000,2000 --ops update,refresh,upRefresh --runs 1`;
+
+
+function listOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T[] | undefined {
+  if (value === undefined) return undefined;
+  const items = value.split(",").map((s) => s.trim()).filter(Boolean);
+  const bad = items.filter((i) => !allowed.includes(i as T));
+  if (bad.length > 0) throw new Error(`${flag}: unknown ${bad.join(", ")}; allowed: ${allowed.join(", ")}`);
+  return items as T[];
+}
+
+function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      sizes: { type: "string" },
+      ops: { type: "string" },
+      contenders: { type: "string" },
+      checkpoints: { type: "string" },
+      runs: { type: "string" },
+      "max-checkpointed-update": { type: "string" },
+      latency: { type: "string" },
+      "rate-limit": { type: "string" },
+      "rate-limit-size": { type: "string" },
+      "rate-limit-checkpoints": { type: "string" },
+      results: { type: "string" },
+      plan: { type: "boolean" },
+      render: { type: "boolean" },
+      help: { type: "boolean" },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    process.exit(0);
+  }
+  const number = (value: string | undefined, fallback: number, flag: string) => {
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a whole number, got ${value}`);
+    return n;
+  };
+  const sizes = (values.sizes ?? process.env.BENCH_SIZES ?? "10,50,200,1000,2000").split(",").map((s) => number(s, 0, "--sizes"));
+  return {
+    sizes,
+    ops: listOf(values.ops, OPERATIONS, "--ops"),
+    contenders: listOf(values.contenders, CONTENDERS, "--contenders"),
+    checkpoints: listOf(values.checkpoints, ["normal", "skipped"] as const, "--checkpoints"),
+    runs: values.runs === undefined ? (process.env.BENCH_REPEATS ? Number(process.env.BENCH_REPEATS) : undefined) : number(values.runs, 1, "--runs"),
+    maxCheckpointedUpdate: number(values["max-checkpointed-update"], 1000, "--max-checkpointed-update"),
+    latencyMs: number(values.latency ?? process.env.BENCH_LATENCY_MS, 40, "--latency"),
+    rateLimit: number(values["rate-limit"], 20, "--rate-limit"),
+    rateLimitSize: values["rate-limit-size"] === undefined ? undefined : number(values["rate-limit-size"], 0, "--rate-limit-size"),
+    rateLimitCheckpoints: listOf(values["rate-limit-checkpoints"], ["normal", "skipped"] as const, "--rate-limit-checkpoints")?.[0] ?? "normal",
+    resultsFile: values.results ? path.resolve(values.results) : DEFAULT_RESULTS,
+    planOnly: values.plan ?? false,
+    renderOnly: values.render ?? false,
+  };
+}
+
+const machine = () => `${os.cpus().length} x ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+const loadAverage = () => os.loadavg().map((v) => Math.round(v * 100) / 100);
+const provenance = (runs: number): Provenance => ({ measuredAt: new Date().toISOString(), machine: machine(), loadAverage: loadAverage(), runs });
+
+function setCheckpoints(stack: Stack, mode: Checkpoints): void {
+  if (mode === "skipped") stack.workspace.envVars.PULUMI_SKIP_CHECKPOINTS = "true";
+  else delete stack.workspace.envVars.PULUMI_SKIP_CHECKPOINTS;
+}
+
+/** Resources the engine reported as anything but unchanged. */
+function changedOf(resourceChanges: Record<string, number> | undefined): number {
+  return Object.entries(resourceChanges ?? {}).reduce((sum, [kind, n]) => (kind === "same" ? sum : sum + n), 0);
+}
+
+/** The fleet's own resource type: the custom type with the most resources. */
+function fleetType(deployment: { resources?: Array<{ type: string; custom?: boolean }> }): string {
+  const counts = new Map<string, number>();
+  for (const r of deployment.resources ?? []) if (r.custom) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0];
+}
+
+interface RunOutcome {
+  measures: Map<string, Measure>;
+  state?: Row["state"];
+  noOpPreviewChanges?: number;
+  undeclaredLimitKept?: number;
+}
+
+const key = (op: Operation, mode: Checkpoints) => `${op}/${mode}`;
+
+function prepareUpdate(emulator: Emulator, fleet: Fleet, workDir: string | undefined): void {
+  fleet.file.defaults.limits.device += 1;
+  if (workDir) writeFleetFile(workDir, fleet.file);
+  for (const orgId of fleet.orgIds) {
+    const org = emulator.store.getOrg(fleet.instanceId, orgId)!;
+    emulator.store.patchOrg(fleet.instanceId, orgId, { limits: { ...org.limits, [HAND_SET_LIMIT.key]: HAND_SET_LIMIT.value } });
+  }
+}
+
+async function runOnce(contender: Contender, size: number, steps: Step[], options: Options, runs: number): Promise<RunOutcome> {
   const emulator = await startEmulator({ tokens: { [TOKEN]: ["all.Instance"] } });
-  const operations = {} as Record<Operation, Measure>;
-  let stateBytesPerResource = 0;
-  let noOpPreviewChanges = 0;
-  let undeclaredLimitKept = 0;
+  const outcome: RunOutcome = { measures: new Map() };
   try {
-    const fleet: Fleet = seedFleetFile(emulator, size);
-    emulator.faults.configure({ latencyMs, connectionLatencyMs: 2 * latencyMs });
-    const setup =
-      contender === "directApi"
-        ? undefined
-        : await fleetStack(contender, emulator, fleet, TOKEN, { backendDir: makeTempDir("losant-bench-") });
-    for (const operation of OPERATIONS) {
-      if (operation === "update") {
-        fleet.file.defaults.limits.device += 1;
-        if (setup) writeFleetFile(setup.workDir, fleet.file);
-        for (const orgId of fleet.orgIds) {
-          const org = emulator.store.getOrg(fleet.instanceId, orgId)!;
-          emulator.store.patchOrg(fleet.instanceId, orgId, { limits: { ...org.limits, [HAND_SET_LIMIT.key]: HAND_SET_LIMIT.value } });
-        }
-      }
+    const fleet = seedFleetFile(emulator, size);
+    emulator.faults.configure({ latencyMs: options.latencyMs, connectionLatencyMs: 2 * options.latencyMs });
+    const setup = contender === "directApi" ? undefined : await fleetStack(contender, emulator, fleet, TOKEN, { backendDir: makeTempDir("losant-bench-") });
+    for (const step of steps) {
+      if (step.op === "update") prepareUpdate(emulator, fleet, setup?.workDir);
+      if (setup) setCheckpoints(setup.stack, step.checkpoints);
       emulator.resetRequests();
+      const measuredWith = provenance(runs);
       const started = process.hrtime.bigint();
       let failed: string | undefined;
+      let changed: number | undefined;
       try {
-        if (!setup) await runDirect(operation, fleet, emulator.url, TOKEN);
-        else if (operation === "adopt" || operation === "update") await setup.stack.up();
-        else if (operation === "preview") {
+        if (!setup) await runDirect(step.op, fleet, emulator.url, TOKEN);
+        else if (step.op === "adopt" || step.op === "update") changed = changedOf((await setup.stack.up()).summary.resourceChanges);
+        else if (step.op === "upRefresh") changed = changedOf((await setup.stack.up({ refresh: true })).summary.resourceChanges);
+        else if (step.op === "preview") {
           const preview = await setup.stack.preview();
-          noOpPreviewChanges = (preview.changeSummary.update ?? 0) + (preview.changeSummary.replace ?? 0);
-        }
-        else if (operation === "refresh") await setup.stack.refresh();
-        else await setup.stack.destroy();
+          changed = (preview.changeSummary.update ?? 0) + (preview.changeSummary.replace ?? 0);
+          outcome.noOpPreviewChanges = changed;
+        } else if (step.op === "refresh") changed = changedOf((await setup.stack.refresh()).summary.resourceChanges);
+        else changed = changedOf((await setup.stack.destroy()).summary.resourceChanges);
       } catch (error) {
         failed = String((error as Error).message).split("\n")[0].slice(0, 200);
       }
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      operations[operation] = { seconds: Math.round(seconds * 100) / 100, requestsPerResource: Math.round((emulator.requests.length / size) * 100) / 100, ...(failed ? { failed } : {}) };
-      if (operation === "update") {
+      const requests = emulator.requests.length;
+      if (step.record) {
+        outcome.measures.set(key(step.op, step.checkpoints), {
+          seconds: Math.round(seconds * 100) / 100,
+          requestsPerOrg: Math.round((requests / size) * 1000) / 1000,
+          ...(changed !== undefined ? { changed } : {}),
+          ...(failed ? { failed } : {}),
+          ...measuredWith,
+        });
+      }
+      if (step.op === "update") {
         const kept = fleet.orgIds.filter((orgId) => emulator.store.getOrg(fleet.instanceId, orgId)!.limits[HAND_SET_LIMIT.key] === HAND_SET_LIMIT.value);
-        undeclaredLimitKept = kept.length / size;
+        outcome.undeclaredLimitKept = kept.length / size;
       }
-      if (operation === "adopt" && setup) {
-        const exported = await setup.stack.exportStack();
-        stateBytesPerResource = Math.round(Buffer.byteLength(JSON.stringify(exported.deployment)) / size);
+      if (step.op === "adopt" && setup && !failed) {
+        const { deployment } = await setup.stack.exportStack();
+        outcome.state = { ...stateBreakdown(deployment, fleetType(deployment)), ...measuredWith };
       }
-      process.stdout.write(`  ${String(size).padStart(3)} orgs  ${LABELS[contender].padEnd(22)} ${operation.padEnd(8)} ${seconds.toFixed(2).padStart(7)}s  ${(emulator.requests.length / size).toFixed(2)} req/org${failed ? `  FAILED: ${failed}` : ""}\n`);
+      process.stdout.write(
+        `  ${String(size).padStart(4)} orgs  ${CONTENDER_LABELS[contender].padEnd(22)} ${OPERATION_LABELS[step.op].padEnd(22)} ${step.checkpoints.padEnd(8)} ${seconds.toFixed(2).padStart(8)} s  ${(requests / size).toFixed(2)} req/org${changed !== undefined ? `  ${changed} changed` : ""}  load ${loadAverage()[0]}${step.record ? "" : "  (setup)"}${failed ? `  FAILED: ${failed}` : ""}\n`,
+      );
     }
   } finally {
     await emulator.close();
     removeTempDirs();
   }
-  return { size, contender, operations, stateBytesPerResource, noOpPreviewChanges, undeclaredLimitKept };
+  return outcome;
 }
 
 function median(values: number[]): number {
@@ -106,98 +226,159 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** Per operation, the run with the median time (repeats even out the machine's noise). */
-function medianRow(runs: Row[]): Row {
-  const operations = {} as Record<Operation, Measure>;
-  for (const op of OPERATIONS) {
-    const seconds = median(runs.map((r) => r.operations[op].seconds));
-    operations[op] = runs.find((r) => r.operations[op].seconds === seconds)!.operations[op];
+/** Rows of one contender and size: per step, the run with the median time. */
+async function measure(contender: Contender, size: number, options: Options): Promise<Row[]> {
+  const steps = planSteps(size, contender, options);
+  const runs = options.runs ?? (size >= LARGE_FROM ? 1 : 3);
+  const outcomes: RunOutcome[] = [];
+  for (let i = 0; i < runs; i++) outcomes.push(await runOnce(contender, size, steps, options, runs));
+  const rows = new Map<Checkpoints, Row>();
+  const rowFor = (mode: Checkpoints) => {
+    if (!rows.has(mode)) rows.set(mode, { size, contender, checkpoints: mode, operations: {} });
+    return rows.get(mode)!;
+  };
+  for (const step of steps.filter((s) => s.record)) {
+    const all = outcomes.map((o) => o.measures.get(key(step.op, step.checkpoints))!).filter(Boolean);
+    const mid = median(all.map((m) => m.seconds));
+    rowFor(step.checkpoints).operations[step.op] = all.find((m) => m.seconds === mid);
   }
-  return { ...runs[0], operations, stateBytesPerResource: median(runs.map((r) => r.stateBytesPerResource)) };
+  const adoptRow = rowFor(steps[0].checkpoints);
+  const states = outcomes.map((o) => o.state).filter((s) => s !== undefined);
+  if (states.length > 0) adoptRow.state = states[Math.floor(states.length / 2)];
+  const previews = outcomes.map((o) => o.noOpPreviewChanges).filter((n) => n !== undefined);
+  if (previews.length > 0) rowFor(steps.find((s) => s.op === "preview")!.checkpoints).noOpPreviewChanges = median(previews);
+  const kept = outcomes.map((o) => o.undeclaredLimitKept).filter((n) => n !== undefined);
+  if (kept.length > 0) rowFor(steps.find((s) => s.op === "update")!.checkpoints).undeclaredLimitKept = median(kept);
+  return [...rows.values()];
 }
 
-function table(rows: Row[], sizes: number[]): string {
-  const find = (size: number, c: Contender) => rows.find((r) => r.size === size && r.contender === c)!;
-  const lines = [
-    `| orgs | operation | ${CONTENDERS.map((c) => LABELS[c]).join(" | ")} | ours / (engine + direct) |`,
-    `| ---: | --- | ${CONTENDERS.map(() => "---:").join(" | ")} | ---: |`,
-  ];
-  for (const size of sizes) {
-    for (const op of OPERATIONS) {
-      const cells = CONTENDERS.map((c) => {
-        const m = find(size, c).operations[op];
-        return m.failed ? "failed" : `${m.seconds.toFixed(2)} s, ${m.requestsPerResource} req`;
-      });
-      const floor = find(size, "engineFloor").operations[op].seconds + find(size, "directApi").operations[op].seconds;
-      lines.push(`| ${size} | ${op} | ${cells.join(" | ")} | ${(find(size, "ours").operations[op].seconds / floor).toFixed(2)} |`);
+/** A no-op `up --refresh` of ours while the emulator answers 429 above `perSecond` requests per second. */
+async function measureRateLimited(size: number, options: Options): Promise<RateLimitedRun> {
+  const emulator = await startEmulator({ tokens: { [TOKEN]: ["all.Instance"] } });
+  try {
+    const fleet = seedFleetFile(emulator, size);
+    emulator.faults.configure({ latencyMs: options.latencyMs, connectionLatencyMs: 2 * options.latencyMs });
+    const { stack } = await fleetStack("ours", emulator, fleet, TOKEN, { backendDir: makeTempDir("losant-bench-rate-") });
+    setCheckpoints(stack, "skipped");
+    await stack.up();
+    setCheckpoints(stack, options.rateLimitCheckpoints);
+    emulator.faults.configure({ rateLimitPerSecond: options.rateLimit });
+    emulator.resetRequests();
+    const measuredWith = provenance(1);
+    const started = process.hrtime.bigint();
+    let failed: string | undefined;
+    let changed = 0;
+    try {
+      changed = changedOf((await stack.up({ refresh: true })).summary.resourceChanges);
+    } catch (error) {
+      failed = String((error as Error).message).split("\n")[0].slice(0, 200);
     }
-    const bytes = CONTENDERS.map((c) => (c === "directApi" ? "-" : `${find(size, c).stateBytesPerResource} B`));
-    lines.push(`| ${size} | state per org | ${bytes.join(" | ")} | |`);
-    const diffs = CONTENDERS.map((c) => (c === "directApi" ? "-" : `${find(size, c).noOpPreviewChanges}`));
-    lines.push(`| ${size} | orgs a no-op preview would change | ${diffs.join(" | ")} | |`);
-    const kept = CONTENDERS.map((c) => (c === "engineFloor" ? "-" : `${Math.round(find(size, c).undeclaredLimitKept * 100)}%`));
-    lines.push(`| ${size} | hand-set undeclared limit kept by update | ${kept.join(" | ")} | |`);
+    const seconds = Math.round((Number(process.hrtime.bigint() - started) / 1e9) * 100) / 100;
+    const limited = emulator.requests.filter((r) => r.status === 429).length;
+    const run: RateLimitedRun = {
+      size,
+      perSecond: options.rateLimit,
+      latencyMs: options.latencyMs,
+      checkpoints: options.rateLimitCheckpoints,
+      seconds,
+      served: emulator.requests.length - limited,
+      limited,
+      changed,
+      ...(failed ? { failed } : {}),
+      ...measuredWith,
+    };
+    process.stdout.write(`  ${size} orgs at ${options.rateLimit} req/s, no-op up --refresh: ${seconds} s, ${run.served} served, ${limited} answered 429, ${changed} changed${failed ? `  FAILED: ${failed}` : ""}\n`);
+    return run;
+  } finally {
+    await emulator.close();
+    removeTempDirs();
   }
-  return lines.join("\n");
+}
+
+function chart(results: Results): string {
+  const colors: Record<Contender, string> = { ours: "#1f77b4", engineFloor: "#7f7f7f", directApi: "#2ca02c", handwritten: "#d62728" };
+  const panels = OPERATIONS.map((op) => {
+    const series: Series[] = [];
+    for (const contender of CONTENDERS) {
+      for (const mode of ["normal", "skipped"] as const) {
+        const points = results.rows
+          .filter((r) => r.contender === contender && r.checkpoints === mode)
+          .map((r) => [r.size, r.operations[op]] as const)
+          .filter((p): p is readonly [number, Measure] => p[1] !== undefined && !p[1].failed)
+          .map(([size, m]) => [size, m.seconds] as [number, number]);
+        if (points.length > 0) series.push({ name: `${CONTENDER_LABELS[contender]}${mode === "skipped" ? ", checkpoints skipped" : ""}`, color: colors[contender], dashed: mode === "skipped", points });
+      }
+    }
+    return { title: OPERATION_LABELS[op], series };
+  });
+  return renderChart(panels, `${results.latencyMs} ms emulator latency; dashed: PULUMI_SKIP_CHECKPOINTS=true`);
+}
+
+function writeOutputs(results: Results, options: Options, writeJson = true): void {
+  if (writeJson) fs.writeFileSync(options.resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  if (options.resultsFile !== DEFAULT_RESULTS) return;
+  const benchDir = path.join(REPO_ROOT, "bench");
+  const section = benchSection(results);
+  fs.writeFileSync(path.join(benchDir, "results.md"), `${section}\n`);
+  fs.writeFileSync(path.join(benchDir, "chart.svg"), chart(results));
+  const benchReadme = path.join(benchDir, "README.md");
+  if (fs.existsSync(benchReadme)) {
+    let text = fs.readFileSync(benchReadme, "utf8");
+    text = replaceBetweenMarkers(text, "bench", section);
+    text = replaceBetweenMarkers(text, "state", stateTable(results));
+    fs.writeFileSync(benchReadme, text);
+  }
+  const largeFleets = path.join(REPO_ROOT, "docs", "large-fleets.md");
+  fs.writeFileSync(largeFleets, replaceBetweenMarkers(fs.readFileSync(largeFleets, "utf8"), "large-fleets", largeFleetFigures(results)));
 }
 
 async function main(): Promise<void> {
-  if (!findPulumi()) throw new Error("no pulumi CLI: run `bash scripts/install-pulumi.sh` first");
-  const sizes = (process.env.BENCH_SIZES ?? "10,50,200").split(",").map(Number);
-  const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 40);
-  const started = Date.now();
-  const repeats = Number(process.env.BENCH_REPEATS ?? 3);
-  const rows: Row[] = [];
-  for (const size of sizes) {
-    for (const contender of CONTENDERS) {
-      const runs: Row[] = [];
-      for (let i = 0; i < repeats; i++) runs.push(await measureContender(contender, size, latencyMs));
-      rows.push(medianRow(runs));
-    }
+  const options = parseOptions(process.argv.slice(2));
+  if (options.renderOnly) {
+    const results = loadResults(options.resultsFile);
+    if (!results) throw new Error(`${options.resultsFile} holds no results in this bench's format`);
+    writeOutputs(results, options, false);
+    return;
   }
+  const plan = options.sizes.flatMap((size) => contendersFor(size, options).map((contender) => ({ size, contender, steps: planSteps(size, contender, options) })));
+  const rateLimitSize = options.rateLimit > 0 ? (options.rateLimitSize ?? options.sizes.filter((s) => s >= LARGE_FROM).sort((a, b) => b - a)[0]) : undefined;
+  for (const p of plan) {
+    process.stdout.write(`${p.size} orgs, ${CONTENDER_LABELS[p.contender]}: ${p.steps.map((s) => `${s.op}${s.checkpoints === "skipped" ? "[skip]" : ""}${s.record ? "" : "(setup)"}`).join(", ")}\n`);
+  }
+  if (rateLimitSize) process.stdout.write(`${rateLimitSize} orgs, ours, ${options.rateLimit} req/s: no-op up --refresh (${options.rateLimitCheckpoints} checkpoints)\n`);
+  if (options.planOnly) return;
 
-  const largest = Math.max(...sizes);
-  const at = (c: Contender) => rows.find((r) => r.size === largest && r.contender === c)!;
-  const goals = OPERATIONS.map((op) => {
-    const floor = at("engineFloor").operations[op].seconds + at("directApi").operations[op].seconds;
-    const ratio = at("ours").operations[op].seconds / floor;
-    return { operation: op, ratio: Math.round(ratio * 100) / 100, met: ratio <= 1.2 };
+  const pulumi = findPulumi();
+  if (!pulumi) throw new Error("no pulumi CLI: run `bash scripts/install-pulumi.sh` first");
+  const pulumiVersion = execFileSync(pulumi, ["version"], { encoding: "utf8" }).trim().replace(/^v/, "");
+  const started = Date.now();
+  const loadAverageStart = loadAverage();
+  const fresh = emptyResults(options.latencyMs, pulumiVersion);
+  const old = loadResults(options.resultsFile);
+  const combined = () => (old && old.latencyMs === options.latencyMs ? mergeResults(old, fresh) : fresh);
+  // Saved after each row, so that a long run cut short keeps what it measured.
+  const save = () => fs.writeFileSync(options.resultsFile, `${JSON.stringify(combined(), null, 2)}\n`);
+  for (const p of plan) {
+    fresh.rows.push(...(await measure(p.contender, p.size, options)));
+    save();
+  }
+  if (rateLimitSize) fresh.rateLimited.push(await measureRateLimited(rateLimitSize, options));
+  fresh.history.push({
+    date: new Date().toISOString(),
+    args: process.argv.slice(2).join(" "),
+    seconds: Math.round((Date.now() - started) / 1000),
+    loadAverageStart,
+    loadAverageEnd: loadAverage(),
   });
-  const versusHandwritten = OPERATIONS.map((op) => ({
-    operation: op,
-    timeRatio: Math.round((at("ours").operations[op].seconds / at("handwritten").operations[op].seconds) * 100) / 100,
-    requests: [at("ours").operations[op].requestsPerResource, at("handwritten").operations[op].requestsPerResource],
-  }));
-  const machine = `${os.cpus().length} x ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-  const date = new Date().toISOString().slice(0, 10);
-  const results = { date, machine, latencyMs, repeats, sizes, rows, goals, versusHandwritten, benchSeconds: Math.round((Date.now() - started) / 1000) };
 
-  const benchDir = path.join(REPO_ROOT, "bench");
-  fs.writeFileSync(path.join(benchDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
-  const md = [
-    `Measured ${date} on ${machine}; median of ${repeats} runs; emulator latency ${latencyMs} ms per request plus ${2 * latencyMs} ms on each new connection (TCP and TLS handshakes); Pulumi CLI 3.248.0, file backend, default parallelism. Each cell: wall time, HTTP requests per org.`,
-    "",
-    table(rows, sizes),
-    "",
-    `Goal at ${largest} orgs, ours within 1.2x of engine floor + direct-API floor: ${goals.map((g) => `${g.operation} ${g.ratio} (${g.met ? "met" : "not met"})`).join(", ")}.`,
-    `Ours against the hand-written provider at ${largest} orgs (time ratio; requests per org, ours vs theirs): ${versusHandwritten.map((v) => `${v.operation} ${v.timeRatio}x (${v.requests[0]} vs ${v.requests[1]})`).join(", ")}; state ${at("ours").stateBytesPerResource} B vs ${at("handwritten").stateBytesPerResource} B per org.`,
-  ].join("\n");
-  fs.writeFileSync(path.join(benchDir, "results.md"), `${md}\n\n![time against fleet size](chart.svg)\n`);
-  const panels = OPERATIONS.map((op) => ({
-    title: op,
-    series: CONTENDERS.map((c) => ({ name: LABELS[c], color: COLORS[c], points: sizes.map((s) => [s, rows.find((r) => r.size === s && r.contender === c)!.operations[op].seconds] as [number, number]) })),
-  }));
-  fs.writeFileSync(path.join(benchDir, "chart.svg"), renderChart(panels, `${latencyMs} ms emulator latency, ${date}, ${machine}`));
-
-  const readmePath = path.join(benchDir, "README.md");
-  const readme = fs.readFileSync(readmePath, "utf8");
-  const marker = /<!-- bench:start -->[\s\S]*<!-- bench:end -->/;
-  const section = `${md}\n\n![time against fleet size](chart.svg)`;
-  if (marker.test(readme)) fs.writeFileSync(readmePath, readme.replace(marker, `<!-- bench:start -->\n${section}\n<!-- bench:end -->`));
-  process.stdout.write(`\n${md}\n\nbench took ${results.benchSeconds}s; wrote bench/results.json, bench/results.md, bench/chart.svg\n`);
+  const results = combined();
+  writeOutputs(results, options);
+  process.stdout.write(`\n${benchSection(results)}\n\nbench took ${fresh.history[0].seconds} s; wrote ${options.resultsFile}${options.resultsFile === DEFAULT_RESULTS ? ", bench/results.md, bench/chart.svg, bench/README.md and README.md's sections" : ""}\n`);
 }
 
-main().catch((error) => {
-  process.stderr.write(`bench failed: ${(error as Error).stack ?? error}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error) => {
+    process.stderr.write(`bench failed: ${(error as Error).stack ?? error}\n`);
+    process.exit(1);
+  });
+}

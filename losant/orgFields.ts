@@ -104,7 +104,7 @@ export const ORG_FIELDS = {
   summary: field<Record<string, unknown>>()({
     role: "output",
     docType: "object",
-    doc: `Counts and usage of the org's resources, with the fields \`summaryInclude\` picks (${SUMMARY_FIELDS.slice(0, 3).map((f) => `\`${f}\``).join(", ")}, ...).`,
+    doc: `Counts and usage of the org's resources, with the fields \`summaryInclude\` picks (${SUMMARY_FIELDS.slice(0, 3).map((f) => `\`${f}\``).join(", ")}, ...). Present only when \`summaryInclude\` names at least one field: Losant's default summary is not recorded, to keep state small.`,
   }),
   whitelistedEmailDomains: field<string[]>()({
     role: "patchable",

@@ -13,7 +13,7 @@ import { checkInputs, normalizeInputs } from "./check";
 import { processWatchdog, runningAsDynamicProvider, WatchedGate } from "./engineWatchdog";
 import { withRotationHint } from "./rotationHint";
 import { declaredSettings, diffInstanceOrg, planPatch, sameList } from "./plan";
-import { keptOutputs, refreshedInputs, toOutputs } from "./outputs";
+import { keptOutputs, refreshedInputs, refreshedOutputs, toOutputs } from "./outputs";
 import { RawSettings, readConfig, resolveSettings, resolveToken, settingsProblem, tokenSource, DEFAULT_MAX_CONCURRENCY } from "./settings";
 import type { InstanceOrgInputs, InstanceOrgOutputs, LosantInstanceOrg, OrgSettings } from "../losant/types";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version";
@@ -134,7 +134,7 @@ async function readOrg(id: string, props: InstanceOrgOutputs): Promise<dynamic.R
   const verdict = await readOrgProven(reads, api, "refresh", ref, props.summaryInclude);
   if (verdict.gone) return { id: "" };
   const org = verdict.org;
-  const outputs = { ...toOutputs(org, { ...ref, summaryInclude: props.summaryInclude }), managedFields: props.managedFields ?? [] };
+  const outputs = refreshedOutputs(org, props, ref);
   return { id: outputs.orgId, props: outputs, inputs: refreshedInputs(outputs) };
 }
 

@@ -17,28 +17,62 @@ function managedFields(inputs: InstanceOrgInputs): string[] {
 /** Every output an InstanceOrg records: the documented org fields (billing ones grouped), and its own. */
 export const OUTPUT_KEYS: readonly string[] = INSTANCE_ORG_PROPERTIES;
 
+const SETTINGS = new Set<string>(PATCHABLE_FIELDS);
+
+/** Top-level settings the program declares: `limits` for any `limits.<key>`. */
+function declaredTopLevel(managed: readonly string[]): Set<string> {
+  return new Set(managed.map((path) => path.split(".")[0]));
+}
+
+function isEmpty(value: unknown): boolean {
+  if (value === "") return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === "object" && value !== null && Object.keys(value).length === 0;
+}
+
+/**
+ * Leaves out what costs state and tells a reader nothing: an undeclared setting that is empty (`""`,
+ * `[]`, `{}`), and `summary` unless the program asked for one with `summaryInclude`. The engine
+ * rewrites the whole state after each step, so every byte per org is paid once per org per step.
+ * A declared setting stays even when empty: the next diff compares it with what the program declares.
+ */
+function lean(outputs: { [K in keyof InstanceOrgOutputs]?: InstanceOrgOutputs[K] | undefined }): InstanceOrgOutputs {
+  const declared = declaredTopLevel(outputs.managedFields ?? []);
+  const summaryAsked = (outputs.summaryInclude ?? []).length > 0;
+  const wanted = ([key, value]: [string, unknown]): boolean => {
+    if (key === "summary") return summaryAsked;
+    return !(SETTINGS.has(key) && key !== "limits" && !declared.has(key) && isEmpty(value));
+  };
+  return withoutUndefined<InstanceOrgOutputs>(Object.fromEntries(Object.entries(outputs).filter(wanted)));
+}
+
 /**
  * The resource's outputs: the org as Losant documents it (hypermedia and undocumented fields left
  * out), plus what the resource manages. The seven billing fields are grouped under `billing`: each
  * top-level output costs the engine work for every resource on every preview, and these are rarely
- * present.
+ * present. `managed` is what the resource keeps as declared; by default, what `inputs` declare.
  */
-export function toOutputs(reply: LosantInstanceOrg, inputs: InstanceOrgInputs): InstanceOrgOutputs {
+export function toOutputs(reply: LosantInstanceOrg, inputs: InstanceOrgInputs, managed: string[] = managedFields(inputs)): InstanceOrgOutputs {
   const { id, orgId, instanceId, ...rest } = documentedOrg(reply);
   const billing: OrgBilling = {};
   for (const field of BILLING_FIELDS) {
     if (rest[field] !== undefined) billing[field] = rest[field];
     delete rest[field];
   }
-  return withoutUndefined<InstanceOrgOutputs>({
+  return lean({
     ...rest,
     billing: Object.keys(billing).length > 0 ? billing : undefined,
     instanceId: instanceId ?? inputs.instanceId,
     orgId: orgId ?? id ?? inputs.orgId,
     limits: rest.limits ?? {},
     summaryInclude: inputs.summaryInclude,
-    managedFields: managedFields(inputs),
+    managedFields: managed,
   });
+}
+
+/** Outputs after a refresh: the org as read, with what the resource manages carried over from state. */
+export function refreshedOutputs(reply: LosantInstanceOrg, props: InstanceOrgOutputs, ref: { instanceId: string; orgId: string }): InstanceOrgOutputs {
+  return toOutputs(reply, { ...ref, summaryInclude: props.summaryInclude }, props.managedFields ?? []);
 }
 
 /**
@@ -48,7 +82,7 @@ export function toOutputs(reply: LosantInstanceOrg, inputs: InstanceOrgInputs): 
 export function keptOutputs(olds: InstanceOrgOutputs, inputs: InstanceOrgInputs): InstanceOrgOutputs {
   // State written by an older version may hold hypermedia fields: they go now.
   const kept = Object.fromEntries(Object.entries(olds).filter(([key]) => OUTPUT_KEYS.includes(key)));
-  return withoutUndefined<InstanceOrgOutputs>({ ...kept, ...pickIdentity(olds), summaryInclude: inputs.summaryInclude, managedFields: managedFields(inputs) });
+  return lean({ ...kept, ...pickIdentity(olds), summaryInclude: inputs.summaryInclude, managedFields: managedFields(inputs) });
 }
 
 function pickIdentity(olds: InstanceOrgOutputs): Pick<InstanceOrgOutputs, "instanceId" | "orgId" | "name" | "limits"> {

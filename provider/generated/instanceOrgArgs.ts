@@ -60,7 +60,7 @@ export interface InstanceOrgAttributes {
   readonly iconColor: pulumi.Output<InstanceOrgOutputs["iconColor"]>;
   /** Resource limits. Only the keys given are managed; other limits keep whatever value they have. As an output: the effective limits, every key, declared or not. */
   readonly limits: pulumi.Output<InstanceOrgOutputs["limits"]>;
-  /** Counts and usage of the org's resources, with the fields `summaryInclude` picks (`apiTokenCount`, `appCount`, `certificateCount`, ...). */
+  /** Counts and usage of the org's resources, with the fields `summaryInclude` picks (`apiTokenCount`, `appCount`, `certificateCount`, ...). Present only when `summaryInclude` names at least one field: Losant's default summary is not recorded, to keep state small. */
   readonly summary: pulumi.Output<InstanceOrgOutputs["summary"]>;
   /** Email domains whose users may be invited. Compared as the same domains, ignoring case, order and repeats. */
   readonly whitelistedEmailDomains: pulumi.Output<InstanceOrgOutputs["whitelistedEmailDomains"]>;

@@ -1,4 +1,5 @@
-import { keptOutputs, refreshedInputs, toOutputs } from "../../provider/outputs";
+import { keptOutputs, refreshedInputs, refreshedOutputs, toOutputs } from "../../provider/outputs";
+import { diffInstanceOrg, planPatch } from "../../provider/plan";
 import { documentedOrg, INSTANCE_ORG_FIELDS } from "../../losant/orgFields";
 import fs from "fs";
 import path from "path";
@@ -20,7 +21,7 @@ const org: LosantInstanceOrg = {
 };
 
 test("outputs carry the whole org, billing fields grouped, and what the resource manages", () => {
-  const outputs = toOutputs(org, { instanceId: INSTANCE_ID, orgId: ORG_ID, name: "Acme", limits: { device: 10 } });
+  const outputs = toOutputs(org, { instanceId: INSTANCE_ID, orgId: ORG_ID, name: "Acme", limits: { device: 10 }, summaryInclude: ["deviceCount"] });
   expect(outputs).toEqual({
     orgId: ORG_ID,
     instanceId: INSTANCE_ID,
@@ -28,6 +29,7 @@ test("outputs carry the whole org, billing fields grouped, and what the resource
     limits: { device: 10, flow: 5 },
     auditLogEnabled: true,
     summary: { deviceCount: 2 },
+    summaryInclude: ["deviceCount"],
     creationDate: "2026-01-01T00:00:00.000Z",
     lastUpdated: "2026-01-02T00:00:00.000Z",
     billing: { planId: "enterprise", subscriptionStatus: "active" },
@@ -59,7 +61,7 @@ test("hypermedia and any field instanceOrg.json does not define never reach the 
     tags: [{ key: "a", value: "b", _id: "x" }],
     summary: { deviceCount: 2, _links: {} },
   } as unknown as LosantInstanceOrg;
-  const outputs = toOutputs(reply, { instanceId: INSTANCE_ID, orgId: ORG_ID, name: "Acme" });
+  const outputs = toOutputs(reply, { instanceId: INSTANCE_ID, orgId: ORG_ID, name: "Acme", summaryInclude: ["deviceCount"] });
   expect(JSON.stringify(outputs)).not.toMatch(/"_|someNewField|futureLimit/);
   expect(outputs).toMatchObject({ limits: { device: 10, flow: 5 }, banner: { message: "hi" }, tags: [{ key: "a", value: "b" }], summary: { deviceCount: 2 } });
 });
@@ -85,4 +87,44 @@ test("an update with nothing to send keeps billing and every other output (regre
 test("state written before hypermedia was filtered loses it on the next update", () => {
   const olds = { ...toOutputs(org, { instanceId: INSTANCE_ID, orgId: ORG_ID, name: "Acme" }), _type: "instanceOrg", _links: {} };
   expect(Object.keys(keptOutputs(olds, { instanceId: INSTANCE_ID, orgId: ORG_ID, name: "Acme" })).filter((k) => k.startsWith("_"))).toEqual([]);
+});
+
+describe("less state per org", () => {
+  const losantDefaults: LosantInstanceOrg = { ...org, description: "", tags: [], whitelistedEmailDomains: [], banner: {}, referralId: "", disabledAt: false, isReadOnly: false };
+  const ids = { instanceId: INSTANCE_ID, orgId: ORG_ID };
+
+  test("summary is recorded only when summaryInclude asks for one", () => {
+    expect(toOutputs(org, { ...ids, name: "Acme" })).not.toHaveProperty("summary");
+    expect(toOutputs(org, { ...ids, name: "Acme", summaryInclude: [] })).not.toHaveProperty("summary");
+    expect(toOutputs(org, { ...ids, name: "Acme", summaryInclude: ["deviceCount"] }).summary).toEqual({ deviceCount: 2 });
+  });
+
+  test("empty undeclared settings are left out; false is a value and stays", () => {
+    const outputs = toOutputs(losantDefaults, { ...ids, name: "Acme" });
+    for (const field of ["description", "tags", "whitelistedEmailDomains", "banner", "referralId"]) expect(outputs).not.toHaveProperty(field);
+    expect(outputs).toMatchObject({ disabledAt: false, isReadOnly: false, limits: { device: 10, flow: 5 } });
+  });
+
+  test("an empty value the program declares stays, so the next diff and PATCH plan are empty", () => {
+    const declared = { ...ids, name: "Acme", description: "", tags: [], whitelistedEmailDomains: [], banner: {}, referralId: "" };
+    const outputs = toOutputs(losantDefaults, declared);
+    expect(outputs).toMatchObject({ description: "", tags: [], whitelistedEmailDomains: [], banner: {}, referralId: "" });
+    expect(diffInstanceOrg({ ...outputs }, declared).changed).toEqual([]);
+    expect(planPatch({ description: "", tags: [], whitelistedEmailDomains: [], banner: {}, referralId: "" }, outputs).body).toEqual({});
+  });
+
+  test("refresh keeps a declared empty value and records it as an input, so the next preview is empty", () => {
+    const declared = { ...ids, name: "Acme", description: "" };
+    const state = toOutputs(losantDefaults, declared);
+    const refreshed = refreshedOutputs(losantDefaults, state, ids);
+    expect(refreshed.description).toBe("");
+    expect(refreshedInputs(refreshed)).toEqual({ ...ids, name: "Acme", description: "" });
+    expect(diffInstanceOrg({ ...refreshed }, declared).changes).toBe(false);
+  });
+
+  test("an update with nothing to send drops a summary older state recorded without summaryInclude", () => {
+    const olds = { ...toOutputs(org, { ...ids, name: "Acme" }), summary: { deviceCount: 2 }, description: "" };
+    expect(keptOutputs(olds, { ...ids, name: "Acme" })).not.toHaveProperty("summary");
+    expect(keptOutputs(olds, { ...ids, name: "Acme" })).not.toHaveProperty("description");
+  });
 });

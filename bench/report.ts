@@ -1,0 +1,198 @@
+/**
+ * Renders bench/results.json as markdown: the tables of bench/README.md, and the figures of the
+ * README's "Large fleets" section. Pure functions, so a test can check that the README's figures
+ * are exactly what results.json holds.
+ */
+import { breakdownTable, STATE_PARTS } from "./stateSize";
+import {
+  Checkpoints,
+  Contender,
+  CONTENDER_LABELS,
+  CONTENDERS,
+  findRow,
+  Measure,
+  Operation,
+  OPERATION_LABELS,
+  OPERATIONS,
+  Results,
+  Row,
+  sizesOf,
+} from "./results";
+
+const CHECKPOINT_LABELS: Record<Checkpoints, string> = { normal: "every step", skipped: "skipped" };
+
+const seconds = (m: Measure | undefined) => (m === undefined ? "-" : m.failed ? "failed" : `${m.seconds.toFixed(2)} s`);
+const perOrg = (m: Measure | undefined) => (m === undefined || m.failed ? "-" : `${round(m.requestsPerOrg)}`);
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+const load = (l: number[]) => l.map((v) => v.toFixed(2)).join(" / ");
+
+function ratio(a: Measure | undefined, b: number | undefined): string {
+  if (a === undefined || a.failed || b === undefined || b <= 0) return "-";
+  return (a.seconds / b).toFixed(2);
+}
+
+/** One line per (orgs, checkpoints, operation) that any contender measured. */
+export function timingTable(results: Results): string {
+  const lines = [
+    `| orgs | checkpoints | operation | ${CONTENDERS.map((c) => CONTENDER_LABELS[c]).join(" | ")} | requests per org: direct / ours / hand-written | ours / engine floor | ours / (engine + direct) |`,
+    `| ---: | --- | --- | ${CONTENDERS.map(() => "---:").join(" | ")} | ---: | ---: | ---: |`,
+  ];
+  for (const size of sizesOf(results)) {
+    for (const checkpoints of ["normal", "skipped"] as const) {
+      for (const op of OPERATIONS) {
+        // The direct-API floor makes no checkpoints: it stands beside both kinds of row.
+        const m = (c: Contender) => findRow(results, size, c, c === "directApi" ? "normal" : checkpoints)?.operations[op];
+        const pulumiMeasured = CONTENDERS.filter((c) => c !== "directApi").some((c) => m(c) !== undefined);
+        if (!pulumiMeasured) continue;
+        const engine = m("engineFloor");
+        const direct = m("directApi");
+        const floor = engine && direct && !engine.failed && !direct.failed ? engine.seconds + direct.seconds : undefined;
+        const requests = [perOrg(direct), perOrg(m("ours")), perOrg(m("handwritten"))].join(" / ");
+        lines.push(
+          `| ${size} | ${CHECKPOINT_LABELS[checkpoints]} | ${OPERATION_LABELS[op]} | ${CONTENDERS.map((c) => seconds(m(c))).join(" | ")} | ${requests} | ${ratio(m("ours"), engine && !engine.failed ? engine.seconds : undefined)} | ${ratio(m("ours"), floor)} |`,
+        );
+      }
+    }
+  }
+  return lines.join("\n");
+}
+
+/** State per org and the other per-row facts, for the Pulumi contenders. */
+export function factsTable(results: Results): string {
+  const pulumi: Contender[] = ["engineFloor", "ours", "handwritten"];
+  const lines = [`| orgs | fact | ${pulumi.map((c) => CONTENDER_LABELS[c]).join(" | ")} |`, `| ---: | --- | ${pulumi.map(() => "---:").join(" | ")} |`];
+  for (const size of sizesOf(results)) {
+    // A fact sits in the row of the mode its step ran in (adopt runs with skipped checkpoints from 1,000 orgs).
+    const fact = (c: Contender, f: (r: Row) => string | undefined) => {
+      const rows = [findRow(results, size, c, "normal"), findRow(results, size, c, "skipped")].filter((r) => r !== undefined);
+      return rows.map(f).find((v) => v !== undefined) ?? "-";
+    };
+    const cells = (f: (r: Row) => string | undefined) => pulumi.map((c) => fact(c, f)).join(" | ");
+    lines.push(`| ${size} | state per org (whole state / orgs) | ${cells((r) => r.state && `${r.state.deploymentBytesPerResource} B`)} |`);
+    lines.push(`| ${size} | of which the provider's inputs and outputs | ${cells((r) => r.state && `${r.state.providerBytes} B`)} |`);
+    lines.push(`| ${size} | orgs a no-op preview would change | ${cells((r) => r.noOpPreviewChanges?.toString())} |`);
+    lines.push(`| ${size} | hand-set undeclared limit kept by update | ${cells((r) => (r.contender === "engineFloor" || r.undeclaredLimitKept === undefined ? undefined : `${Math.round(r.undeclaredLimitKept * 100)}%`))} |`);
+  }
+  return lines.join("\n");
+}
+
+export function rateLimitedTable(results: Results): string {
+  if (results.rateLimited.length === 0) return "No run under a rate limit recorded yet (`npm run bench -- --rate-limit 20`).";
+  const lines = [
+    "| orgs | limit | checkpoints | no-op `up --refresh` | requests served | answered 429 | orgs changed | measured (load average 1/5/15 min) |",
+    "| ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |",
+  ];
+  for (const r of results.rateLimited) {
+    lines.push(`| ${r.size} | ${r.perSecond}/s | ${CHECKPOINT_LABELS[r.checkpoints]} | ${r.failed ? "failed" : `${r.seconds.toFixed(2)} s`} | ${r.served} | ${r.limited} | ${r.changed} | ${r.measuredAt.slice(0, 16)}, ${load(r.loadAverage)} |`);
+  }
+  return lines.join("\n");
+}
+
+/** When and under what load each row was measured: the tables mix runs. */
+export function provenanceTable(results: Results): string {
+  const lines = ["| orgs | contender | checkpoints | measured | runs | load average at start (1/5/15 min) | machine |", "| ---: | --- | --- | --- | ---: | --- | --- |"];
+  for (const row of results.rows) {
+    const measures = Object.values(row.operations).filter((m): m is Measure => m !== undefined);
+    if (measures.length === 0) continue;
+    const first = measures.reduce((a, b) => (a.measuredAt < b.measuredAt ? a : b));
+    const last = measures.reduce((a, b) => (a.measuredAt > b.measuredAt ? a : b));
+    const when = first.measuredAt.slice(0, 16) === last.measuredAt.slice(0, 16) ? first.measuredAt.slice(0, 16) : `${first.measuredAt.slice(0, 16)} to ${last.measuredAt.slice(11, 16)}`;
+    lines.push(`| ${row.size} | ${CONTENDER_LABELS[row.contender]} | ${CHECKPOINT_LABELS[row.checkpoints]} | ${when.replace("T", " ")} | ${first.runs} | ${load(first.loadAverage)} | ${first.machine} |`);
+  }
+  return lines.join("\n");
+}
+
+/** The state of one org, by part: before issue 12's work, and ours now at the largest size measured. */
+export function stateTable(results: Results): string {
+  const ours = sizesOf(results)
+    .map((size) => findRow(results, size, "ours", "normal")?.state ?? findRow(results, size, "ours", "skipped")?.state)
+    .filter((s) => s !== undefined);
+  const now = ours.at(-1);
+  const floor = sizesOf(results)
+    .map((size) => findRow(results, size, "engineFloor", "normal")?.state ?? findRow(results, size, "engineFloor", "skipped")?.state)
+    .filter((s) => s !== undefined)
+    .at(-1);
+  const labels: string[] = [];
+  const columns = [];
+  if (results.stateBefore) {
+    labels.push("ours before");
+    columns.push(results.stateBefore);
+  }
+  if (now) {
+    labels.push(`ours now (${now.resources} orgs)`);
+    columns.push(now);
+  }
+  if (floor) {
+    labels.push(`engine floor (${floor.resources} orgs)`);
+    columns.push(floor);
+  }
+  if (columns.length === 0) return "No state measured yet.";
+  return breakdownTable(labels, columns);
+}
+
+/** The figures of the README's "Large fleets" section. */
+export function largeFleetFigures(results: Results): string {
+  const large = sizesOf(results).filter((s) => s >= 1000);
+  if (large.length === 0) return "No fleet of 1,000 orgs or more measured yet: run `npm run bench -- --sizes 1000,2000`.";
+  const ops: Operation[] = ["update", "upRefresh", "refresh"];
+  const lines = [
+    `| orgs | operation | engine floor, every step | engine floor, skipped | ours, every step | ours, skipped | ours / engine floor, skipped | requests per org (ours) |`,
+    `| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |`,
+  ];
+  for (const size of large) {
+    for (const op of ops) {
+      const m = (c: Contender, k: Checkpoints) => findRow(results, size, c, k)?.operations[op];
+      const floorSkipped = m("engineFloor", "skipped");
+      lines.push(
+        `| ${size} | ${OPERATION_LABELS[op]} | ${seconds(m("engineFloor", "normal"))} | ${seconds(floorSkipped)} | ${seconds(m("ours", "normal"))} | ${seconds(m("ours", "skipped"))} | ${ratio(m("ours", "skipped"), floorSkipped && !floorSkipped.failed ? floorSkipped.seconds : undefined)} | ${perOrg(m("ours", "skipped") ?? m("ours", "normal"))} |`,
+      );
+    }
+  }
+  const state = findRow(results, large.at(-1)!, "ours", "skipped")?.state ?? findRow(results, large.at(-1)!, "ours", "normal")?.state;
+  const notes = [`"-": not measured (an \`up\` that writes a checkpoint after every step of ${large.at(-1)} orgs takes too long for the bench; see the engine's growth in [bench/README.md](bench/README.md)).`];
+  if (state) notes.push(`State per org: ${state.deploymentBytesPerResource} B (the provider's inputs and outputs: ${state.providerBytes} B).`);
+  const limited = results.rateLimited.at(-1);
+  if (limited && !limited.failed) {
+    notes.push(`Under a ${limited.perSecond} requests/s limit, a no-op \`up --refresh\` of ${limited.size} orgs (checkpoints ${CHECKPOINT_LABELS[limited.checkpoints]}) took ${limited.seconds.toFixed(1)} s and ${limited.served + limited.limited} requests (${limited.limited} answered 429).`);
+  }
+  const provenance = results.rows.filter((r) => r.size >= 1000).flatMap((r) => Object.values(r.operations)).filter((m): m is Measure => m !== undefined);
+  if (provenance.length > 0) {
+    const loads = provenance.map((m) => m.loadAverage[0]);
+    notes.push(`Measured ${[...new Set(provenance.map((m) => m.measuredAt.slice(0, 10)))].join(", ")} on ${provenance[0].machine}, ${results.latencyMs} ms emulator latency, one run each; load average (1 min) at the start of each measurement ${Math.min(...loads).toFixed(2)}-${Math.max(...loads).toFixed(2)}.`);
+  }
+  return [...lines, "", ...notes].join("\n");
+}
+
+/** Everything bench/README.md shows between its markers. */
+export function benchSection(results: Results): string {
+  return [
+    `Emulator latency ${results.latencyMs} ms per request plus ${2 * results.latencyMs} ms on each new connection; Pulumi CLI ${results.pulumiVersion}, file backend, default parallelism. Times are wall time (median of the runs), including the Automation API's own follow-up commands.`,
+    "",
+    timingTable(results),
+    "",
+    factsTable(results),
+    "",
+    "### Under a rate limit",
+    "",
+    rateLimitedTable(results),
+    "",
+    "### When each row was measured",
+    "",
+    provenanceTable(results),
+    "",
+    "![time against fleet size, log scales](chart.svg)",
+  ].join("\n");
+}
+
+export { STATE_PARTS };
+
+/** Replaces the text between `<!-- name:start -->` and `<!-- name:end -->`; the text unchanged when the markers are absent. */
+export function replaceBetweenMarkers(text: string, name: string, content: string): string {
+  const marker = new RegExp(`<!-- ${name}:start -->[\\s\\S]*?<!-- ${name}:end -->`);
+  return text.replace(marker, () => `<!-- ${name}:start -->\n${content}\n<!-- ${name}:end -->`);
+}
+
+export function betweenMarkers(text: string, name: string): string | undefined {
+  const match = new RegExp(`<!-- ${name}:start -->\\n([\\s\\S]*?)\\n<!-- ${name}:end -->`).exec(text);
+  return match?.[1];
+}

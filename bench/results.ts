@@ -1,0 +1,136 @@
+/**
+ * The shape of bench/results.json, and how a partial run (some sizes, some operations) is merged
+ * into what earlier runs measured: each figure keeps the date, machine and load average it was
+ * measured with, so a table can mix runs without hiding where each number came from.
+ */
+import fs from "fs";
+import type { StateBreakdown } from "./stateSize";
+
+export type Operation = "adopt" | "preview" | "update" | "refresh" | "upRefresh" | "destroy";
+export const OPERATIONS: readonly Operation[] = ["adopt", "preview", "update", "refresh", "upRefresh", "destroy"];
+export const OPERATION_LABELS: Record<Operation, string> = {
+  adopt: "adopt (up)",
+  preview: "no-op preview",
+  update: "one-limit update (up)",
+  refresh: "refresh",
+  upRefresh: "no-op up --refresh",
+  destroy: "destroy",
+};
+
+export type Contender = "engineFloor" | "directApi" | "ours" | "handwritten";
+export const CONTENDERS: readonly Contender[] = ["engineFloor", "directApi", "ours", "handwritten"];
+export const CONTENDER_LABELS: Record<Contender, string> = {
+  engineFloor: "engine floor",
+  directApi: "direct-API floor",
+  ours: "InstanceOrg (ours)",
+  handwritten: "hand-written provider",
+};
+
+/** `skipped`: the engine ran with PULUMI_SKIP_CHECKPOINTS=true (one state write at the end). */
+export type Checkpoints = "normal" | "skipped";
+
+/** Where and when a figure was measured. */
+export interface Provenance {
+  measuredAt: string;
+  machine: string;
+  /** `os.loadavg()` (1, 5, 15 minutes) when the measurement started. */
+  loadAverage: number[];
+  runs: number;
+}
+
+export interface Measure extends Provenance {
+  /** Wall time, median of `runs`. */
+  seconds: number;
+  /** HTTP requests the emulator received, per org (429 answers included). */
+  requestsPerOrg: number;
+  /** Resources the engine reported as changed (an update or replace); a no-op operation must have 0. */
+  changed?: number;
+  failed?: string;
+}
+
+export interface Row {
+  size: number;
+  contender: Contender;
+  checkpoints: Checkpoints;
+  operations: { [K in Operation]?: Measure | undefined };
+  /** The state after adopt, by part (Pulumi contenders only). */
+  state?: StateBreakdown & Provenance;
+  /** Resources a no-op preview would change (a perpetual diff when above 0). */
+  noOpPreviewChanges?: number;
+  /** Share of orgs whose undeclared limit, changed by hand, survived the limit update. */
+  undeclaredLimitKept?: number;
+}
+
+/** A no-op `up --refresh` of ours while the emulator allows `perSecond` requests per second. */
+export interface RateLimitedRun extends Provenance {
+  size: number;
+  perSecond: number;
+  latencyMs: number;
+  checkpoints: Checkpoints;
+  seconds: number;
+  /** Requests answered other than 429. */
+  served: number;
+  /** Requests answered 429. */
+  limited: number;
+  changed: number;
+  failed?: string;
+}
+
+export interface Results {
+  latencyMs: number;
+  pulumiVersion: string;
+  rows: Row[];
+  rateLimited: RateLimitedRun[];
+  /** The state of one org before the state-size work (issue 12), for the before/after table. */
+  stateBefore?: (StateBreakdown & { source: string }) | undefined;
+  /** One entry per `npm run bench` invocation that wrote this file. */
+  history: Array<{ date: string; args: string; seconds: number; loadAverageStart: number[]; loadAverageEnd: number[] }>;
+}
+
+export function emptyResults(latencyMs: number, pulumiVersion: string): Results {
+  return { latencyMs, pulumiVersion, rows: [], rateLimited: [], history: [] };
+}
+
+/** Reads results.json; a file in the old (pre-issue-12) shape is not merged into. */
+export function loadResults(file: string): Results | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<Results>;
+  if (!Array.isArray(parsed.history) || !Array.isArray(parsed.rateLimited)) return undefined;
+  return parsed as Results;
+}
+
+const sameRow = (a: Row, b: Row) => a.size === b.size && a.contender === b.contender && a.checkpoints === b.checkpoints;
+
+/** New figures win, operation by operation; figures this run did not measure are kept. */
+export function mergeResults(old: Results, fresh: Results): Results {
+  const rows = old.rows.map((row) => ({ ...row, operations: { ...row.operations } }));
+  for (const row of fresh.rows) {
+    const existing = rows.find((r) => sameRow(r, row));
+    if (!existing) {
+      rows.push(row);
+      continue;
+    }
+    Object.assign(existing.operations, row.operations);
+    if (row.state) existing.state = row.state;
+    if (row.noOpPreviewChanges !== undefined) existing.noOpPreviewChanges = row.noOpPreviewChanges;
+    if (row.undeclaredLimitKept !== undefined) existing.undeclaredLimitKept = row.undeclaredLimitKept;
+  }
+  rows.sort((a, b) => a.size - b.size || CONTENDERS.indexOf(a.contender) - CONTENDERS.indexOf(b.contender) || a.checkpoints.localeCompare(b.checkpoints));
+  const rateLimited = [...old.rateLimited.filter((r) => !fresh.rateLimited.some((f) => f.size === r.size && f.perSecond === r.perSecond && f.checkpoints === r.checkpoints)), ...fresh.rateLimited];
+  return {
+    latencyMs: fresh.latencyMs,
+    pulumiVersion: fresh.pulumiVersion,
+    rows,
+    rateLimited,
+    stateBefore: fresh.stateBefore ?? old.stateBefore,
+    history: [...old.history, ...fresh.history],
+  };
+}
+
+export function findRow(results: Results, size: number, contender: Contender, checkpoints: Checkpoints = "normal"): Row | undefined {
+  return results.rows.find((r) => r.size === size && r.contender === contender && r.checkpoints === checkpoints);
+}
+
+export function sizesOf(results: Results): number[] {
+  return [...new Set(results.rows.map((r) => r.size))].sort((a, b) => a - b);
+}

@@ -1,0 +1,128 @@
+/**
+ * Large-fleet mode through the real CLI (README "Large fleets"):
+ * - state per org on a real state: the provider's inputs and outputs stay within 2 KB, and no
+ *   summary is recorded when none was asked for;
+ * - `pulumi up` with PULUMI_SKIP_CHECKPOINTS=true, SIGKILLed (its whole process group) in the middle
+ *   of adopting a 50-org fleet, then `pulumi cancel` for the lock the kill left and a plain `up`:
+ *   the fleet converges with no undeclared change, each org once in state, nothing pending, and an
+ *   empty preview;
+ * - the same up interrupted with SIGINT: the engine writes its one checkpoint on the way out, and a
+ *   plain `up` finishes the fleet.
+ * Orgs created by POST (issue 11) are not part of this fleet: their safety under skipped
+ * checkpoints rests on the creation marker and is tested with it.
+ */
+import fs from "fs";
+import { ChildProcess } from "child_process";
+import { Emulator, startEmulator } from "../../emulator/server";
+import { fleetStack, seedFleetFile } from "../../scripts/lib/fleet";
+import { describeWithPulumi, tempDir } from "../support/e2eHarness";
+import { alive, emptyAttrsFiles, fleetSetup, lockFiles, processes, sleep, waitFor } from "../support/interruptHarness";
+import { stateBreakdown, INSTANCE_ORG_TYPE } from "../../bench/stateSize";
+
+jest.setTimeout(600_000);
+
+const ORGS = 50;
+const LATENCY_MS = 150;
+const SKIP_CHECKPOINTS = { PULUMI_SKIP_CHECKPOINTS: "true" };
+/** The target of issue 12 for what the provider writes per org. */
+const PROVIDER_BYTES_PER_ORG = 2048;
+/**
+ * The whole entry of one org, engine metadata included (urn, parent, provider reference, timestamps,
+ * and the program's stack trace, about 1.3 KB the provider does not write). Measured: 3.2 KB.
+ */
+const ENTRY_BYTES_PER_ORG = 3584;
+
+describeWithPulumi("large fleets: state per org, and an up with skipped checkpoints killed mid-run", () => {
+  const emulators: Emulator[] = [];
+  const leftovers: number[] = [];
+  const notes: string[] = [];
+
+  afterAll(async () => {
+    for (const pid of leftovers) if (alive(pid)) process.kill(pid, "SIGKILL");
+    for (const emulator of emulators) await emulator.close();
+    console.log(`large fleets:\n${notes.join("\n")}`);
+  });
+
+  test(`state per org on a real state: the provider's part within ${PROVIDER_BYTES_PER_ORG} B, no summary unless asked for`, async () => {
+    const emulator = await startEmulator({ tokens: { "state-size-token": ["all.Instance"] } });
+    emulators.push(emulator);
+    const fleet = seedFleetFile(emulator, 10);
+    const { stack } = await fleetStack("ours", emulator, fleet, "state-size-token", { backendDir: tempDir("losant-state-size-") });
+    expect((await stack.up()).summary.result).toBe("succeeded");
+    const { deployment } = await stack.exportStack();
+    const breakdown = stateBreakdown(deployment, INSTANCE_ORG_TYPE);
+    notes.push(`state per org (10 orgs): provider ${breakdown.providerBytes} B, entry ${breakdown.resourceBytes} B, whole state / orgs ${breakdown.deploymentBytesPerResource} B; ${JSON.stringify(breakdown.parts)}`);
+    expect(breakdown.resources).toBe(10);
+    expect(breakdown.parts["outputs: summary"]).toBe(0);
+    expect(breakdown.providerBytes).toBeLessThanOrEqual(PROVIDER_BYTES_PER_ORG);
+    expect(breakdown.resourceBytes).toBeLessThanOrEqual(ENTRY_BYTES_PER_ORG);
+    // The documented outputs a reader uses are all there.
+    const org = deployment.resources.find((r: { type: string }) => r.type === INSTANCE_ORG_TYPE).outputs;
+    expect(Object.keys(org.limits)).toHaveLength(34);
+    expect(org).toMatchObject({ name: expect.any(String), orgId: expect.any(String), instanceId: fleet.instanceId, managedFields: expect.any(Array), lastUpdated: expect.any(String), creationDate: expect.any(String) });
+  });
+
+  test(`SIGKILL of \`pulumi up\` with PULUMI_SKIP_CHECKPOINTS=true (${ORGS} adopted orgs); cancel, then a plain up converges`, async () => {
+    const fleet = await fleetSetup(ORGS, emulators, { env: SKIP_CHECKPOINTS });
+    const { emulator, workDir, backendDir } = fleet;
+
+    emulator.faults.configure({ latencyMs: LATENCY_MS });
+    const up: ChildProcess = fleet.startUp();
+    await waitFor(() => emulator.requests.length >= 30, 240_000, "30 requests of the up");
+    const realWorkDir = fs.realpathSync(workDir);
+    leftovers.push(...processes().filter((p) => p.ppid === up.pid).map((p) => p.pid));
+    const provider = processes().find((p) => p.cmdline.includes("dynamic-provider") && p.cwd === realWorkDir);
+    process.kill(-up.pid!, "SIGKILL");
+    const patchedBeforeKill = new Set(emulator.requests.filter((r) => r.method === "PATCH").map((r) => r.path)).size;
+    // Let the orphaned provider stop (it notices the engine is gone) before anything else talks to Losant.
+    if (provider) await waitFor(() => !alive(provider.pid), 30_000, "the orphaned dynamic-provider process to exit");
+    await sleep(500);
+    emulator.faults.configure({ latencyMs: 0 });
+
+    // With checkpoints skipped the engine had written nothing yet (a first up: not even a resource list); only the lock.
+    for (const file of emptyAttrsFiles(backendDir)) fs.rmSync(file);
+    const killedState = await fleet.state();
+    const orgsAfterKill = (killedState.resources ?? []).filter((r) => r.type.endsWith("InstanceOrg")).length;
+    expect(killedState.pending_operations ?? []).toEqual([]);
+    expect(orgsAfterKill).toBe(0);
+    expect(lockFiles(backendDir)).toHaveLength(1);
+
+    await fleet.must(["cancel", "--yes"]);
+    const beforeUp = emulator.requests.length;
+    const upAgain = await fleet.must(["up", "--yes", "--skip-preview"]);
+    const recovery = emulator.requests.slice(beforeUp);
+    const preview = await fleet.must(["preview", "--expect-no-changes"]);
+    await fleet.expectWhole();
+
+    const patchedInRecovery = recovery.filter((r) => r.method === "PATCH").length;
+    // An org the killed up had already PATCHed holds the declared values: the recovery sends it no PATCH.
+    expect(patchedInRecovery).toBeLessThanOrEqual(ORGS - patchedBeforeKill + 1);
+    notes.push(
+      `SIGKILL with skipped checkpoints: ${patchedBeforeKill} orgs PATCHed before the kill, ${orgsAfterKill} orgs in state after it; ` +
+        `recovery up ${upAgain.ms} ms (${recovery.length} requests, ${patchedInRecovery} PATCHes); preview ${preview.ms} ms`,
+    );
+  });
+
+  test("SIGINT of `pulumi up` with PULUMI_SKIP_CHECKPOINTS=true (20 orgs): the engine writes its one checkpoint on the way out; a plain up converges", async () => {
+    const fleet = await fleetSetup(20, emulators, { env: SKIP_CHECKPOINTS });
+    const { emulator, backendDir } = fleet;
+    emulator.faults.configure({ latencyMs: LATENCY_MS });
+    const up = fleet.startUp();
+    const exited = new Promise<number | null>((resolve) => up.on("exit", (code) => resolve(code)));
+    await waitFor(() => emulator.requests.length >= 12, 240_000, "12 requests of the up");
+    process.kill(-up.pid!, "SIGINT");
+    expect(await exited).not.toBe(0);
+    emulator.faults.configure({ latencyMs: 0 });
+
+    expect(lockFiles(backendDir)).toEqual([]);
+    const interrupted = await fleet.state();
+    const inState = (interrupted.resources ?? []).filter((r) => r.type.endsWith("InstanceOrg")).length;
+    expect(interrupted.pending_operations ?? []).toEqual([]);
+    expect(inState).toBeGreaterThan(0);
+
+    const upAgain = await fleet.must(["up", "--yes", "--skip-preview"]);
+    await fleet.must(["preview", "--expect-no-changes"]);
+    await fleet.expectWhole();
+    notes.push(`SIGINT with skipped checkpoints: ${inState} of 20 orgs in state after the interrupted up, nothing pending, no lock; plain up ${upAgain.ms} ms`);
+  });
+});

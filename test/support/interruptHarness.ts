@@ -1,0 +1,150 @@
+/**
+ * The harness of the interrupted-deployment tests: a fleet in the emulator with its stack, the real
+ * CLI run in a process group of its own (as a CI runner or a terminal starts it), what a kill leaves
+ * in the file backend, and the invariants of a whole fleet.
+ */
+import fs from "fs";
+import path from "path";
+import { execFile, spawn } from "child_process";
+import { Emulator, startEmulator } from "../../emulator/server";
+import { fleetStack, seedFleetFile } from "../../scripts/lib/fleet";
+import { findPulumi, pulumiEnv } from "../../scripts/lib/workspace";
+import { tempDir } from "./e2eHarness";
+import { decorateFleet, fleetProblems, undeclaredSnapshot } from "./fleetInvariants";
+
+const DEFAULT_TOKEN = "interrupted-up-token-9c4e";
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+export interface ProcessInfo {
+  pid: number;
+  ppid: number;
+  cmdline: string;
+  cwd?: string | undefined;
+}
+
+/** Processes on this machine (Linux /proc): enough to find the plugins a given `pulumi up` started. */
+export function processes(): ProcessInfo[] {
+  const out: ProcessInfo[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").join(" ");
+      let cwd: string | undefined;
+      try {
+        cwd = fs.readlinkSync(`/proc/${entry}/cwd`);
+      } catch {
+        cwd = undefined;
+      }
+      out.push({ pid: Number(entry), ppid, cmdline, cwd });
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return out;
+}
+
+export const alive = (pid: number) => fs.existsSync(`/proc/${pid}`) && !/\) Z /.test(safeRead(`/proc/${pid}/stat`));
+
+function safeRead(file: string): string {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+/** Every empty `.attrs` file the file backend left: the README's step for "failed to load checkpoint: EOF". */
+export function emptyAttrsFiles(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith(".attrs") && fs.statSync(full).size === 0) found.push(full);
+    }
+  };
+  walk(dir);
+  return found;
+}
+
+export function lockFiles(backendDir: string): string[] {
+  const locks = path.join(backendDir, ".pulumi", "locks");
+  if (!fs.existsSync(locks)) return [];
+  const found: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith(".json")) found.push(full);
+    }
+  };
+  walk(locks);
+  return found;
+}
+
+export interface Deployment {
+  resources: Array<{ type: string; id?: string; urn: string }>;
+  pending_operations?: unknown[];
+}
+
+/**
+ * A fleet in the emulator, its stack, and the CLI run in the stack's directory. `env` is added to
+ * every command's environment (e.g. PULUMI_SKIP_CHECKPOINTS).
+ */
+export async function fleetSetup(orgs: number, emulators: Emulator[], options: { token?: string; env?: Record<string, string> } = {}) {
+  const token = options.token ?? DEFAULT_TOKEN;
+  const pulumi = findPulumi()!;
+  const emulator = await startEmulator({ tokens: { [token]: ["all.Instance"] } });
+  emulators.push(emulator);
+  const fleet = seedFleetFile(emulator, orgs);
+  decorateFleet(emulator, fleet);
+  const before = undeclaredSnapshot(emulator, fleet);
+  const backendDir = tempDir("losant-interrupted-state-");
+  const { workDir } = await fleetStack("ours", emulator, fleet, token, { backendDir, config: { "losant:maxConcurrency": "1" } });
+  const env = { ...process.env, ...pulumiEnv(backendDir), ...(options.env ?? {}) };
+  delete env.LOSANT_API_TOKEN;
+
+  const cli = (args: string[]) =>
+    new Promise<{ ok: boolean; output: string; ms: number }>((resolve) => {
+      const started = Date.now();
+      execFile(pulumi, [...args, "--stack", "dev", "--non-interactive"], { cwd: workDir, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
+        resolve({ ok: !error, output: `${stdout}${stderr}`, ms: Date.now() - started }),
+      );
+    });
+  /** Runs a command that must succeed, and says why when it does not. */
+  const must = async (args: string[]) => {
+    const result = await cli(args);
+    expect({ command: args.join(" "), ok: result.ok, output: result.ok ? "" : result.output }).toEqual({ command: args.join(" "), ok: true, output: "" });
+    return result;
+  };
+  const state = async (): Promise<Deployment> => {
+    const exported = await must(["stack", "export"]);
+    return JSON.parse(exported.output.slice(exported.output.indexOf("{"))).deployment as Deployment;
+  };
+  /** `pulumi up` in a process group of its own, as a CI runner or a terminal starts it. */
+  const startUp = () => spawn(pulumi, ["up", "--yes", "--skip-preview", "--stack", "dev", "--non-interactive"], { cwd: workDir, env, detached: true, stdio: "ignore" });
+
+  /** Every invariant of a recovered fleet. */
+  const expectWhole = async () => {
+    expect(fleetProblems(emulator, fleet, before)).toEqual([]);
+    expect(emulator.requests.filter((r) => r.method === "DELETE")).toEqual([]);
+    const deployment = await state();
+    const orgIds = deployment.resources.filter((r) => r.type.endsWith("InstanceOrg"));
+    expect(orgIds).toHaveLength(orgs);
+    expect(new Set(orgIds.map((r) => r.urn)).size).toBe(orgs);
+    expect(orgIds.map((r) => r.id!).sort()).toEqual([...fleet.orgIds].sort());
+    expect(deployment.pending_operations ?? []).toEqual([]);
+  };
+  return { emulator, workDir, backendDir, cli, must, state, startUp, expectWhole };
+}
