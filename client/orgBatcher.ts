@@ -33,8 +33,13 @@ export interface OrgReadBatcherOptions {
   log?: (line: string) => void;
 }
 
-/** Long enough for reads the engine sends together to meet, short next to a request's round trip. */
-export const DEFAULT_BATCH_WINDOW_MS = 5;
+/**
+ * Long enough for the reads the engine sends one after another (some milliseconds apart, measured
+ * with Pulumi 3.248 at its default --parallel) to meet; a batch that holds every read the engine
+ * can have outstanding goes out at once, so the window costs only while the engine is still
+ * ramping up or busy with other steps.
+ */
+export const DEFAULT_BATCH_WINDOW_MS = 20;
 
 interface ReadKey {
   api: LosantClient;
@@ -54,6 +59,12 @@ export class OrgReadBatcher {
    */
   private readonly firstListing = new Map<string, Promise<unknown>>();
   private readonly listingKnown = new Set<string>();
+  /** Sends the open batch of each group now (a no-op once it has gone). */
+  private readonly openBatches = new Map<string, () => void>();
+  /** Reads started and not yet answered, in all groups. */
+  private outstanding = 0;
+  /** The most reads ever outstanding when a batch went out: as many as the engine runs at once. */
+  private peak = 0;
 
   constructor(options: OrgReadBatcherOptions = {}) {
     this.windowMs = options.windowMs ?? DEFAULT_BATCH_WINDOW_MS;
@@ -62,6 +73,11 @@ export class OrgReadBatcher {
 
   /** Reads the org, in a batch with the other reads of the same instance and summary set. */
   read(api: LosantClient, ref: OrgRef, summaryInclude?: readonly string[]): Promise<BatchedRead> {
+    this.outstanding++;
+    return this.load(api, ref, summaryInclude).finally(() => this.outstanding--);
+  }
+
+  private load(api: LosantClient, ref: OrgRef, summaryInclude?: readonly string[]): Promise<BatchedRead> {
     if (this.listingOff.has(api.apiUrl)) return singleRead({ api, ref, summaryInclude });
     const group = JSON.stringify([api.apiUrl, ref.instanceId, [...(summaryInclude ?? [])].sort()]);
     let loader = this.loaders.get(group);
@@ -69,11 +85,28 @@ export class OrgReadBatcher {
       loader = new DataLoader<ReadKey, BatchedRead>((keys) => this.readBatch(keys), {
         cache: false,
         maxBatchSize: MAX_IDS_PER_LIST,
-        batchScheduleFn: (dispatch) => setTimeout(dispatch, this.windowMs),
+        // Called when a batch opens (synchronously, inside `load`): it goes out when its window ends,
+        // or earlier, below, once no more reads can come.
+        batchScheduleFn: (dispatch) => {
+          let sent = false;
+          const send = () => {
+            if (sent) return;
+            sent = true;
+            clearTimeout(timer);
+            this.peak = Math.max(this.peak, this.outstanding);
+            dispatch();
+          };
+          const timer = setTimeout(send, this.windowMs);
+          this.openBatches.set(group, send);
+        },
       });
       this.loaders.set(group, loader);
     }
-    return loader.load({ api, ref, summaryInclude });
+    const read = loader.load({ api, ref, summaryInclude });
+    // The engine runs at most --parallel operations at once; once as many reads are waiting or on
+    // their way as ever were when a batch went out, the others it would wait for cannot come yet.
+    if (this.peak >= 2 && this.outstanding >= this.peak) this.openBatches.get(group)?.();
+    return read;
   }
 
   private async readBatch(keys: readonly ReadKey[]): Promise<Array<BatchedRead | Error>> {
