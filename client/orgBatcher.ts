@@ -41,6 +41,11 @@ export interface OrgReadBatcherOptions {
  */
 export const DEFAULT_BATCH_WINDOW_MS = 20;
 
+interface OpenBatch {
+  size: number;
+  send: () => void;
+}
+
 interface ReadKey {
   api: LosantClient;
   ref: OrgRef;
@@ -59,11 +64,11 @@ export class OrgReadBatcher {
    */
   private readonly firstListing = new Map<string, Promise<unknown>>();
   private readonly listingKnown = new Set<string>();
-  /** Sends the open batch of each group now (a no-op once it has gone). */
-  private readonly openBatches = new Map<string, () => void>();
+  /** The batch each group's next read joins (`send` is a no-op once it has gone). */
+  private readonly openBatches = new Map<string, OpenBatch>();
   /** Reads started and not yet answered, in all groups. */
   private outstanding = 0;
-  /** The most reads ever outstanding when a batch went out: as many as the engine runs at once. */
+  /** The most reads outstanding when a batch went out: about as many as the engine runs at once. */
   private peak = 0;
 
   constructor(options: OrgReadBatcherOptions = {}) {
@@ -88,24 +93,28 @@ export class OrgReadBatcher {
         // Called when a batch opens (synchronously, inside `load`): it goes out when its window ends,
         // or earlier, below, once no more reads can come.
         batchScheduleFn: (dispatch) => {
+          const batch: OpenBatch = { size: 0, send: () => undefined };
           let sent = false;
-          const send = () => {
+          batch.send = () => {
             if (sent) return;
             sent = true;
             clearTimeout(timer);
             this.peak = Math.max(this.peak, this.outstanding);
             dispatch();
           };
-          const timer = setTimeout(send, this.windowMs);
-          this.openBatches.set(group, send);
+          const timer = setTimeout(batch.send, this.windowMs);
+          this.openBatches.set(group, batch);
         },
       });
       this.loaders.set(group, loader);
     }
     const read = loader.load({ api, ref, summaryInclude });
-    // The engine runs at most --parallel operations at once; once as many reads are waiting or on
-    // their way as ever were when a batch went out, the others it would wait for cannot come yet.
-    if (this.peak >= 2 && this.outstanding >= this.peak) this.openBatches.get(group)?.();
+    // The engine runs at most --parallel operations at once. A batch that holds as many reads as
+    // were ever outstanding when a batch went out holds all the engine will send for now: it
+    // would wait for nothing. (Counting reads already on their way instead would send each read
+    // that comes while a batch is out on its own.)
+    const batch = this.openBatches.get(group);
+    if (batch !== undefined && ++batch.size >= this.peak && this.peak >= 2) batch.send();
     return read;
   }
 

@@ -7,7 +7,7 @@
  * that is at most its --parallel (8 by default on this 2-core machine: 4 per core) and, measured
  * with Pulumi 3.248, about 10 even with --parallel 1000. So 150 orgs cannot be read in 2 list
  * requests by coalescing alone: at the default --parallel the floor is 150 / 8 = 19, and measured
- * are 23 (batches of 8 but for a few, a read that found no other in its window staying a plain
+ * are 22-23 (16 at --parallel 1000; batches of 8 but for a few, a read that found no other in its window staying a plain
  * GET). The bound here is that every org is read exactly once, by GETs only, with at most twice
  * the requests measured.
  */
