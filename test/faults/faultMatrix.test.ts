@@ -17,6 +17,7 @@ import { Fleet, fleetStack, seedFleetFile } from "../../scripts/lib/fleet";
 import { describeWithPulumi, expectFailure, exportWithSecrets, instanceOrgCount, rawBackendFiles, resourcesContaining, tempDir } from "../support/e2eHarness";
 import { UNKNOWN_INSTANCE_ID } from "../support/fixtures";
 import { seededRandom } from "../support/random";
+import { isList } from "../support/reads";
 
 jest.setTimeout(600_000);
 
@@ -137,8 +138,6 @@ const CASES: FaultCase[] = [
     },
   },
 ];
-
-const isList = (r: RecordedRequest) => r.method === "GET" && r.path.endsWith("/orgs");
 
 /** `faulted` list requests met the fault (status, or no answer for a reset) and were sent again with the same ids. */
 function expectListsRetried(emulator: Emulator, status: number | undefined, faulted: number): void {
