@@ -33,8 +33,18 @@ export interface OrgReadBatcherOptions {
   log?: (line: string) => void;
 }
 
-/** Long enough for reads the engine sends together to meet, short next to a request's round trip. */
-export const DEFAULT_BATCH_WINDOW_MS = 5;
+/**
+ * Long enough for the reads the engine sends one after another (some milliseconds apart, measured
+ * with Pulumi 3.248 at its default --parallel) to meet; a batch that holds every read the engine
+ * can have outstanding goes out at once, so the window costs only while the engine is still
+ * ramping up or busy with other steps.
+ */
+export const DEFAULT_BATCH_WINDOW_MS = 20;
+
+interface OpenBatch {
+  size: number;
+  send: () => void;
+}
 
 interface ReadKey {
   api: LosantClient;
@@ -54,6 +64,12 @@ export class OrgReadBatcher {
    */
   private readonly firstListing = new Map<string, Promise<unknown>>();
   private readonly listingKnown = new Set<string>();
+  /** The batch each group's next read joins (`send` is a no-op once it has gone). */
+  private readonly openBatches = new Map<string, OpenBatch>();
+  /** Reads started and not yet answered, in all groups. */
+  private outstanding = 0;
+  /** The most reads outstanding when a batch went out: about as many as the engine runs at once. */
+  private peak = 0;
 
   constructor(options: OrgReadBatcherOptions = {}) {
     this.windowMs = options.windowMs ?? DEFAULT_BATCH_WINDOW_MS;
@@ -62,6 +78,11 @@ export class OrgReadBatcher {
 
   /** Reads the org, in a batch with the other reads of the same instance and summary set. */
   read(api: LosantClient, ref: OrgRef, summaryInclude?: readonly string[]): Promise<BatchedRead> {
+    this.outstanding++;
+    return this.load(api, ref, summaryInclude).finally(() => this.outstanding--);
+  }
+
+  private load(api: LosantClient, ref: OrgRef, summaryInclude?: readonly string[]): Promise<BatchedRead> {
     if (this.listingOff.has(api.apiUrl)) return singleRead({ api, ref, summaryInclude });
     const group = JSON.stringify([api.apiUrl, ref.instanceId, [...(summaryInclude ?? [])].sort()]);
     let loader = this.loaders.get(group);
@@ -69,11 +90,32 @@ export class OrgReadBatcher {
       loader = new DataLoader<ReadKey, BatchedRead>((keys) => this.readBatch(keys), {
         cache: false,
         maxBatchSize: MAX_IDS_PER_LIST,
-        batchScheduleFn: (dispatch) => setTimeout(dispatch, this.windowMs),
+        // Called when a batch opens (synchronously, inside `load`): it goes out when its window ends,
+        // or earlier, below, once no more reads can come.
+        batchScheduleFn: (dispatch) => {
+          const batch: OpenBatch = { size: 0, send: () => undefined };
+          let sent = false;
+          batch.send = () => {
+            if (sent) return;
+            sent = true;
+            clearTimeout(timer);
+            this.peak = Math.max(this.peak, this.outstanding);
+            dispatch();
+          };
+          const timer = setTimeout(batch.send, this.windowMs);
+          this.openBatches.set(group, batch);
+        },
       });
       this.loaders.set(group, loader);
     }
-    return loader.load({ api, ref, summaryInclude });
+    const read = loader.load({ api, ref, summaryInclude });
+    // The engine runs at most --parallel operations at once. A batch that holds as many reads as
+    // were ever outstanding when a batch went out holds all the engine will send for now: it
+    // would wait for nothing. (Counting reads already on their way instead would send each read
+    // that comes while a batch is out on its own.)
+    const batch = this.openBatches.get(group);
+    if (batch !== undefined && ++batch.size >= this.peak && this.peak >= 2) batch.send();
+    return read;
   }
 
   private async readBatch(keys: readonly ReadKey[]): Promise<Array<BatchedRead | Error>> {

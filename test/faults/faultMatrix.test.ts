@@ -18,6 +18,7 @@ import { describeWithPulumi, expectFailure, exportWithSecrets, instanceOrgCount,
 import { UNKNOWN_INSTANCE_ID } from "../support/fixtures";
 import { seededRandom } from "../support/random";
 import { decorateFleet as decorate } from "../support/fleetInvariants";
+import { isList } from "../support/reads";
 
 jest.setTimeout(600_000);
 
@@ -138,8 +139,6 @@ const CASES: FaultCase[] = [
     },
   },
 ];
-
-const isList = (r: RecordedRequest) => r.method === "GET" && r.path.endsWith("/orgs");
 
 /** `faulted` list requests met the fault (status, or no answer for a reset) and were sent again with the same ids. */
 function expectListsRetried(emulator: Emulator, status: number | undefined, faulted: number): void {

@@ -11,6 +11,7 @@ import { seedFleet } from "../../emulator/seed";
 import type { LosantApiError } from "../../client/errors";
 import type { InstanceOrgOutputs } from "../../losant/types";
 import { INSTANCE_ID, ORG_ID, UNKNOWN_INSTANCE_ID } from "../support/fixtures";
+import { isList, listedIds } from "../support/reads";
 import { NO_LIST_TOKEN, orgPath, requestLines, startSeededEmulator } from "../support/emulatorHarness";
 
 const FLEET = 250;
@@ -24,9 +25,6 @@ afterEach(async () => {
   jest.restoreAllMocks();
 });
 
-const isList = (r: RecordedRequest) => r.method === "GET" && r.path.endsWith("/orgs");
-/** The ids one list request asked for. */
-const listedIds = (r: RecordedRequest): string[] => (JSON.parse(r.query.query) as { id: { $in: string[] } }).id.$in;
 
 async function fleetOf(size: number, instanceId = INSTANCE_ID): Promise<string[]> {
   return seedFleet(emulator, size, instanceId).orgIds;

@@ -3,8 +3,9 @@
  * 10 s and 60 s, with and without Retry-After. Every operation must succeed, and the whole batch
  * must finish within 1.3 times the window's floor (requests / rate). The scenarios run at the same
  * time, each against its own emulator and with its own request gate, so the suite takes about as
- * long as the longest one (about 200 s). The first scenario goes through the provider's own `read`
- * (and so its process-wide gate and configured retry budget); the others through the client.
+ * long as the longest one (about 200 s). The first scenario goes through the provider's own `update`
+ * (and so its process-wide gate and configured retry budget; an update that renames sends one PATCH,
+ * while 200 concurrent reads would go out as 2 list requests); the others through the client.
  */
 import { startEmulator } from "../../emulator/server";
 import { instanceOrgProvider as provider } from "../../provider";
@@ -28,7 +29,7 @@ interface Scenario {
 }
 
 const SCENARIOS: Scenario[] = [
-  { name: "10 per 10 s, no Retry-After, 200 refreshes through the provider", operations: 200, requests: 10, windowMs: 10_000, retryAfter: "none", via: "provider" },
+  { name: "10 per 10 s, no Retry-After, 200 updates through the provider", operations: 200, requests: 10, windowMs: 10_000, retryAfter: "none", via: "provider" },
   { name: "10 per 10 s, Retry-After, 200 GETs", operations: 200, requests: 10, windowMs: 10_000, retryAfter: "seconds", via: "client" },
   { name: "10 per 60 s, no Retry-After, 30 GETs", operations: 30, requests: 10, windowMs: 60_000, retryAfter: "none", via: "client" },
   { name: "10 per 60 s, Retry-After, 30 GETs", operations: 30, requests: 10, windowMs: 60_000, retryAfter: "seconds", via: "client" },
@@ -55,9 +56,9 @@ async function run(scenario: Scenario): Promise<Outcome> {
     process.env.LOSANT_API_TOKEN = TOKEN;
     await provider.configure!({ config: { get: () => undefined, require: () => "" } });
     operation = async (orgId) => {
-      const state = { instanceId, orgId, name: "x", limits: {}, managedFields: [] } as InstanceOrgOutputs;
-      const read = await provider.read!(orgId, state);
-      if (read.id !== orgId) throw new Error(`read of ${orgId} gave id "${read.id}"`);
+      const state = { instanceId, orgId, name: "x", limits: {}, managedFields: ["name"] } as InstanceOrgOutputs;
+      const updated = await provider.update!(orgId, state, { instanceId, orgId, name: `renamed ${orgId}` });
+      if (updated.outs?.name !== `renamed ${orgId}`) throw new Error(`update of ${orgId} gave name "${updated.outs?.name}"`);
     };
   } else {
     const client = new LosantClient({ apiUrl: emulator.url, apiToken: TOKEN, userAgent: "rate-window-test", timeoutMs: 30_000, gate: new RequestGate(10), retryPolicy: DEFAULT_RETRY_POLICY });

@@ -122,3 +122,22 @@ test("reads of different instances never share a batch", async () => {
   expect(lists().map((s) => s.path)).toEqual([`/instances/${INSTANCE_ID}/orgs`]);
   expect(singles().map((s) => s.path)).toEqual([`/instances/${other}/orgs/${id(3)}`]);
 });
+
+test("once as many reads wait as ever were outstanding, the batch goes out without waiting out its window", async () => {
+  const batcher = new OrgReadBatcher({ windowMs: 1000 });
+  const api = client();
+  const readThree = (from: number) => Promise.all([0, 1, 2].map((i) => batcher.read(api, { instanceId: INSTANCE_ID, orgId: id(from + i) })));
+  let started = Date.now();
+  await readThree(1);
+  // The first batch learns that 3 reads can be outstanding at once: it waited the whole window.
+  expect(Date.now() - started).toBeGreaterThanOrEqual(990);
+  started = Date.now();
+  await readThree(10);
+  expect(Date.now() - started).toBeLessThan(500);
+  expect(lists()).toHaveLength(2);
+  // Two reads are fewer than three: the window is waited out again.
+  started = Date.now();
+  await Promise.all([20, 21].map((n) => batcher.read(api, { instanceId: INSTANCE_ID, orgId: id(n) })));
+  expect(Date.now() - started).toBeGreaterThanOrEqual(990);
+  expect(lists()).toHaveLength(3);
+});
