@@ -69,8 +69,11 @@ export interface OrgSettings {
 /** Inputs of an InstanceOrg after Pulumi has resolved every Output. */
 export interface InstanceOrgInputs extends OrgSettings {
   instanceId: string;
-  orgId: string;
+  /** The org to adopt; absent, the org is created (once) and its id recorded in the outputs. */
+  orgId?: string;
   summaryInclude?: string[];
+  /** Set by the program for a resource without `orgId`: tags the org it creates (see provider/creationMarker.ts). */
+  creationMarker?: string;
 }
 
 /** The Instance Organization object that Losant's GET and PATCH return. */

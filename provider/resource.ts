@@ -1,15 +1,20 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PATCHABLE_FIELDS } from "../losant/instanceOrgSchema";
 import { instanceOrgProvider } from "./dynamicProvider";
+import { creationMarkerFor } from "./creationMarker";
 import type { MfaMode, OrgBanner, OrgBilling, OrgLimits, OrgTag } from "../losant/types";
 
 /** Arguments of an InstanceOrg: the org's identity, and each setting the program wants kept as declared. */
 export interface InstanceOrgArgs {
   /** Id of the Losant instance that owns the org (24 hex characters). Changing it replaces the resource. */
   instanceId: pulumi.Input<string>;
-  /** Id of the existing org to adopt (24 hex characters). Changing it replaces the resource. */
-  orgId: pulumi.Input<string>;
-  /** 1-255 characters. */
+  /**
+   * Id of an existing org to adopt (24 hex characters). Leave it out to create the org (one POST;
+   * `name` is then required). Adding it later with the created org's id changes nothing; any other
+   * id replaces the resource.
+   */
+  orgId?: pulumi.Input<string>;
+  /** 1-255 characters; required when creating (no `orgId`). */
   name?: pulumi.Input<string>;
   /** Up to 32767 characters. */
   description?: pulumi.Input<string>;
@@ -50,8 +55,14 @@ export const INSTANCE_ORG_PROPERTIES: readonly string[] = [
   "managedFields",
 ];
 
+/** What `InstanceOrg.get` needs besides the org's id. */
+export interface InstanceOrgLookupArgs {
+  instanceId: pulumi.Input<string>;
+}
+
 /**
- * An existing Losant instance organization, adopted and kept as the program declares it.
+ * A Losant instance organization, kept as the program declares it: adopted when `orgId` is given,
+ * created (once, see the README's POST-safety rules) when it is not.
  * `pulumi destroy` deletes the org in Losant: use `protect` or `retainOnDelete` where that is not wanted.
  */
 export class InstanceOrg extends pulumi.dynamic.Resource {
@@ -82,6 +93,17 @@ export class InstanceOrg extends pulumi.dynamic.Resource {
   constructor(name: string, args: InstanceOrgArgs, opts?: pulumi.CustomResourceOptions) {
     // Every output must be registered (as undefined when not an input) to be readable on the resource.
     const registered: Record<string, unknown> = Object.fromEntries(INSTANCE_ORG_PROPERTIES.map((key) => [key, undefined]));
-    super(instanceOrgProvider, name, { ...registered, ...args }, opts, "losant", "InstanceOrg");
+    // An org to create gets a marker that is the same on every run, so a later run recognises it (creationMarker.ts).
+    const creating = args.orgId === undefined && opts?.id === undefined;
+    const marker = creating ? { creationMarker: creationMarkerFor(pulumi.getProject(), pulumi.getStack(), name) } : {};
+    super(instanceOrgProvider, name, { ...registered, ...args, ...marker }, opts, "losant", "InstanceOrg");
+  }
+
+  /**
+   * Reads an existing org into the program without managing it: no PATCH, and `destroy` leaves it
+   * alone. Pulumi's usual static `get`; the read is one GET.
+   */
+  static get(name: string, orgId: pulumi.Input<string>, state: InstanceOrgLookupArgs, opts?: pulumi.CustomResourceOptions): InstanceOrg {
+    return new InstanceOrg(name, { instanceId: state.instanceId, orgId }, { ...opts, id: orgId });
   }
 }
