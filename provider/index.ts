@@ -2,3 +2,10 @@ export { InstanceOrg, InstanceOrgArgs, INSTANCE_ORG_PROPERTIES } from "./resourc
 export { instanceOrgProvider } from "./dynamicProvider";
 export type { InstanceOrgInputs, InstanceOrgOutputs, OrgLimits, OrgTag, OrgBanner, OrgBilling, MfaMode, OrgSettings } from "../losant/types";
 export { LIMIT_KEYS, SUMMARY_FIELDS } from "../losant/instanceOrgSchema";
+export { InstanceOrgFleet, InstanceOrgFleetArgs } from "./fleet";
+export { FleetSpec, FleetEntry, FleetDefaults, FleetSpecError, fleetProblems, parseFleet, readFleetFile, mergeDefaults } from "./fleetSpec";
+export { InstanceOrgLookupArgs } from "./resource";
+export { LosantCreateOutcomeError } from "../client/errors";
+export { CREATION_MARKER_KEY } from "./creationMarker";
+export { getInstanceOrgs, GetInstanceOrgsArgs } from "./lookups";
+export type { LosantInstanceOrg } from "../losant/types";

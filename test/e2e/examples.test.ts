@@ -84,7 +84,7 @@ describeWithPulumi("examples through the real Pulumi CLI", () => {
     });
     emulator.resetRequests();
     const up = await stack.up();
-    expect(up.summary.resourceChanges).toEqual({ create: 21 });
+    expect(up.summary.resourceChanges).toEqual({ create: 22 });
     expect(up.outputs.orgCount.value).toBe(20);
     // One GET and one PATCH per org, nothing more.
     expect(emulator.requests.filter((r) => r.method === "GET")).toHaveLength(20);
@@ -97,7 +97,7 @@ describeWithPulumi("examples through the real Pulumi CLI", () => {
     }
     emulator.resetRequests();
     const preview = await stack.preview();
-    expect(preview.changeSummary).toEqual({ same: 21 });
+    expect(preview.changeSummary).toEqual({ same: 22 });
     expect(emulator.requests).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import { instanceOrgProvider as provider } from "../../provider";
 import type { Emulator } from "../../emulator/server";
+import type { FaultRule } from "../../emulator/faults";
 import { CREATION_MARKER_KEY } from "../../provider/creationMarker";
 import { INSTANCE_ID, ORG_ID } from "../support/fixtures";
 import { startSeededEmulator } from "../support/emulatorHarness";
@@ -120,14 +121,15 @@ describe("create without orgId", () => {
 });
 
 describe("every unknown outcome of a POST ends with exactly one org", () => {
-  test.each([
-    ["POST applied, answer lost (reset after applying)", { kind: "applyThenReset" as const }, 1, "recovered"],
-    ["POST reset after sending, not applied", { kind: "reset" as const }, 2, "posted"],
-    ["POST timed out before being applied", { kind: "hang" as const }, 2, "posted"],
-    ["POST answered 502", { kind: "status" as const, status: 502 }, 2, "posted"],
-    ["POST answered 503", { kind: "status" as const, status: 503 }, 2, "posted"],
-    ["POST answered 504", { kind: "status" as const, status: 504 }, 2, "posted"],
-  ])("%s", async (_label, fault, expectedPosts) => {
+  const rows: Array<[string, FaultRule, number]> = [
+    ["POST applied, answer lost (reset after applying)", { kind: "applyThenReset" }, 1],
+    ["POST reset after sending, not applied", { kind: "reset" }, 2],
+    ["POST timed out before being applied", { kind: "hang" }, 2],
+    ["POST answered 502", { kind: "status", status: 502 }, 2],
+    ["POST answered 503", { kind: "status", status: 503 }, 2],
+    ["POST answered 504", { kind: "status", status: 504 }, 2],
+  ];
+  test.each(rows)("%s", async (_label, fault, expectedPosts) => {
     process.env.LOSANT_REQUEST_TIMEOUT_MS = "400";
     emulator.faults.configure({ rules: [{ ...fault, method: "POST", times: 1 }] });
     const result = await provider.create(createInputs());
