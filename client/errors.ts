@@ -151,7 +151,7 @@ export class LosantOrgNotFoundError extends LosantError {
     const message =
       options.action === "adopt"
         ? `Losant org ${ref.orgId} does not exist in instance ${ref.instanceId} (Losant answered 404, and the instance's org list does not hold it). ` +
-          "InstanceOrg adopts and manages orgs that already exist; it does not create them. Check orgId and instanceId, or create the org in Losant first."
+          "With orgId, InstanceOrg manages orgs that already exist; it does not create one in its place. Check orgId and instanceId, or leave orgId out to create a new org."
         : `Losant org ${ref.orgId} in instance ${ref.instanceId} was deleted outside Pulumi (Losant answered 404, and the instance's org list does not hold it). ` +
           "Run `pulumi refresh` to drop it from the state, or remove it from the program.";
     super(message, options);
