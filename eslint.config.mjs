@@ -7,7 +7,7 @@ import { createNodeResolver, importX } from "eslint-plugin-import-x";
 /**
  * The layers of the tree; imports point down only.
  *
- *   programs: index.ts (root program), examples/, scripts/, bench/, test/
+ *   programs: index.ts (root program), bin/ (the package's command line), examples/, scripts/, bench/, test/
  *   provider/                    the package entry is provider/index.ts
  *   client/      emulator/       peers: both speak the contract below, neither knows the other
  *   losant/                      facts about Losant's API
@@ -16,7 +16,7 @@ import { createNodeResolver, importX } from "eslint-plugin-import-x";
  * compares paths, so a detour such as `../losant/../provider` is caught too.
  */
 const PRODUCT = ["losant", "client", "emulator", "provider"];
-const PROGRAMS = ["scripts", "bench", "test", "examples", "index.ts"];
+const PROGRAMS = ["bin", "scripts", "bench", "test", "examples", "index.ts"];
 const layerZones = [
   { target: "losant", from: ["client", "emulator"], message: "losant/ is the bottom layer and imports no other project folder." },
   { target: "client", from: "emulator", message: "client/ imports only losant/; the emulator is its peer, not its dependency." },
@@ -25,9 +25,9 @@ const layerZones = [
   {
     // Everything outside these folders (losant/, client/, emulator/ and any new top-level folder) is below
     // the provider or a peer of it.
-    target: "!(provider|scripts|bench|examples|test)/**",
+    target: "!(provider|bin|scripts|bench|examples|test)/**",
     from: "provider",
-    message: "Only the package entry (provider/index.ts) and programs (index.ts, examples/, scripts/, bench/, test/) import provider/.",
+    message: "Only the package entry (provider/index.ts) and programs (index.ts, bin/, examples/, scripts/, bench/, test/) import provider/.",
   },
   { target: PRODUCT, from: PROGRAMS, message: "Product code must not depend on tests, tools or programs." },
 ];

@@ -2,7 +2,7 @@
  * The root program: one org, driven entirely by stack config, so a pipeline can use it as is:
  *
  *   pulumi config set instanceId 5f1e2d3c4b5a69788796a5b4
- *   pulumi config set orgId 60a1b2c3d4e5f60718293a4b
+ *   pulumi config set orgId 60a1b2c3d4e5f60718293a4b    # leave it out to create the org
  *   pulumi config set name "Acme"
  *   pulumi config set --path limits.device 500
  *   pulumi config set auditLogEnabled true
@@ -33,7 +33,8 @@ const org = new InstanceOrg(
   {
     ...settings,
     instanceId: config.require("instanceId"),
-    orgId: config.require("orgId"),
+    // Without orgId the org is created (name then required).
+    orgId: config.get("orgId"),
     summaryInclude: config.getObject<string[]>("summaryInclude"),
   },
   { protect: config.getBoolean("protect") ?? false, retainOnDelete: config.getBoolean("retainOnDelete") ?? false },

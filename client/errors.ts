@@ -41,7 +41,8 @@ const METHODS: Readonly<Record<InstanceOrgOperation, string>> = { get: "GET", pa
 
 /** "Losant GET of org X in instance Y", the subject of every request error. */
 export function describeRequest(operation: InstanceOrgOperation, ref: OrgRef): string {
-  if (operation === "list") return `Losant GET /instances/${ref.instanceId}/orgs (looking for org ${ref.orgId})`;
+  if (operation === "list") return `Losant GET /instances/${ref.instanceId}/orgs${ref.orgId ? ` (looking for org ${ref.orgId})` : ""}`;
+  if (operation === "post") return `Losant POST /instances/${ref.instanceId}/orgs`;
   return `Losant ${METHODS[operation]} of org ${ref.orgId} in instance ${ref.instanceId}`;
 }
 
@@ -155,7 +156,7 @@ export class LosantOrgNotFoundError extends LosantError {
     const message =
       options.action === "adopt"
         ? `Losant org ${ref.orgId} does not exist in instance ${ref.instanceId} (Losant answered 404, and the instance's org list does not hold it). ` +
-          "InstanceOrg adopts and manages orgs that already exist; it does not create them. Check orgId and instanceId, or create the org in Losant first."
+          "With orgId, InstanceOrg manages orgs that already exist; it does not create one in its place. Check orgId and instanceId, or leave orgId out to create a new org."
         : `Losant org ${ref.orgId} in instance ${ref.instanceId} was deleted outside Pulumi (Losant answered 404, and the instance's org list does not hold it). ` +
           "Run `pulumi refresh` to drop it from the state, or remove it from the program.";
     super(message, options);
@@ -242,5 +243,46 @@ export class LosantUnconfirmedNotFoundError extends LosantError {
 export class LosantInstanceNotFoundError extends LosantUnconfirmedNotFoundError {
   constructor(options: Omit<UnconfirmedNotFoundErrorOptions, "reason">) {
     super({ ...options, reason: "instanceNotFound", checkStatus: 404 });
+  }
+}
+
+export interface CreateOutcomeErrorOptions extends LosantErrorOptions {
+  instanceId: string;
+  orgName: string;
+  /** Orgs that may be the one a POST made: with several, which one is meant cannot be told. */
+  candidateIds?: string[];
+  /** POSTs sent whose outcome stayed unknown. */
+  attempts: number;
+  /** The lookup after an unknown outcome failed. */
+  lookupFailed?: boolean;
+}
+
+/**
+ * A create could not establish which org, if any, its POST made: several orgs match (the user
+ * picks one with `orgId`), or the POST's outcome stayed unknown and the lookup after it failed.
+ * Nothing is POSTed again until the org list has been read: the next `up` looks first.
+ */
+export class LosantCreateOutcomeError extends LosantError {
+  readonly instanceId: string;
+  readonly orgName: string;
+  readonly candidateIds: string[];
+  readonly attempts: number;
+
+  constructor(options: CreateOutcomeErrorOptions) {
+    const ids = options.candidateIds ?? [];
+    const subject = `Creating org "${options.orgName}" in instance ${options.instanceId}: `;
+    const message =
+      ids.length > 1
+        ? subject +
+          `${ids.length} orgs may be the one this resource created (${ids.join(", ")}), so the provider cannot tell which and creates none. ` +
+          "Pick one by setting `orgId` to its id (the resource then adopts it), and delete the others in Losant if they are not wanted."
+        : subject +
+          `the outcome of ${options.attempts} POST(s) is unknown, and ${options.lookupFailed ? "the org list could not be read to find out" : "no org had appeared after any of them"}. ` +
+          "Nothing more was sent. Run `pulumi up` again: it looks for the org before POSTing, so it adopts the org if a POST was applied and creates it otherwise.";
+    super(message, options);
+    this.instanceId = options.instanceId;
+    this.orgName = options.orgName;
+    this.candidateIds = ids;
+    this.attempts = options.attempts;
   }
 }

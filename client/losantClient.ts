@@ -3,7 +3,7 @@ import https from "https";
 import fetch, { Response, type RequestInit } from "node-fetch";
 import { InstanceOrgOperation, LosantApiError, LosantNetworkError, OrgRef } from "./errors";
 import { Admission, RequestGate, RequestOutcome } from "./requestGate";
-import { DEFAULT_RETRY_POLICY, RETRYABLE_NETWORK_CODES, RetryPolicy, backoffDelay, parseRetryAfter, rateLimitDelay } from "./retryPolicy";
+import { DEFAULT_RETRY_POLICY, NOT_SENT_NETWORK_CODES, RETRYABLE_NETWORK_CODES, RetryPolicy, backoffDelay, parseRetryAfter, rateLimitDelay } from "./retryPolicy";
 import { documentedOrg } from "../losant/orgFields";
 import type { LosantInstanceOrg, OrgSettings } from "../losant/types";
 
@@ -36,6 +36,24 @@ export type OrgsByIdLookup =
 
 /** Losant's advanced query takes at most 100 ids in `$in` (advancedInstanceOrgQuery.json). */
 export const MAX_IDS_PER_LIST = 100;
+
+/** One request's worth of `GET /instances/{id}/orgs` (apiInfo-instanceOrgs.json). */
+export interface OrgPageRequest {
+  instanceId: string;
+  page: number;
+  perPage: number;
+  /** Losant's advanced query (advancedInstanceOrgQuery.json); overrides `nameFilter`. */
+  query?: Record<string, unknown> | undefined;
+  /** A name glob (`acme*`), sent as filterField=name&filter=... */
+  nameFilter?: string | undefined;
+  sortField?: "name" | "id" | "creationDate" | "lastUpdated" | undefined;
+  summaryInclude?: readonly string[] | undefined;
+}
+
+export interface OrgPage {
+  items: LosantInstanceOrg[];
+  totalCount: number;
+}
 
 // One keep-alive agent per protocol for the whole process: a fleet reuses a handful of sockets.
 const agents = {
@@ -102,6 +120,41 @@ export class LosantClient {
   }
 
   /**
+   * POST a new org with exactly `body`; Losant answers 200 with it. Never repeated once it may have
+   * reached Losant: only a refused connection or a 429 is retried. Any other failure throws (a
+   * LosantNetworkError, or a LosantApiError with its status); `createOutcomeUnknown` tells which of
+   * those may have made the org.
+   */
+  async createOrg(instanceId: string, body: OrgSettings, summaryInclude?: readonly string[]): Promise<LosantInstanceOrg> {
+    const ref = { instanceId, orgId: "" };
+    const result = await this.send("post", ref, "POST", `/instances/${encodeURIComponent(instanceId)}/orgs`, { summaryInclude: summaryParam(summaryInclude) }, body, { unsafe: true });
+    if (result.status === 404) throw this.apiError("post", ref, 404, result.body, 1);
+    return documentedOrg(result.body);
+  }
+
+  /** One page of the instance's orgs. A 404 (instance missing or not accessible) throws. */
+  async listOrgsPage(request: OrgPageRequest): Promise<OrgPage> {
+    const ref = { instanceId: request.instanceId, orgId: "" };
+    const params = {
+      page: String(request.page),
+      perPage: String(request.perPage),
+      sortField: request.sortField,
+      query: request.query ? JSON.stringify(request.query) : undefined,
+      filterField: request.nameFilter !== undefined && !request.query ? "name" : undefined,
+      filter: request.query ? undefined : request.nameFilter,
+      summaryInclude: summaryParam(request.summaryInclude),
+    };
+    const result = await this.send("list", ref, "GET", `/instances/${encodeURIComponent(request.instanceId)}/orgs`, params);
+    if (result.status === 404) throw this.apiError("list", ref, 404, result.body, 1);
+    const reply = typeof result.body === "object" && result.body !== null ? (result.body as { items?: unknown; totalCount?: unknown }) : {};
+    if (!Array.isArray(reply.items)) {
+      throw this.apiError("list", ref, result.status, { type: "UnexpectedReply", message: "the org list reply has no items" }, 1);
+    }
+    const items = reply.items.map(documentedOrg);
+    return { items, totalCount: typeof reply.totalCount === "number" ? reply.totalCount : items.length };
+  }
+
+  /**
    * One request that tells a missing org from a missing instance: the instance's org list, filtered
    * to this org's id (Losant's `query` parameter, JSON-encoded as the official client sends it).
    */
@@ -158,6 +211,7 @@ export class LosantClient {
     path: string,
     params: Record<string, string | undefined>,
     body?: unknown,
+    { unsafe = false }: { unsafe?: boolean } = {},
   ): Promise<{ status: number; body: unknown }> {
     const url = `${this.options.apiUrl.replace(/\/+$/, "")}${path}${queryString(params)}`;
     let firstStart: number | undefined;
@@ -186,7 +240,11 @@ export class LosantClient {
         continue;
       }
 
-      const retryable = status === undefined ? isRetryableNetworkError(outcome.networkError?.code) : this.policy.retryStatuses.includes(status);
+      // A request that is not safe to repeat is tried again only when it cannot have reached Losant.
+      const retryable =
+        status === undefined
+          ? (unsafe ? NOT_SENT_NETWORK_CODES : RETRYABLE_NETWORK_CODES).includes(outcome.networkError?.code ?? "")
+          : !unsafe && this.policy.retryStatuses.includes(status);
       failures++;
       let delay = backoffDelay(this.policy, failures);
       const retryAfter = status === 503 ? parseRetryAfter(outcome.response?.headers.get("retry-after")) : undefined;
@@ -257,10 +315,6 @@ function errorField(body: unknown, field: "type" | "message"): string | undefine
   if (typeof body !== "object" || body === null) return undefined;
   const value = (body as Record<string, unknown>)[field];
   return typeof value === "string" ? value : undefined;
-}
-
-function isRetryableNetworkError(code: string | undefined): boolean {
-  return code !== undefined && RETRYABLE_NETWORK_CODES.includes(code);
 }
 
 function describeNetworkError(error: unknown, timedOut: boolean, timeoutMs: number): { message: string; code?: string | undefined } {

@@ -84,3 +84,12 @@ export const RETRYABLE_NETWORK_CODES: readonly string[] = [
   "UND_ERR_SOCKET",
   "REQUEST_TIMEOUT",
 ];
+
+/**
+ * Failures that prove a request never reached Losant: the connection was refused, or the host name
+ * did not resolve yet. Only these let a POST be sent again without looking first.
+ */
+export const NOT_SENT_NETWORK_CODES: readonly string[] = ["ECONNREFUSED", "EAI_AGAIN"];
+
+/** Gateway answers: the request may or may not have reached Losant's application. */
+export const GATEWAY_STATUSES: readonly number[] = [502, 503, 504];

@@ -12,8 +12,9 @@ import { DEFAULT_TOKEN, startEmulator } from "./server";
 import { seedFleet } from "./seed";
 import { cliOptions, modesFromFlags, rateLimitFromFlags } from "./cliFlags";
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: cliOptions, strict: true });
+/** Runs the emulator with these command-line flags until SIGINT or SIGTERM. */
+export async function runEmulatorCli(args: string[] = process.argv.slice(2)): Promise<void> {
+  const { values } = parseArgs({ args, options: cliOptions, strict: true });
   const emulator = await startEmulator({
     port: Number(values.port),
     host: values.host,
@@ -33,7 +34,9 @@ async function main(): Promise<void> {
   process.on("SIGTERM", stop);
 }
 
-main().catch((error) => {
-  process.stderr.write(`emulator failed to start: ${(error as Error).message}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  runEmulatorCli().catch((error) => {
+    process.stderr.write(`emulator failed to start: ${(error as Error).message}\n`);
+    process.exit(1);
+  });
+}

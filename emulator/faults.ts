@@ -9,7 +9,9 @@ export type FaultKind =
   /** Never answer (until the client gives up or the server closes). */
   | "hang"
   /** Carry out the request, then destroy the connection: the change is made but its answer is lost. */
-  | "applyThenReset";
+  | "applyThenReset"
+  /** Carry out the request, then never answer: the change is made while the client still waits (a kill then loses it). */
+  | "applyThenHang";
 
 export interface FaultRule {
   kind: FaultKind;

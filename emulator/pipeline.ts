@@ -46,3 +46,8 @@ export async function admit(faults: FaultInjector, res: http.ServerResponse, rec
 export function dropsAnswer(rule: FaultRule | undefined): boolean {
   return rule?.kind === "applyThenReset";
 }
+
+/** After the handler: a rule may withhold the answer (the change is made, the reply never sent). */
+export function withholdsAnswer(rule: FaultRule | undefined): boolean {
+  return rule?.kind === "applyThenHang";
+}

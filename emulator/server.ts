@@ -11,7 +11,7 @@ import { answerControl } from "./control";
 import { FaultInjector } from "./faults";
 import { parseBody, readBody, send, sendError } from "./http";
 import { DEFAULT_MODES, EmulatorModes, parseModes } from "./modes";
-import { admit, dropsAnswer } from "./pipeline";
+import { admit, dropsAnswer, withholdsAnswer } from "./pipeline";
 import { RecordedRequest, recordOf } from "./recording";
 import { OrgStore } from "./store";
 
@@ -89,6 +89,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         res.socket?.destroy();
         return;
       }
+      if (withholdsAnswer(admission.rule)) return; // left open; close() destroys it
       record.status = 200;
       send(res, 200, payload);
     } catch (error) {

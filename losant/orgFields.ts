@@ -29,6 +29,10 @@ export interface OrgFieldSpec {
   readonly rule?: Schema;
   /** Required in the POST body that creates an org. */
   readonly requiredOnCreate?: boolean;
+  /** An identity field a program may leave out (`orgId`: the org is then created). */
+  readonly optional?: boolean;
+  /** What leaving out an optional identity field means, for the docs. */
+  readonly absentText?: string;
   /** What the field means, for users: it becomes the doc comment and the reference text. */
   readonly doc: string;
   /** The type as the docs write it. */
@@ -84,7 +88,9 @@ export const ORG_FIELDS = {
     role: "identity",
     rule: OBJECT_ID_RULE,
     docType: "string",
-    doc: "Id of the existing org to adopt (24 hex characters, either case; stored in lowercase). Changing it replaces the resource. Also the resource's id.",
+    optional: true,
+    absentText: "creating the org: one POST, `name` then required (see the README's POST-safety rules); adding `orgId` later with the created org's id changes nothing",
+    doc: "Id of an existing org to adopt (24 hex characters, either case; stored in lowercase). Leave it out to create the org. Changing it to another id replaces the resource. Also the resource's id.",
   }),
   instanceId: field<string>()({
     role: "identity",

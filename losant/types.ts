@@ -14,8 +14,11 @@ export type OrgSettings = SettingsOf<OrgFields>;
 /** Inputs of an InstanceOrg after Pulumi has resolved every Output. */
 export interface InstanceOrgInputs extends OrgSettings {
   instanceId: string;
-  orgId: string;
+  /** The org to adopt; absent, the org is created (once) and its id recorded in the outputs. */
+  orgId?: string | undefined;
   summaryInclude?: string[] | undefined;
+  /** Set by the program for a resource without `orgId`: tags the org it creates (see provider/creationMarker.ts). */
+  creationMarker?: string | undefined;
 }
 
 /** The Instance Organization object that Losant's GET and PATCH return. */

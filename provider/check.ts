@@ -1,6 +1,7 @@
 import { CheckFailure } from "@pulumi/pulumi/dynamic";
-import { OBJECT_ID_PATTERN, ORG_PATCH_SCHEMA, SUMMARY_FIELDS } from "../losant/instanceOrgSchema";
+import { OBJECT_ID_PATTERN, ORG_PATCH_SCHEMA, ORG_POST_SCHEMA, SUMMARY_FIELDS } from "../losant/instanceOrgSchema";
 import { fieldsWithRole } from "../losant/orgFields";
+import { CREATION_MARKER_KEY } from "./creationMarker";
 import { describe, validate } from "../losant/validate";
 import { RESOURCE_FIELDS } from "./resourceFields";
 import { UNKNOWN } from "./unknown";
@@ -14,7 +15,11 @@ const INPUT_PROPERTIES = new Set([
   ...Object.entries(RESOURCE_FIELDS)
     .filter(([, spec]) => spec.role === "input")
     .map(([name]) => name),
+  // Not a user input: the resource sets it on an org it creates (creationMarker.ts).
+  "creationMarker",
 ]);
+
+const absent = (value: unknown) => value === undefined || value === null;
 
 function checkIdentity(name: "instanceId" | "orgId", value: unknown): CheckFailure[] {
   if (value === UNKNOWN) return [];
@@ -34,6 +39,8 @@ function checkIdentity(name: "instanceId" | "orgId", value: unknown): CheckFailu
  */
 export function normalizeInputs(news: Record<string, unknown>): Record<string, unknown> {
   const out = { ...news };
+  // null means "not declared": without orgId the org is created.
+  if (out.orgId === null) delete out.orgId;
   for (const name of ["instanceId", "orgId"] as const) {
     const value = out[name];
     if (typeof value === "string" && value !== UNKNOWN && OBJECT_ID_PATTERN.test(value)) out[name] = value.toLowerCase();
@@ -63,6 +70,24 @@ function checkRepeatedTags(tags: unknown): CheckFailure[] {
   return failures;
 }
 
+function checkReservedTags(tags: unknown): CheckFailure[] {
+  if (!Array.isArray(tags)) return [];
+  return tags.flatMap((tag: unknown, i) =>
+    typeof tag === "object" && tag !== null && (tag as { key?: unknown }).key === CREATION_MARKER_KEY
+      ? [{ property: `tags[${i}].key`, reason: `"${CREATION_MARKER_KEY}" is reserved: the provider tags the orgs it creates with it` }]
+      : [],
+  );
+}
+
+/** Set by InstanceOrg's constructor; a tag value, so 1-255 characters. */
+function checkCreationMarker(value: unknown): CheckFailure[] {
+  if (value === undefined || value === null || value === UNKNOWN) return [];
+  if (typeof value !== "string" || value.length < 1 || value.length > 255) {
+    return [{ property: "creationMarker", reason: `must be a string of 1-255 characters, got ${describe(value)}` }];
+  }
+  return [];
+}
+
 function checkSummaryInclude(value: unknown): CheckFailure[] {
   if (value === undefined || value === UNKNOWN) return [];
   if (!Array.isArray(value)) return [{ property: "summaryInclude", reason: `must be a list of summary field names, got ${describe(value)}` }];
@@ -83,7 +108,9 @@ function checkSummaryInclude(value: unknown): CheckFailure[] {
 export function checkInputs(news: Record<string, unknown>): CheckFailure[] {
   const failures: CheckFailure[] = [];
   failures.push(...checkIdentity("instanceId", news.instanceId));
-  failures.push(...checkIdentity("orgId", news.orgId));
+  const creating = absent(news.orgId);
+  if (!creating) failures.push(...checkIdentity("orgId", news.orgId));
+  failures.push(...checkCreationMarker(news.creationMarker));
   failures.push(...checkSummaryInclude(news.summaryInclude));
   for (const key of Object.keys(news)) {
     if (!INPUT_PROPERTIES.has(key) && !HOST_PROPERTIES.has(key)) {
@@ -95,9 +122,12 @@ export function checkInputs(news: Record<string, unknown>): CheckFailure[] {
     // null means "not declared", the same as leaving the property out.
     if (news[key] !== undefined && news[key] !== null) settings[key] = news[key];
   }
-  for (const violation of validate(ORG_PATCH_SCHEMA, settings, "", { unknownSentinel: UNKNOWN, safeIntegers: true })) {
-    failures.push({ property: violation.path, reason: violation.reason });
+  // Without orgId the org is created: Losant's POST rules apply (name is required).
+  for (const violation of validate(creating ? ORG_POST_SCHEMA : ORG_PATCH_SCHEMA, settings, "", { unknownSentinel: UNKNOWN, safeIntegers: true })) {
+    const reason = creating && violation.path === "name" && violation.reason === "is required" ? "is required when creating an org (no orgId given); set name, or set orgId to adopt an existing org" : violation.reason;
+    failures.push({ property: violation.path, reason });
   }
   failures.push(...checkRepeatedTags(settings.tags));
+  failures.push(...checkReservedTags(settings.tags));
   return failures;
 }

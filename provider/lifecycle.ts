@@ -17,6 +17,7 @@ import { keptOutputs, refreshedInputs, refreshedOutputs, toOutputs } from "./out
 import { RawSettings, readConfig, resolveSettings, resolveToken, settingsProblem, tokenSource, DEFAULT_MAX_CONCURRENCY } from "./settings";
 import type { InstanceOrgInputs, InstanceOrgOutputs, LosantInstanceOrg, OrgSettings } from "../losant/types";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version";
+import { createOrg } from "./createOrg";
 
 let configured: RawSettings = {};
 const watchdog = processWatchdog();
@@ -52,6 +53,11 @@ function refOf(inputs: { instanceId: string; orgId: string }): OrgRef {
   return { instanceId: inputs.instanceId, orgId: inputs.orgId };
 }
 
+/** Without `orgId` the org is the one created earlier: its id is in the state. */
+function refFor(news: InstanceOrgInputs, olds: InstanceOrgOutputs, id: string): OrgRef {
+  return { instanceId: news.instanceId, orgId: news.orgId ?? olds.orgId ?? id };
+}
+
 /** A failure after the org was adopted: Pulumi keeps the resource in state and retries on the next up. */
 function partialFailure(error: unknown, outputs: InstanceOrgOutputs): Error {
   const failure = error instanceof Error ? error : new Error(String(error));
@@ -74,10 +80,14 @@ export async function diff(_id: string, olds: Record<string, unknown>, news: Rec
   return { changes: outcome.changes, replaces: outcome.replaces, deleteBeforeReplace: false };
 }
 
-/** Adopt: read the org, then PATCH only the declared values it does not hold yet. */
+/**
+ * Without `orgId`: create the org with one POST (see createOrg.ts). With it: adopt, i.e. read the
+ * org, then PATCH only the declared values it does not hold yet.
+ */
 export async function create(inputs: InstanceOrgInputs): Promise<dynamic.CreateResult> {
+  if (inputs.orgId === undefined) return createByPost(inputs);
   const api = client();
-  const ref = refOf(inputs);
+  const ref = refOf({ ...inputs, orgId: inputs.orgId });
   const current = await currentOrg(api, "adopt", ref, inputs.summaryInclude);
   const adopted = toOutputs(current, inputs);
   const plan = planPatch(declaredSettings(inputs), current);
@@ -91,13 +101,32 @@ export async function create(inputs: InstanceOrgInputs): Promise<dynamic.CreateR
 }
 
 /**
+ * The org a POST made (or an earlier run's, found by its marker) becomes the resource. An org found
+ * rather than made may hold other values than declared now: those get one PATCH.
+ */
+async function createByPost(inputs: InstanceOrgInputs): Promise<dynamic.CreateResult> {
+  const api = client();
+  const { org } = await createOrg(api, inputs);
+  const withId = { ...inputs, orgId: org.id };
+  const created = toOutputs(org, withId);
+  const plan = planPatch(declaredSettings(inputs), org);
+  if (Object.keys(plan.body).length === 0) return { id: created.orgId, outs: created };
+  try {
+    const patched = await patchOrg(api, "update", refOf({ instanceId: inputs.instanceId, orgId: org.id }), plan.body, inputs.summaryInclude);
+    return { id: created.orgId, outs: toOutputs(patched, withId) };
+  } catch (error) {
+    throw partialFailure(error, created);
+  }
+}
+
+/**
  * One PATCH of the declared values that differ from the last known state. When limits change it
  * first reads the org (within one batch window), so the limits object it sends carries the server's
  * current undeclared limits.
  */
 export async function update(_id: string, olds: InstanceOrgOutputs, news: InstanceOrgInputs): Promise<dynamic.UpdateResult> {
   const api = client();
-  const ref = refOf(news);
+  const ref = refFor(news, olds, _id);
   const declared = declaredSettings(news);
   let plan = planPatch(declared, olds);
   let latest: LosantInstanceOrg | undefined;

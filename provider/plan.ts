@@ -1,5 +1,6 @@
 import { PATCHABLE_FIELDS, PatchableField } from "../losant/instanceOrgSchema";
 import { containsUnknown } from "./unknown";
+import { withoutMarker } from "./creationMarker";
 import type { OrgLimits, OrgSettings, OrgTag } from "../losant/types";
 
 /** The settings the program declares: every patchable field that is present and not null. */
@@ -56,8 +57,12 @@ function sortedMembers(list: unknown[], key: (item: unknown) => string): string[
   return list.map(key).sort();
 }
 
-/** Tags: the same key/value pairs, in any order (Losant may store them in its own order). */
-function tagsMatch(desired: unknown, current: unknown): boolean {
+/**
+ * Tags: the same key/value pairs, in any order (Losant may store them in its own order). The
+ * creation marker on a created org is the provider's own and never counts.
+ */
+function tagsMatch(desired: unknown, rawCurrent: unknown): boolean {
+  const current = withoutMarker(rawCurrent);
   if (!Array.isArray(desired) || !Array.isArray(current)) return deepEqual(desired, current);
   const pair = (tag: unknown) => JSON.stringify(typeof tag === "object" && tag !== null ? [(tag as OrgTag).key, (tag as OrgTag).value] : tag);
   return deepEqual(sortedMembers(desired, pair), sortedMembers(current, pair));
@@ -154,6 +159,8 @@ export function diffInstanceOrg(olds: Record<string, unknown>, news: Record<stri
   const replaces: string[] = [];
   const changed: string[] = [];
   for (const identity of ["instanceId", "orgId"] as const) {
+    // A created org is identified by the id in the state: leaving orgId out, or adding that same id, changes nothing.
+    if (identity === "orgId" && (news.orgId === undefined || news.orgId === null) && typeof olds.orgId === "string") continue;
     if (containsUnknown(news[identity]) || news[identity] !== olds[identity]) replaces.push(identity);
   }
   const declared = declaredSettings(news);

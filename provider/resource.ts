@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import instanceOrgProvider = require("./providerObject");
 import type { InstanceOrgArgs, InstanceOrgAttributes } from "./generated/instanceOrgArgs";
 import { INSTANCE_ORG_PROPERTIES } from "./resourceFields";
+import { creationMarkerFor } from "./creationMarker";
 
 export type { InstanceOrgArgs, InstanceOrgAttributes } from "./generated/instanceOrgArgs";
 export { INSTANCE_ORG_PROPERTIES };
@@ -14,8 +15,14 @@ export { instanceOrgProvider };
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
 export interface InstanceOrg extends InstanceOrgAttributes {}
 
+/** What `InstanceOrg.get` needs besides the org's id. */
+export interface InstanceOrgLookupArgs {
+  instanceId: pulumi.Input<string>;
+}
+
 /**
- * An existing Losant instance organization, adopted and kept as the program declares it.
+ * A Losant instance organization, kept as the program declares it: adopted when `orgId` is given,
+ * created (once, see the README's POST-safety rules) when it is not.
  * `pulumi destroy` deletes the org in Losant: use `protect` or `retainOnDelete` where that is not wanted.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
@@ -23,6 +30,17 @@ export class InstanceOrg extends pulumi.dynamic.Resource {
   constructor(name: string, args: InstanceOrgArgs, opts?: pulumi.CustomResourceOptions) {
     // Every output must be registered (as undefined when not an input) to be readable on the resource.
     const registered: Record<string, unknown> = Object.fromEntries(INSTANCE_ORG_PROPERTIES.map((key) => [key, undefined]));
-    super(instanceOrgProvider, name, { ...registered, ...args }, opts, "losant", "InstanceOrg");
+    // An org to create gets a marker that is the same on every run, so a later run recognises it (creationMarker.ts).
+    const creating = args.orgId === undefined && opts?.id === undefined;
+    const marker = creating ? { creationMarker: creationMarkerFor(pulumi.getProject(), pulumi.getStack(), name) } : {};
+    super(instanceOrgProvider, name, { ...registered, ...args, ...marker }, opts, "losant", "InstanceOrg");
+  }
+
+  /**
+   * Reads an existing org into the program without managing it: no PATCH, and `destroy` leaves it
+   * alone. Pulumi's usual static `get`; the read is one GET.
+   */
+  static get(name: string, orgId: pulumi.Input<string>, state: InstanceOrgLookupArgs, opts?: pulumi.CustomResourceOptions): InstanceOrg {
+    return new InstanceOrg(name, { instanceId: state.instanceId, orgId }, { ...opts, id: orgId });
   }
 }

@@ -2,8 +2,9 @@
  * `npm run demo`: the whole InstanceOrg lifecycle through the real Pulumi CLI against the local
  * emulator, with the emulator's request count at every step.
  */
+import fs from "fs";
 import path from "path";
-import { spawnSync } from "child_process";
+import { execFile, spawnSync } from "child_process";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { Emulator, RecordedRequest, startEmulator } from "../emulator/server";
 import { seedFleet } from "../emulator/seed";
@@ -90,7 +91,46 @@ async function main(): Promise<void> {
     const destroy = await stack.destroy();
     return `${changes(destroy.summary.resourceChanges)}; org exists: ${emulator.store.getOrg(instanceId, orgId) !== undefined}`;
   });
+  await onboarding(emulator, instanceId, backendDir);
   say("\nDemo complete.");
+}
+
+/** Onboarding with examples/fleet: a new customer is created next to an existing one that is adopted. */
+async function onboarding(emulator: Emulator, instanceId: string, backendDir: string): Promise<void> {
+  const existing = emulator.store.createOrg(instanceId, { name: "Globex (already in Losant)" });
+  const workDir = prepareProgram("fleet");
+  const fleetFile = {
+    instanceId,
+    defaults: { auditLogEnabled: true, limits: { device: 1000 } },
+    orgs: [
+      { key: "globex", orgId: existing.id, name: "Globex" },
+      { key: "initrode", name: "Initrode" },
+    ],
+  };
+  fs.writeFileSync(path.join(workDir, "orgs.json"), JSON.stringify(fleetFile, null, 2));
+  const stack = await createStack({ workDir, backendDir, stackName: "onboarding", config: { "losant:apiUrl": emulator.url }, secrets: { "losant:apiToken": TOKEN } });
+  say(`\nOnboarding: examples/fleet with orgs.json holding Globex (orgId ${existing.id}: adopt) and Initrode (no orgId: create).`);
+  await step(emulator, "6. pulumi up: adopt Globex (GET, PATCH) and create Initrode (one list request for its creation marker, then one POST)", async () => {
+    const up = await stack.up();
+    const ids = up.outputs.orgIds.value as Record<string, string>;
+    const created = emulator.store.getOrg(instanceId, ids.initrode)!;
+    return `${changes(up.summary.resourceChanges)}; Initrode created as ${ids.initrode} with device limit ${created.limits.device}, its only member the token's user (${created.members?.[0]?.role})`;
+  });
+  await step(emulator, "7. pulumi preview: both are as declared", async () => `changes: ${changes((await stack.preview()).changeSummary)}`);
+  await step(emulator, "8. npx pulumi-losant-instance-org generate --instance ...: a fleet file for every org of the instance", async () => {
+    // Asynchronously: the emulator answering it runs in this process.
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(
+        process.execPath,
+        [path.join(workDir, "node_modules", "pulumi-losant-instance-org", "dist", "bin", "cli.js"), "generate", "--instance", instanceId],
+        { env: { ...process.env, LOSANT_API_URL: emulator.url, LOSANT_API_TOKEN: TOKEN } },
+        (error, out) => (error ? reject(error) : resolve(out)),
+      ),
+    );
+    const generated = JSON.parse(stdout) as { orgs: Array<{ key: string; orgId: string }> };
+    return `${generated.orgs.length} entries: ${generated.orgs.map((o) => `${o.key} (${o.orgId})`).join(", ")}`;
+  });
+  await step(emulator, "9. pulumi destroy: deletes both orgs", async () => changes((await stack.destroy()).summary.resourceChanges));
 }
 
 async function cleanup(): Promise<void> {

@@ -1,28 +1,15 @@
-import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { InstanceOrg, OrgSettings } from "pulumi-losant-instance-org";
+import { InstanceOrgFleet } from "pulumi-losant-instance-org";
 
-/** orgs.json: `defaults` apply to every org; each org's own settings win (limits merge per key). */
-interface FleetFile {
-  instanceId: string;
-  defaults: OrgSettings;
-  orgs: Array<OrgSettings & { key: string; orgId: string }>;
-}
-
+/**
+ * orgs.json: `defaults` apply to every org; each entry's own settings win (limits merge per key).
+ * An entry with `orgId` adopts that org; one without creates it.
+ */
 const config = new pulumi.Config();
-const fleetPath = path.resolve(config.get("fleetFile") ?? "orgs.json");
-const fleet = JSON.parse(fs.readFileSync(fleetPath, "utf8")) as FleetFile;
+const fleet = new InstanceOrgFleet("fleet", { fleet: path.resolve(config.get("fleetFile") ?? "orgs.json") });
 
-const orgs = fleet.orgs.map(({ key, orgId, ...own }) =>
-  new InstanceOrg(key, {
-    instanceId: fleet.instanceId,
-    orgId,
-    ...fleet.defaults,
-    ...own,
-    limits: { ...fleet.defaults.limits, ...own.limits },
-  }),
-);
-
+const orgs = Object.values(fleet.orgs);
 export const orgCount = orgs.length;
 export const orgNames = pulumi.all(orgs.map((org) => org.name));
+export const orgIds = fleet.orgIds;

@@ -10,8 +10,8 @@ type Element<K extends keyof InstanceOrgInputs> = Value<K> extends readonly (inf
  * A setting left out (or `undefined`) is not managed: the org keeps whatever value it has.
  */
 export interface InstanceOrgArgs {
-  /** Id of the existing org to adopt (24 hex characters, either case; stored in lowercase). Changing it replaces the resource. Also the resource's id. Rule: matches `^[A-Fa-f\d]{24}$`. */
-  orgId: pulumi.Input<Value<"orgId">>;
+  /** Id of an existing org to adopt (24 hex characters, either case; stored in lowercase). Leave it out to create the org. Changing it to another id replaces the resource. Also the resource's id. Rule: matches `^[A-Fa-f\d]{24}$`. */
+  orgId?: pulumi.Input<Value<"orgId">> | undefined;
   /** Id of the Losant instance that owns the org (24 hex characters, either case; stored in lowercase). Changing it replaces the resource. Rule: matches `^[A-Fa-f\d]{24}$`. */
   instanceId: pulumi.Input<Value<"instanceId">>;
   /** The org's name. Rule: 1-255 characters. */
@@ -50,7 +50,7 @@ export interface InstanceOrgAttributes {
   readonly lastUpdated: pulumi.Output<InstanceOrgOutputs["lastUpdated"]>;
   /** The org's name. */
   readonly name: pulumi.Output<InstanceOrgOutputs["name"]>;
-  /** Id of the existing org to adopt (24 hex characters, either case; stored in lowercase). Changing it replaces the resource. Also the resource's id. */
+  /** Id of an existing org to adopt (24 hex characters, either case; stored in lowercase). Leave it out to create the org. Changing it to another id replaces the resource. Also the resource's id. */
   readonly orgId: pulumi.Output<InstanceOrgOutputs["orgId"]>;
   /** Id of the Losant instance that owns the org (24 hex characters, either case; stored in lowercase). Changing it replaces the resource. */
   readonly instanceId: pulumi.Output<InstanceOrgOutputs["instanceId"]>;

@@ -91,7 +91,7 @@ export function renderArgsModule(orgFields: OrgFieldList, resourceFields: Resour
   for (const [name, spec] of identityFirst(orgFields)) {
     const rule = ruleOf(spec);
     const doc = rule === undefined ? spec.doc : `${sentence(spec.doc)} Rule: ${rule}.`;
-    if (spec.role === "identity") input(name, true, spec.list, doc);
+    if (spec.role === "identity") input(name, spec.optional !== true, spec.list, doc);
     if (spec.role === "patchable") input(name, false, spec.list, doc);
   }
   for (const [name, spec] of Object.entries(resourceFields)) if (spec.role === "input") input(name, false, spec.list, spec.doc);
@@ -134,7 +134,8 @@ export function renderArguments(orgFields: OrgFieldList, resourceFields: Resourc
     if (spec.role !== "identity" && spec.role !== "patchable") continue;
     const rule = ruleOf(spec);
     const ruleText = rule === undefined ? "" : ` Rule: ${rule}.`;
-    if (spec.role === "identity") lines.push(`- \`${name}\` (${spec.docType}) (Required) ${sentence(spec.doc)}${ruleText}`);
+    if (spec.role === "identity" && spec.optional === true) lines.push(`- \`${name}\` (${spec.docType}) (Optional) ${sentence(spec.doc)}${ruleText} Defaults to ${spec.absentText ?? "none"}.`);
+    else if (spec.role === "identity") lines.push(`- \`${name}\` (${spec.docType}) (Required) ${sentence(spec.doc)}${ruleText}`);
     else lines.push(`- \`${name}\` (${spec.docType}) (Optional) ${sentence(spec.doc)}${ruleText} Defaults to unmanaged: the org keeps whatever value it has.`);
   }
   for (const [name, spec] of Object.entries(resourceFields)) {

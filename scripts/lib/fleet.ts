@@ -20,7 +20,8 @@ const PROGRAM_DIRS: Record<PulumiContender, string> = {
 export interface FleetFile {
   instanceId: string;
   defaults: { auditLogEnabled?: boolean; mfaMode?: string; limits: Record<string, number> };
-  orgs: Array<{ key: string; orgId: string; name: string }>;
+  /** Entries without orgId are created by the first up. */
+  orgs: Array<{ key: string; orgId?: string; name: string }>;
 }
 
 export interface Fleet {
@@ -41,6 +42,13 @@ export function seedFleetFile(emulator: Emulator, size: number, deviceLimit = 10
       orgs: orgIds.map((orgId, i) => ({ key: `org-${String(i + 1).padStart(3, "0")}`, orgId, name: `Customer ${i + 1}` })),
     },
   };
+}
+
+/** Appends `count` entries without orgId: orgs the first up creates ("New customer 1", ...). */
+export function addNewOrgs(fleet: Fleet, count: number): string[] {
+  const names = Array.from({ length: count }, (_, i) => `New customer ${i + 1}`);
+  names.forEach((name, i) => fleet.file.orgs.push({ key: `new-${String(i + 1).padStart(3, "0")}`, name }));
+  return names;
 }
 
 export function writeFleetFile(workDir: string, file: FleetFile): void {

@@ -69,8 +69,8 @@ export function pulumiEnv(backendDir: string): Record<string, string> {
   };
 }
 
-/** The files `npm pack` would ship: what an installed copy of this package holds. */
-const PACKAGE_FILES = ["package.json", "README.md", "dist/provider", "dist/client", "dist/losant"];
+/** The files `npm pack` would ship (package.json's `files`): what an installed copy of this package holds. */
+const PACKAGE_FILES: string[] = ["package.json", ...(JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { files: string[] }).files];
 
 /**
  * Gives the program its own node_modules. Hard links make that nearly free on one filesystem; they
@@ -88,6 +88,11 @@ function installNodeModules(dest: string, withPackage: boolean): void {
   if (withPackage) {
     const installed = path.join(modules, "pulumi-losant-instance-org");
     for (const item of PACKAGE_FILES) fs.cpSync(path.join(REPO_ROOT, item), path.join(installed, item), { recursive: true });
+    // As npm links a package's `bin`, so `npx pulumi-losant-instance-org` runs the installed copy.
+    const bin = path.join(modules, ".bin", "pulumi-losant-instance-org");
+    fs.rmSync(bin, { force: true });
+    fs.symlinkSync(path.join("..", "pulumi-losant-instance-org", "dist", "bin", "cli.js"), bin);
+    fs.chmodSync(path.join(installed, "dist", "bin", "cli.js"), 0o755);
   }
 }
 

@@ -85,7 +85,7 @@ describeWithPulumi("examples through the real Pulumi CLI", () => {
     });
     emulator.resetRequests();
     const up = await stack.up();
-    expect(up.summary.resourceChanges).toEqual({ create: 21 });
+    expect(up.summary.resourceChanges).toEqual({ create: 22 });
     expect(up.outputs.orgCount.value).toBe(20);
     // One read (a single GET or a share of a list request) and one PATCH per org, nothing more.
     const gets = emulator.requests.filter((r) => r.method === "GET");
@@ -100,7 +100,7 @@ describeWithPulumi("examples through the real Pulumi CLI", () => {
     }
     emulator.resetRequests();
     const preview = await stack.preview();
-    expect(preview.changeSummary).toEqual({ same: 21 });
+    expect(preview.changeSummary).toEqual({ same: 22 });
     expect(emulator.requests).toEqual([]);
   });
 });

@@ -5,7 +5,9 @@
  * - every org holds the declared values, and every undeclared field is byte-for-byte as before;
  * - no state file and no line of Pulumi's output contains the token.
  */
+import fs from "fs";
 import path from "path";
+import { execFile, spawn } from "child_process";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { Emulator, EmulatorOptions, RecordedRequest, startEmulator } from "../../emulator/server";
 import { FaultSettings } from "../../emulator/faults";
@@ -13,12 +15,38 @@ import { EmulatorModes, MODE_MATRIX } from "../../emulator/modes";
 import { StoredOrg } from "../../emulator/store";
 import { settingMatches } from "../../provider/plan";
 import type { OrgSettings } from "../../losant/types";
-import { Fleet, fleetStack, seedFleetFile } from "../../scripts/lib/fleet";
+import { addNewOrgs, Fleet, fleetStack, seedFleetFile } from "../../scripts/lib/fleet";
 import { describeWithPulumi, expectFailure, exportWithSecrets, instanceOrgCount, rawBackendFiles, resourcesContaining, tempDir } from "../support/e2eHarness";
 import { UNKNOWN_INSTANCE_ID } from "../support/fixtures";
 import { seededRandom } from "../support/random";
 import { decorateFleet as decorate } from "../support/fleetInvariants";
 import { isList } from "../support/reads";
+import { findPulumi, pulumiEnv } from "../../scripts/lib/workspace";
+
+/** Every empty `.attrs` file the file backend left behind (README: "failed to load checkpoint: EOF"). */
+function emptyAttrsFiles(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const full = path.join(entry.parentPath, entry.name);
+    if (entry.isFile() && entry.name.endsWith(".attrs") && fs.statSync(full).size === 0) found.push(full);
+  }
+  return found;
+}
+
+/** Processes whose working directory is `dir` (Linux /proc): the engine's plugins for one program. */
+function processesIn(dir: string): Array<{ pid: number; cmdline: string }> {
+  const found: Array<{ pid: number; cmdline: string }> = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readlinkSync(`/proc/${entry}/cwd`) !== dir) continue;
+      found.push({ pid: Number(entry), cmdline: fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").join(" ") });
+    } catch {
+      // Ended while we looked, or not ours to read.
+    }
+  }
+  return found;
+}
 
 jest.setTimeout(600_000);
 
@@ -42,6 +70,8 @@ interface FaultCase {
   afterFirstUp?: (context: { control: EmulatorControl; stack: Stack; fleet: Fleet; output: string[] }) => Promise<void>;
   /** After the second up, a preview must show no change at all. */
   emptyPreview?: boolean;
+  /** Entries without orgId, created by the first up: each must exist exactly once at the end. */
+  creates?: number;
 }
 
 interface EmulatorControl {
@@ -129,6 +159,11 @@ const CASES: FaultCase[] = [
       expect(diagnostics).toContain("instanceOrgs.get");
     },
   },
+  // Creating orgs: a POST is not safe to repeat, so each of these must end with exactly one org per new entry.
+  { name: "POST applied, answer lost", orgs: 5, creates: 5, faults: { rules: [{ kind: "applyThenReset", method: "POST" }] }, firstUpSucceeds: true, emptyPreview: true },
+  { name: "POST timed out before being applied", orgs: 5, creates: 5, faults: { rules: [{ kind: "hang", method: "POST", times: 3 }] }, firstUpSucceeds: true, emptyPreview: true },
+  // A create gives up after 3 POSTs of unknown outcome with no org to show for them; the second up then creates it.
+  { name: "POST answered 502/503/504 (not applied)", orgs: 5, creates: 5, faults: { rules: [{ kind: "status", statuses: [502, 503, 504], method: "POST", times: 4 }] } },
   {
     name: "emulator killed mid-up (50 orgs) and restarted",
     orgs: 50,
@@ -189,6 +224,7 @@ describeWithPulumi("fault matrix through the real Pulumi CLI", () => {
       const defaults = { ...fleet.file.defaults, ...declares };
       fleet.file.defaults = defaults;
       decorate(emulator, fleet);
+      const newNames = addNewOrgs(fleet, faultCase.creates ?? 0);
       const before = new Map(fleet.orgIds.map((id) => [id, undeclared(emulator.store.getOrg(fleet.instanceId, id)!, declares)]));
       const output: string[] = [];
       const onOutput = (text: string) => output.push(text);
@@ -207,8 +243,10 @@ describeWithPulumi("fault matrix through the real Pulumi CLI", () => {
       const second = await stack.up({ onOutput });
       expect(second.summary.result).toBe("succeeded");
       if (faultCase.emptyPreview) {
-        expect(second.summary.resourceChanges).toEqual({ same: faultCase.orgs + 1 });
-        expect((await stack.preview({ onOutput })).changeSummary).toEqual({ same: faultCase.orgs + 1 });
+        // The stack, the fleet component and every org.
+        const resources = faultCase.orgs + newNames.length + 2;
+        expect(second.summary.resourceChanges).toEqual({ same: resources });
+        expect((await stack.preview({ onOutput })).changeSummary).toEqual({ same: resources });
       }
       const refresh = await stack.refresh({ expectNoChanges: true, onOutput });
       expect(refresh.summary.result).toBe("succeeded");
@@ -220,6 +258,12 @@ describeWithPulumi("fault matrix through the real Pulumi CLI", () => {
         for (const [field, value] of Object.entries(declares)) expect(settingMatches(field as keyof typeof declares, value, org[field as keyof typeof declares])).toBe(true);
         expect(JSON.stringify(undeclared(org, declares))).toBe(JSON.stringify(before.get(orgId)));
       }
+      for (const name of newNames) {
+        const made = emulator.store.listOrgs(fleet.instanceId).filter((org) => org.name === name);
+        expect({ name, orgs: made.length }).toEqual({ name, orgs: 1 });
+        expect(made[0]).toMatchObject({ auditLogEnabled: true, mfaMode: "adminRequired" });
+      }
+      expect(await instanceOrgCount(stack)).toBe(faultCase.orgs + newNames.length);
       expect(output.join("")).not.toContain(TOKEN);
       expect(rawBackendFiles(backendDir)).not.toContain(TOKEN);
       expect(resourcesContaining(exportWithSecrets(workDir, backendDir), TOKEN)).toEqual(["pulumi:providers:pulumi-nodejs"]);
@@ -230,6 +274,67 @@ describeWithPulumi("fault matrix through the real Pulumi CLI", () => {
       results.push([faultCase.name, "-", "-", "-", `FAILED: ${String((error as Error).message).split("\n")[0].slice(0, 80)}`, String(requestCount), `${((Date.now() - started) / 1000).toFixed(1)} s`].join(" | "));
       throw error;
     } finally {
+      await emulator.close();
+    }
+  });
+
+  test("pipeline killed between the POST and the state write: the next up ends with exactly one org per new entry", async () => {
+    const started = Date.now();
+    const pulumi = findPulumi()!;
+    const emulator = await startEmulator({ tokens: { [TOKEN]: ["all.Instance"] } });
+    const leftovers: number[] = [];
+    try {
+      const fleet = seedFleetFile(emulator, 5);
+      const newNames = addNewOrgs(fleet, 3);
+      const backendDir = tempDir("losant-faults-state-");
+      const { workDir } = await fleetStack("ours", emulator, fleet, TOKEN, { backendDir, config: { "losant:requestTimeoutMs": "120000" } });
+      const env = { ...process.env, ...pulumiEnv(backendDir) };
+      delete env.LOSANT_API_TOKEN;
+      const cli = (args: string[]) =>
+        new Promise<{ ok: boolean; output: string }>((resolve) =>
+          execFile(pulumi, [...args, "--stack", "dev", "--non-interactive"], { cwd: workDir, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
+            resolve({ ok: !error, output: `${stdout}${stderr}` }),
+          ),
+        );
+
+      // Every POST is applied, and its answer withheld: the engine is killed while it waits for them.
+      emulator.faults.configure({ rules: [{ kind: "applyThenHang", method: "POST" }] });
+      const up = spawn(pulumi, ["up", "--yes", "--skip-preview", "--stack", "dev", "--non-interactive"], { cwd: workDir, env, detached: true, stdio: "ignore" });
+      const made = () => emulator.store.listOrgs(fleet.instanceId).filter((org) => newNames.includes(org.name)).length;
+      for (const deadline = Date.now() + 240_000; made() < newNames.length; ) {
+        if (Date.now() > deadline) throw new Error("the up never POSTed every new org");
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const realWorkDir = fs.realpathSync(workDir);
+      const provider = processesIn(realWorkDir).filter((p) => p.cmdline.includes("dynamic-provider"));
+      leftovers.push(...processesIn(realWorkDir).map((p) => p.pid));
+      // A runner's kill takes the whole job: the engine's process group, and the provider plugin with it.
+      process.kill(-up.pid!, "SIGKILL");
+      for (const p of provider) process.kill(p.pid, "SIGKILL");
+      emulator.faults.reset();
+      const postsBefore = emulator.requests.filter((r) => r.method === "POST").length;
+      expect(postsBefore).toBe(newNames.length);
+
+      // The README's recovery: delete an empty .attrs file a kill can leave, then release the lock.
+      for (const file of emptyAttrsFiles(backendDir)) fs.rmSync(file);
+      const cancel = await cli(["cancel", "--yes"]);
+      expect({ ok: cancel.ok, output: cancel.ok ? "" : cancel.output }).toEqual({ ok: true, output: "" });
+      const next = await cli(["up", "--yes", "--skip-preview"]);
+      expect({ ok: next.ok, output: next.ok ? "" : next.output }).toEqual({ ok: true, output: "" });
+      // The next up found the orgs by their creation marker: no POST, and one org per new entry.
+      expect(emulator.requests.filter((r) => r.method === "POST")).toHaveLength(postsBefore);
+      for (const name of newNames) expect({ name, orgs: emulator.store.listOrgs(fleet.instanceId).filter((org) => org.name === name).length }).toEqual({ name, orgs: 1 });
+      const preview = await cli(["preview", "--expect-no-changes"]);
+      expect({ ok: preview.ok, output: preview.ok ? "" : preview.output }).toEqual({ ok: true, output: "" });
+      results.push(["pipeline killed between POST and state write", "killed", "succeeded", "-", "hold (0 new POSTs)", String(emulator.requests.length), `${((Date.now() - started) / 1000).toFixed(1)} s`].join(" | "));
+    } finally {
+      for (const pid of leftovers) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // Already gone.
+        }
+      }
       await emulator.close();
     }
   });

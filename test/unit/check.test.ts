@@ -11,7 +11,9 @@ const badInputs: Array<[string, Record<string, unknown>, string]> = [
   ["instanceId too short", validInputs({ instanceId: "abc123" }), "instanceId"],
   ["instanceId not hex", validInputs({ instanceId: "zzzzzzzzzzzzzzzzzzzzzzzz" }), "instanceId"],
   ["instanceId a number", validInputs({ instanceId: 12 }), "instanceId"],
-  ["missing orgId", validInputs({ orgId: undefined }), "orgId"],
+  // Without orgId the org is created, which needs a name (issue 11: orgId became optional).
+  ["missing orgId and name", validInputs({ orgId: undefined, name: undefined }), "name"],
+  ["empty orgId", validInputs({ orgId: "" }), "orgId"],
   ["orgId of 10 characters", validInputs({ orgId: "0123456789" }), "orgId"],
   ["orgId of 25 characters", validInputs({ orgId: long(25, "b") }), "orgId"],
   ["orgId with a dash", validInputs({ orgId: "60a1b2c3-4e5f60718293a4b" }), "orgId"],
