@@ -1,3 +1,6 @@
+import fs from "fs";
+import path from "path";
+import { execFileSync } from "child_process";
 import { createOutcomeUnknown } from "../../client/createOutcome";
 import { LosantApiError, LosantNetworkError } from "../../client/errors";
 import { creationMarkerFor, CREATION_MARKER_KEY } from "../../provider/creationMarker";
@@ -130,5 +133,18 @@ describe("generate", () => {
     expect(fleet.orgs[0].tags).toEqual([{ key: "t", value: "v" }]);
     const ts = renderTypeScript(fleet);
     expect(ts).toContain(`"a": new InstanceOrg("a", { instanceId, orgId: "${"a".repeat(24)}", name: "A", auditLogEnabled: false, mfaMode: "notRequired", tags: [{"key":"t","value":"v"}] }).orgId,`);
+  });
+});
+
+describe("packaging", () => {
+  test("the package entry loads no emulator module; ./emulator and the bin are separate entry points in the files shipped", () => {
+    const root = path.resolve(__dirname, "../..");
+    const script = "require('./dist/provider/index.js'); process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((f) => f.includes('/dist/emulator/'))))";
+    const loaded = execFileSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" });
+    expect(JSON.parse(loaded)).toEqual([]);
+    const manifest = JSON.parse(fs.readFileSync(`${root}/package.json`, "utf8"));
+    expect(manifest.exports["./emulator"]).toEqual({ types: "./dist/emulator/index.d.ts", default: "./dist/emulator/index.js" });
+    expect(manifest.bin).toEqual({ "pulumi-losant-instance-org": "dist/bin/cli.js" });
+    expect(manifest.files).toEqual(expect.arrayContaining(["dist/provider", "dist/client", "dist/losant", "dist/emulator", "dist/bin", "docs/emulator.md"]));
   });
 });
