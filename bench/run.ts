@@ -57,10 +57,12 @@ const HELP = `npm run bench -- [flags]
   --contenders ours,engineFloor ${CONTENDERS.join(", ")} (default: all below ${LARGE_FROM} orgs, no hand-written from ${LARGE_FROM})
   --checkpoints normal,skipped  engine checkpoint modes (default: normal below ${LARGE_FROM} orgs, both from ${LARGE_FROM})
   --runs N                      runs per row, median kept (default: 3 below ${LARGE_FROM} orgs, 1 from ${LARGE_FROM})
-  --max-checkpointed-update N   largest fleet whose update runs with a checkpoint per step (default 1000; 2,000 takes ~14 min)
+  --max-checkpointed-update N   largest fleet whose update runs with a checkpoint per step (default 200: none of the big rows;
+                                1000 adds about 7 minutes, 2000 about 30)
   --latency MS                  emulator latency per request (default 40)
   --rate-limit N                also a no-op up --refresh of ours at N requests/s (default 20; 0: none)
-  --rate-limit-size N           its fleet size (default: the largest size from ${LARGE_FROM}; none if no such size)
+  --rate-limit-size N           its fleet size (default: the largest size from ${LARGE_FROM}; none if no such size;
+                                with --sizes "" the rate-limited run alone)
   --rate-limit-checkpoints M    its checkpoint mode (default normal)
   --results FILE                merge into FILE instead of bench/results.json; then only FILE is written
   --plan                        print the steps and exit
@@ -106,14 +108,15 @@ function parseOptions(argv: string[]): Options {
     if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a whole number, got ${value}`);
     return n;
   };
-  const sizes = (values.sizes ?? process.env.BENCH_SIZES ?? "10,50,200,1000,2000").split(",").map((s) => number(s, 0, "--sizes"));
+  // `--sizes ""` measures no row (with --rate-limit-size: the rate-limited run alone).
+  const sizes = (values.sizes ?? process.env.BENCH_SIZES ?? "10,50,200,1000,2000").split(",").filter((s) => s.trim() !== "").map((s) => number(s, 0, "--sizes"));
   return {
     sizes,
     ops: listOf(values.ops, OPERATIONS, "--ops"),
     contenders: listOf(values.contenders, CONTENDERS, "--contenders"),
     checkpoints: listOf(values.checkpoints, ["normal", "skipped"] as const, "--checkpoints"),
     runs: values.runs === undefined ? (process.env.BENCH_REPEATS ? Number(process.env.BENCH_REPEATS) : undefined) : number(values.runs, 1, "--runs"),
-    maxCheckpointedUpdate: number(values["max-checkpointed-update"], 1000, "--max-checkpointed-update"),
+    maxCheckpointedUpdate: number(values["max-checkpointed-update"], 200, "--max-checkpointed-update"),
     latencyMs: number(values.latency ?? process.env.BENCH_LATENCY_MS, 40, "--latency"),
     rateLimit: number(values["rate-limit"], 20, "--rate-limit"),
     rateLimitSize: values["rate-limit-size"] === undefined ? undefined : number(values["rate-limit-size"], 0, "--rate-limit-size"),
