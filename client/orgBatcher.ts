@@ -142,9 +142,15 @@ export class OrgReadBatcher {
       if (lookup.kind === "instanceNotFound") return keys.map(() => ({ kind: "instanceNotFound" }));
       found = new Map(lookup.orgs.map((org) => [String(org.id ?? org.orgId).toLowerCase(), org]));
       complete = lookup.complete;
+      if ([...found.keys()].some((id) => !ids.includes(id))) {
+        // Orgs not asked for: the API did not filter by id as asked, so what it left out proves nothing.
+        complete = false;
+        this.turnListingOff(api.apiUrl, "it answered with orgs that were not asked for");
+      }
     } catch (error) {
       if (!listingRefused(error)) return keys.map((key) => errorFor(error, key.ref));
-      this.turnListingOff(api.apiUrl, error);
+      const why = error.status === 403 ? "the API token lacks the scope for it (instanceOrgs.get)" : "the API refused its query form";
+      this.turnListingOff(api.apiUrl, `${why} (HTTP ${error.status}${error.type ? ` ${error.type}` : ""})`);
       return singleReads(keys);
     }
     return Promise.all(
@@ -157,13 +163,12 @@ export class OrgReadBatcher {
     );
   }
 
-  private turnListingOff(apiUrl: string, error: LosantApiError): void {
+  private turnListingOff(apiUrl: string, why: string): void {
     if (this.listingOff.has(apiUrl)) return;
     this.listingOff.add(apiUrl);
-    const why = error.status === 403 ? "the API token lacks the scope for it (instanceOrgs.get)" : "the API refused its query form";
     this.log(
       `pulumi-losant-instance-org: reading orgs in batches through GET /instances/{id}/orgs is off for the rest of this run: ` +
-        `${why} (HTTP ${error.status}${error.type ? ` ${error.type}` : ""}). Each org is read with its own GET instead.`,
+        `${why}. Each org is read with its own GET instead.`,
     );
   }
 }

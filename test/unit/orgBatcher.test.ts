@@ -141,3 +141,19 @@ test("once as many reads wait as ever were outstanding, the batch goes out witho
   expect(Date.now() - started).toBeGreaterThanOrEqual(990);
   expect(lists()).toHaveLength(3);
 });
+
+test("a reply with orgs not asked for (the id filter not applied) proves nothing: the missing are read alone, batching stops", async () => {
+  listReply = (ids) => ({ items: [id(99), ...ids.slice(1)].map(org), count: ids.length, totalCount: ids.length });
+  const said: string[] = [];
+  const batcher = new OrgReadBatcher({ log: (line) => said.push(line) });
+  const api = client();
+  const verdicts = await Promise.all([id(1), id(2), id(3)].map((orgId) => readOrgProven(batcher, api, "refresh", { instanceId: INSTANCE_ID, orgId })));
+  expect(verdicts.map((v) => v.gone)).toEqual([false, false, false]);
+  expect(singles().map((s) => s.path.split("/").pop())).toEqual([id(1)]);
+  expect(said).toHaveLength(1);
+  expect(said[0]).toContain("not asked for");
+  served = [];
+  await Promise.all([id(4), id(5)].map((orgId) => batcher.read(api, { instanceId: INSTANCE_ID, orgId })));
+  expect(lists()).toHaveLength(0);
+  expect(singles()).toHaveLength(2);
+});
