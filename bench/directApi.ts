@@ -10,7 +10,6 @@ import type { OrgSettings } from "../losant/types";
 import type { Fleet } from "../scripts/lib/fleet";
 import type { Operation } from "./results";
 
-
 function declaredFor(fleet: Fleet, index: number): OrgSettings {
   const org = fleet.file.orgs[index];
   return { ...fleet.file.defaults, name: org.name, limits: { ...fleet.file.defaults.limits } } as OrgSettings;

@@ -54,4 +54,3 @@ export function planSteps(size: number, contender: Contender, options: Options):
   if (ops.includes("destroy")) steps.push({ op: "destroy", checkpoints: large && modes.includes("skipped") ? "skipped" : modes[0], record: true });
   return steps;
 }
-

@@ -71,7 +71,9 @@ export function factsTable(results: Results): string {
     lines.push(`| ${size} | state per org (whole state / orgs) | ${cells((r) => r.state && `${r.state.deploymentBytesPerResource} B`)} |`);
     lines.push(`| ${size} | of which the provider's inputs and outputs | ${cells((r) => r.state && `${r.state.providerBytes} B`)} |`);
     lines.push(`| ${size} | orgs a no-op preview would change | ${cells((r) => r.noOpPreviewChanges?.toString())} |`);
-    lines.push(`| ${size} | hand-set undeclared limit kept by update | ${cells((r) => (r.contender === "engineFloor" || r.undeclaredLimitKept === undefined ? undefined : `${Math.round(r.undeclaredLimitKept * 100)}%`))} |`);
+    lines.push(
+      `| ${size} | hand-set undeclared limit kept by update | ${cells((r) => (r.contender === "engineFloor" || r.undeclaredLimitKept === undefined ? undefined : `${Math.round(r.undeclaredLimitKept * 100)}%`))} |`,
+    );
   }
   return lines.join("\n");
 }
@@ -83,21 +85,31 @@ export function rateLimitedTable(results: Results): string {
     "| ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |",
   ];
   for (const r of results.rateLimited) {
-    lines.push(`| ${r.size} | ${r.perSecond}/s | ${CHECKPOINT_LABELS[r.checkpoints]} | ${r.failed ? "failed" : `${r.seconds.toFixed(2)} s`} | ${r.served} | ${r.limited} | ${r.changed} | ${r.measuredAt.slice(0, 16)}, ${load(r.loadAverage)} |`);
+    lines.push(
+      `| ${r.size} | ${r.perSecond}/s | ${CHECKPOINT_LABELS[r.checkpoints]} | ${r.failed ? "failed" : `${r.seconds.toFixed(2)} s`} | ${r.served} | ${r.limited} | ${r.changed} | ${r.measuredAt.slice(0, 16)}, ${load(r.loadAverage)} |`,
+    );
   }
   return lines.join("\n");
 }
 
 /** When and under what load each row was measured: the tables mix runs. */
 export function provenanceTable(results: Results): string {
-  const lines = ["| orgs | contender | checkpoints | measured | runs | load average at start (1/5/15 min) | machine |", "| ---: | --- | --- | --- | ---: | --- | --- |"];
+  const lines = [
+    "| orgs | contender | checkpoints | measured | runs | load average at start (1/5/15 min) | machine |",
+    "| ---: | --- | --- | --- | ---: | --- | --- |",
+  ];
   for (const row of results.rows) {
     const measures = Object.values(row.operations).filter((m): m is Measure => m !== undefined);
     if (measures.length === 0) continue;
     const first = measures.reduce((a, b) => (a.measuredAt < b.measuredAt ? a : b));
     const last = measures.reduce((a, b) => (a.measuredAt > b.measuredAt ? a : b));
-    const when = first.measuredAt.slice(0, 16) === last.measuredAt.slice(0, 16) ? first.measuredAt.slice(0, 16) : `${first.measuredAt.slice(0, 16)} to ${last.measuredAt.slice(11, 16)}`;
-    lines.push(`| ${row.size} | ${CONTENDER_LABELS[row.contender]} | ${CHECKPOINT_LABELS[row.checkpoints]} | ${when.replace("T", " ")} | ${first.runs} | ${load(first.loadAverage)} | ${first.machine} |`);
+    const when =
+      first.measuredAt.slice(0, 16) === last.measuredAt.slice(0, 16)
+        ? first.measuredAt.slice(0, 16)
+        : `${first.measuredAt.slice(0, 16)} to ${last.measuredAt.slice(11, 16)}`;
+    lines.push(
+      `| ${row.size} | ${CONTENDER_LABELS[row.contender]} | ${CHECKPOINT_LABELS[row.checkpoints]} | ${when.replace("T", " ")} | ${first.runs} | ${load(first.loadAverage)} | ${first.machine} |`,
+    );
   }
   return lines.join("\n");
 }
@@ -155,12 +167,19 @@ export function largeFleetFigures(results: Results): string {
   if (state) notes.push(`State per org: ${state.deploymentBytesPerResource} B (the provider's inputs and outputs: ${state.providerBytes} B).`);
   const limited = results.rateLimited.at(-1);
   if (limited && !limited.failed) {
-    notes.push(`Under a ${limited.perSecond} requests/s limit, a no-op \`up --refresh\` of ${limited.size} orgs (checkpoints ${CHECKPOINT_LABELS[limited.checkpoints]}) took ${limited.seconds.toFixed(1)} s and ${limited.served + limited.limited} requests (${limited.limited} answered 429).`);
+    notes.push(
+      `Under a ${limited.perSecond} requests/s limit, a no-op \`up --refresh\` of ${limited.size} orgs (checkpoints ${CHECKPOINT_LABELS[limited.checkpoints]}) took ${limited.seconds.toFixed(1)} s and ${limited.served + limited.limited} requests (${limited.limited} answered 429).`,
+    );
   }
-  const provenance = results.rows.filter((r) => r.size >= 1000).flatMap((r) => Object.values(r.operations)).filter((m): m is Measure => m !== undefined);
+  const provenance = results.rows
+    .filter((r) => r.size >= 1000)
+    .flatMap((r) => Object.values(r.operations))
+    .filter((m): m is Measure => m !== undefined);
   if (provenance.length > 0) {
     const loads = provenance.map((m) => m.loadAverage[0]);
-    notes.push(`Measured ${[...new Set(provenance.map((m) => m.measuredAt.slice(0, 10)))].join(", ")} on ${provenance[0].machine}, ${results.latencyMs} ms emulator latency, one run each; load average (1 min) at the start of each measurement ${Math.min(...loads).toFixed(2)}-${Math.max(...loads).toFixed(2)}.`);
+    notes.push(
+      `Measured ${[...new Set(provenance.map((m) => m.measuredAt.slice(0, 10)))].join(", ")} on ${provenance[0].machine}, ${results.latencyMs} ms emulator latency, one run each; load average (1 min) at the start of each measurement ${Math.min(...loads).toFixed(2)}-${Math.max(...loads).toFixed(2)}.`,
+    );
   }
   return [...lines, "", ...notes].join("\n");
 }

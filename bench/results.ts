@@ -116,7 +116,10 @@ export function mergeResults(old: Results, fresh: Results): Results {
     if (row.undeclaredLimitKept !== undefined) existing.undeclaredLimitKept = row.undeclaredLimitKept;
   }
   rows.sort((a, b) => a.size - b.size || CONTENDERS.indexOf(a.contender) - CONTENDERS.indexOf(b.contender) || a.checkpoints.localeCompare(b.checkpoints));
-  const rateLimited = [...old.rateLimited.filter((r) => !fresh.rateLimited.some((f) => f.size === r.size && f.perSecond === r.perSecond && f.checkpoints === r.checkpoints)), ...fresh.rateLimited];
+  const rateLimited = [
+    ...old.rateLimited.filter((r) => !fresh.rateLimited.some((f) => f.size === r.size && f.perSecond === r.perSecond && f.checkpoints === r.checkpoints)),
+    ...fresh.rateLimited,
+  ];
   return {
     latencyMs: fresh.latencyMs,
     pulumiVersion: fresh.pulumiVersion,

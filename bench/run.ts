@@ -69,10 +69,12 @@ const HELP = `npm run bench -- [flags]
   --render                      only rewrite results.md, chart.svg and the README sections from results.json
 Example, the big rows alone on a quiet machine: npm run bench -- --sizes 1000,2000 --ops update,refresh,upRefresh --runs 1`;
 
-
 function listOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T[] | undefined {
   if (value === undefined) return undefined;
-  const items = value.split(",").map((s) => s.trim()).filter(Boolean);
+  const items = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = items.filter((i) => !allowed.includes(i as T));
   if (bad.length > 0) throw new Error(`${flag}: unknown ${bad.join(", ")}; allowed: ${allowed.join(", ")}`);
   return items as T[];
@@ -109,7 +111,10 @@ function parseOptions(argv: string[]): Options {
     return n;
   };
   // `--sizes ""` measures no row (with --rate-limit-size: the rate-limited run alone).
-  const sizes = (values.sizes ?? process.env.BENCH_SIZES ?? "10,50,200,1000,2000").split(",").filter((s) => s.trim() !== "").map((s) => number(s, 0, "--sizes"));
+  const sizes = (values.sizes ?? process.env.BENCH_SIZES ?? "10,50,200,1000,2000")
+    .split(",")
+    .filter((s) => s.trim() !== "")
+    .map((s) => number(s, 0, "--sizes"));
   return {
     sizes,
     ops: listOf(values.ops, OPERATIONS, "--ops"),
@@ -192,7 +197,9 @@ async function runOnce(contender: Contender, size: number, steps: Step[], option
         } else if (step.op === "refresh") changed = changedOf((await setup.stack.refresh()).summary.resourceChanges);
         else changed = changedOf((await setup.stack.destroy()).summary.resourceChanges);
       } catch (error) {
-        failed = String((error as Error).message).split("\n")[0].slice(0, 200);
+        failed = String((error as Error).message)
+          .split("\n")[0]
+          .slice(0, 200);
       }
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const requests = emulator.requests.length;
@@ -274,7 +281,9 @@ async function measureRateLimited(size: number, options: Options): Promise<RateL
     try {
       changed = changedOf((await stack.up({ refresh: true })).summary.resourceChanges);
     } catch (error) {
-      failed = String((error as Error).message).split("\n")[0].slice(0, 200);
+      failed = String((error as Error).message)
+        .split("\n")[0]
+        .slice(0, 200);
     }
     const seconds = Math.round((Number(process.hrtime.bigint() - started) / 1e9) * 100) / 100;
     const limited = emulator.requests.filter((r) => r.status === 429).length;
@@ -290,7 +299,9 @@ async function measureRateLimited(size: number, options: Options): Promise<RateL
       ...(failed ? { failed } : {}),
       ...measuredWith,
     };
-    process.stdout.write(`  ${size} orgs at ${options.rateLimit} req/s, no-op up --refresh: ${seconds} s, ${run.served} served, ${limited} answered 429, ${changed} changed${failed ? `  FAILED: ${failed}` : ""}\n`);
+    process.stdout.write(
+      `  ${size} orgs at ${options.rateLimit} req/s, no-op up --refresh: ${seconds} s, ${run.served} served, ${limited} answered 429, ${changed} changed${failed ? `  FAILED: ${failed}` : ""}\n`,
+    );
     return run;
   } finally {
     await emulator.close();
@@ -309,7 +320,13 @@ function chart(results: Results): string {
           .map((r) => [r.size, r.operations[op]] as const)
           .filter((p): p is readonly [number, Measure] => p[1] !== undefined && !p[1].failed)
           .map(([size, m]) => [size, m.seconds] as [number, number]);
-        if (points.length > 0) series.push({ name: `${CONTENDER_LABELS[contender]}${mode === "skipped" ? ", checkpoints skipped" : ""}`, color: colors[contender], dashed: mode === "skipped", points });
+        if (points.length > 0)
+          series.push({
+            name: `${CONTENDER_LABELS[contender]}${mode === "skipped" ? ", checkpoints skipped" : ""}`,
+            color: colors[contender],
+            dashed: mode === "skipped",
+            points,
+          });
       }
     }
     return { title: OPERATION_LABELS[op], series };
@@ -343,12 +360,17 @@ async function main(): Promise<void> {
     writeOutputs(results, options, false);
     return;
   }
-  const plan = options.sizes.flatMap((size) => contendersFor(size, options).map((contender) => ({ size, contender, steps: planSteps(size, contender, options) })));
+  const plan = options.sizes.flatMap((size) =>
+    contendersFor(size, options).map((contender) => ({ size, contender, steps: planSteps(size, contender, options) })),
+  );
   const rateLimitSize = options.rateLimit > 0 ? (options.rateLimitSize ?? options.sizes.filter((s) => s >= LARGE_FROM).sort((a, b) => b - a)[0]) : undefined;
   for (const p of plan) {
-    process.stdout.write(`${p.size} orgs, ${CONTENDER_LABELS[p.contender]}: ${p.steps.map((s) => `${s.op}${s.checkpoints === "skipped" ? "[skip]" : ""}${s.record ? "" : "(setup)"}`).join(", ")}\n`);
+    process.stdout.write(
+      `${p.size} orgs, ${CONTENDER_LABELS[p.contender]}: ${p.steps.map((s) => `${s.op}${s.checkpoints === "skipped" ? "[skip]" : ""}${s.record ? "" : "(setup)"}`).join(", ")}\n`,
+    );
   }
-  if (rateLimitSize) process.stdout.write(`${rateLimitSize} orgs, ours, ${options.rateLimit} req/s: no-op up --refresh (${options.rateLimitCheckpoints} checkpoints)\n`);
+  if (rateLimitSize)
+    process.stdout.write(`${rateLimitSize} orgs, ours, ${options.rateLimit} req/s: no-op up --refresh (${options.rateLimitCheckpoints} checkpoints)\n`);
   if (options.planOnly) return;
 
   const pulumi = findPulumi();
@@ -376,7 +398,9 @@ async function main(): Promise<void> {
 
   const results = combined();
   writeOutputs(results, options);
-  process.stdout.write(`\n${benchSection(results)}\n\nbench took ${fresh.history[0].seconds} s; wrote ${options.resultsFile}${options.resultsFile === DEFAULT_RESULTS ? ", bench/results.md, bench/chart.svg, bench/README.md and README.md's sections" : ""}\n`);
+  process.stdout.write(
+    `\n${benchSection(results)}\n\nbench took ${fresh.history[0].seconds} s; wrote ${options.resultsFile}${options.resultsFile === DEFAULT_RESULTS ? ", bench/results.md, bench/chart.svg, bench/README.md and README.md's sections" : ""}\n`,
+  );
 }
 
 if (require.main === module) {

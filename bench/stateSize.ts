@@ -98,10 +98,27 @@ export function breakdownTable(labels: string[], breakdowns: StateBreakdown[]): 
   const row = (name: string, values: Array<number | string>) => `| ${name} | ${values.join(" | ")} |`;
   return [
     row("part of one org's state", labels),
-    row("---", labels.map(() => "---:")),
-    ...STATE_PARTS.map((part) => row(part, breakdowns.map((b) => `${b.parts[part]} B`))),
-    row("**one org's entry**", breakdowns.map((b) => `**${b.resourceBytes} B**`)),
-    row("of which the provider's inputs and outputs", breakdowns.map((b) => `${b.providerBytes} B`)),
-    row("whole state / orgs", breakdowns.map((b) => `${b.deploymentBytesPerResource} B`)),
+    row(
+      "---",
+      labels.map(() => "---:"),
+    ),
+    ...STATE_PARTS.map((part) =>
+      row(
+        part,
+        breakdowns.map((b) => `${b.parts[part]} B`),
+      ),
+    ),
+    row(
+      "**one org's entry**",
+      breakdowns.map((b) => `**${b.resourceBytes} B**`),
+    ),
+    row(
+      "of which the provider's inputs and outputs",
+      breakdowns.map((b) => `${b.providerBytes} B`),
+    ),
+    row(
+      "whole state / orgs",
+      breakdowns.map((b) => `${b.deploymentBytesPerResource} B`),
+    ),
   ].join("\n");
 }

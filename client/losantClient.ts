@@ -3,7 +3,15 @@ import https from "https";
 import fetch, { Response, type RequestInit } from "node-fetch";
 import { InstanceOrgOperation, LosantApiError, LosantNetworkError, OrgRef } from "./errors";
 import { Admission, RequestGate, RequestOutcome } from "./requestGate";
-import { DEFAULT_RETRY_POLICY, NOT_SENT_NETWORK_CODES, RETRYABLE_NETWORK_CODES, RetryPolicy, backoffDelay, parseRetryAfter, rateLimitDelay } from "./retryPolicy";
+import {
+  DEFAULT_RETRY_POLICY,
+  NOT_SENT_NETWORK_CODES,
+  RETRYABLE_NETWORK_CODES,
+  RetryPolicy,
+  backoffDelay,
+  parseRetryAfter,
+  rateLimitDelay,
+} from "./retryPolicy";
 import { documentedOrg } from "../losant/orgFields";
 import type { LosantInstanceOrg, OrgSettings } from "../losant/types";
 
@@ -127,7 +135,15 @@ export class LosantClient {
    */
   async createOrg(instanceId: string, body: OrgSettings, summaryInclude?: readonly string[]): Promise<LosantInstanceOrg> {
     const ref = { instanceId, orgId: "" };
-    const result = await this.send("post", ref, "POST", `/instances/${encodeURIComponent(instanceId)}/orgs`, { summaryInclude: summaryParam(summaryInclude) }, body, { unsafe: true });
+    const result = await this.send(
+      "post",
+      ref,
+      "POST",
+      `/instances/${encodeURIComponent(instanceId)}/orgs`,
+      { summaryInclude: summaryParam(summaryInclude) },
+      body,
+      { unsafe: true },
+    );
     if (result.status === 404) throw this.apiError("post", ref, 404, result.body, 1);
     return documentedOrg(result.body);
   }
@@ -281,8 +297,7 @@ export class LosantClient {
         signal: controller.signal as FetchSignal,
       });
       const text = await response.text();
-      reported =
-        response.status === 429 ? { kind: "limited", retryAfterMs: parseRetryAfter(response.headers.get("retry-after")) } : { kind: "answered" };
+      reported = response.status === 429 ? { kind: "limited", retryAfterMs: parseRetryAfter(response.headers.get("retry-after")) } : { kind: "answered" };
       return { response, body: parseJson(text) };
     } catch (error) {
       return { networkError: { ...describeNetworkError(error, controller.signal.aborted, this.options.timeoutMs), cause: error } };

@@ -136,7 +136,10 @@ export class OrgReadBatcher {
           () => this.listingKnown.add(api.apiUrl),
           () => undefined,
         );
-        this.firstListing.set(api.apiUrl, settled.finally(() => this.firstListing.delete(api.apiUrl)));
+        this.firstListing.set(
+          api.apiUrl,
+          settled.finally(() => this.firstListing.delete(api.apiUrl)),
+        );
       }
       const lookup = await listing;
       if (lookup.kind === "instanceNotFound") return keys.map(() => ({ kind: "instanceNotFound" }));

@@ -173,11 +173,14 @@ export class RequestGate {
     if (this.timer !== undefined && this.timerAt <= at) return;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timerAt = at;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.timerAt = Number.POSITIVE_INFINITY;
-      this.drain();
-    }, Math.max(1, Math.ceil(at - this.clock())));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.timerAt = Number.POSITIVE_INFINITY;
+        this.drain();
+      },
+      Math.max(1, Math.ceil(at - this.clock())),
+    );
   }
 
   /** When the next request may start, and as what. */

@@ -23,9 +23,9 @@ export function answerControl(deps: ControlDeps, method: string, pathname: strin
   const route = `${method} ${pathname}`;
   if (route === "GET /_emulator/health") return { ok: true };
   if (route === "GET /_emulator/requests") return requests;
-  if (route === "DELETE /_emulator/requests") return (requests.length = 0), { success: true };
+  if (route === "DELETE /_emulator/requests") return ((requests.length = 0), { success: true });
   if (route === "PUT /_emulator/faults") return asValidation(() => (faults.configure((body ?? {}) as FaultConfig), faults.settings));
-  if (route === "DELETE /_emulator/faults") return faults.reset(), faults.settings;
+  if (route === "DELETE /_emulator/faults") return (faults.reset(), faults.settings);
   if (route === "GET /_emulator/modes") return { ...store.modes };
   if (route === "PUT /_emulator/modes") return asValidation(() => deps.setModes(parseModes(body)));
   const org = ORG_ROUTE.exec(pathname);

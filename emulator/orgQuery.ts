@@ -102,7 +102,9 @@ function checkTagMatcher(value: Json, path: string): Violations {
   if (isObject(value)) {
     const keys = Object.keys(value);
     if (keys.length === 1 && includes(LIST_OPERATORS, keys[0])) {
-      return checkList(value[keys[0]], `${path}.${keys[0]}`, (v, p) => (typeof v === "string" && length(v) <= 255 ? [] : [`${p} must be a string of at most 255 characters`]));
+      return checkList(value[keys[0]], `${path}.${keys[0]}`, (v, p) =>
+        typeof v === "string" && length(v) <= 255 ? [] : [`${p} must be a string of at most 255 characters`],
+      );
     }
   }
   return [`${path} must be a string, null, {"$in": [...]} or {"$nin": [...]}`];

@@ -84,7 +84,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       usedSockets.add(req.socket);
       const admission = await admit(faults, res, record, newConnection);
       if (admission.answered) return;
-      const payload = answerApi(store, tokens, { method, pathname: url.pathname, authorization: req.headers.authorization, query: record.query, body: record.body });
+      const payload = answerApi(store, tokens, {
+        method,
+        pathname: url.pathname,
+        authorization: req.headers.authorization,
+        query: record.query,
+        body: record.body,
+      });
       if (dropsAnswer(admission.rule)) {
         res.socket?.destroy();
         return;

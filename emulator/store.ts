@@ -44,7 +44,10 @@ export class OrgStore {
   /** The readings of undocumented behaviour in force; the server keeps this in step with its own modes. */
   modes: EmulatorModes = { ...DEFAULT_MODES };
 
-  constructor(private readonly persistPath?: string, clock: () => Date = () => new Date()) {
+  constructor(
+    private readonly persistPath?: string,
+    clock: () => Date = () => new Date(),
+  ) {
     this.clock = clock;
     if (persistPath && fs.existsSync(persistPath)) {
       const snapshot = JSON.parse(fs.readFileSync(persistPath, "utf8")) as Snapshot;

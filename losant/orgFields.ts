@@ -89,7 +89,8 @@ export const ORG_FIELDS = {
     rule: OBJECT_ID_RULE,
     docType: "string",
     optional: true,
-    absentText: "creating the org: one POST, `name` then required (see the README's POST-safety rules); adding `orgId` later with the created org's id changes nothing",
+    absentText:
+      "creating the org: one POST, `name` then required (see the README's POST-safety rules); adding `orgId` later with the created org's id changes nothing",
     doc: "Id of an existing org to adopt (24 hex characters, either case; stored in lowercase). Leave it out to create the org. Changing it to another id replaces the resource. Also the resource's id.",
   }),
   instanceId: field<string>()({
@@ -110,7 +111,9 @@ export const ORG_FIELDS = {
   summary: field<Record<string, unknown>>()({
     role: "output",
     docType: "object",
-    doc: `Counts and usage of the org's resources, with the fields \`summaryInclude\` picks (${SUMMARY_FIELDS.slice(0, 3).map((f) => `\`${f}\``).join(", ")}, ...). Present only when \`summaryInclude\` names at least one field: Losant's default summary is not recorded, to keep state small.`,
+    doc: `Counts and usage of the org's resources, with the fields \`summaryInclude\` picks (${SUMMARY_FIELDS.slice(0, 3)
+      .map((f) => `\`${f}\``)
+      .join(", ")}, ...). Present only when \`summaryInclude\` names at least one field: Losant's default summary is not recorded, to keep state small.`,
   }),
   whitelistedEmailDomains: field<string[]>()({
     role: "patchable",

@@ -53,9 +53,7 @@ export const BANNER_LEVELS = ["info", "warning", "critical"] as const;
 
 export const LIMITS_SCHEMA: ObjectSchema = {
   type: "object",
-  properties: Object.fromEntries(
-    Object.entries(LIMIT_BOUNDS).map(([key, bounds]): [string, Schema] => [key, { type: "integer", ...bounds }]),
-  ),
+  properties: Object.fromEntries(Object.entries(LIMIT_BOUNDS).map(([key, bounds]): [string, Schema] => [key, { type: "integer", ...bounds }])),
   additionalProperties: false,
 };
 

@@ -3,14 +3,7 @@
  * rules in this shape lets one validator serve both the provider's `check` and the emulator, and
  * lets a conformance test compare them against Losant's published files.
  */
-export type Schema =
-  | StringSchema
-  | IntegerSchema
-  | NumberSchema
-  | BooleanSchema
-  | ArraySchema
-  | ObjectSchema
-  | OneOfSchema;
+export type Schema = StringSchema | IntegerSchema | NumberSchema | BooleanSchema | ArraySchema | ObjectSchema | OneOfSchema;
 
 export interface StringSchema {
   type: "string";

@@ -96,13 +96,34 @@ export function validate(schema: Schema, value: unknown, path = "", options: Val
         return [{ path, reason: `must be a whole number, got ${describe(value)}` }];
       }
       if (options.safeIntegers && !Number.isSafeInteger(value)) {
-        return [{ path, reason: `must be at most ${Number.MAX_SAFE_INTEGER} (2^53-1) in size: beyond that JavaScript numbers skip whole numbers, so ${describeNumber(value)} may not be the number written in the program and could not be sent to Losant exactly` }];
+        return [
+          {
+            path,
+            reason: `must be at most ${Number.MAX_SAFE_INTEGER} (2^53-1) in size: beyond that JavaScript numbers skip whole numbers, so ${describeNumber(value)} may not be the number written in the program and could not be sent to Losant exactly`,
+          },
+        ];
       }
       if (schema.minimum !== undefined && value < schema.minimum) {
-        return [{ path, reason: schema.maximum !== undefined ? `must be between ${schema.minimum} and ${schema.maximum} (got ${value})` : `must be at least ${schema.minimum} (got ${value})` }];
+        return [
+          {
+            path,
+            reason:
+              schema.maximum !== undefined
+                ? `must be between ${schema.minimum} and ${schema.maximum} (got ${value})`
+                : `must be at least ${schema.minimum} (got ${value})`,
+          },
+        ];
       }
       if (schema.maximum !== undefined && value > schema.maximum) {
-        return [{ path, reason: schema.minimum !== undefined ? `must be between ${schema.minimum} and ${schema.maximum} (got ${value})` : `must be at most ${schema.maximum} (got ${value})` }];
+        return [
+          {
+            path,
+            reason:
+              schema.minimum !== undefined
+                ? `must be between ${schema.minimum} and ${schema.maximum} (got ${value})`
+                : `must be at most ${schema.maximum} (got ${value})`,
+          },
+        ];
       }
       return [];
     }

@@ -65,7 +65,11 @@ function checkRepeatedTags(tags: unknown): CheckFailure[] {
     const pair = JSON.stringify([key, value]);
     const first = seen.get(pair);
     if (first === undefined) seen.set(pair, i);
-    else failures.push({ property: `tags[${i}]`, reason: `repeats tags[${first}] (key ${JSON.stringify(key)}, value ${JSON.stringify(value)}); a tag key may have several values, but the same key and value twice means nothing` });
+    else
+      failures.push({
+        property: `tags[${i}]`,
+        reason: `repeats tags[${first}] (key ${JSON.stringify(key)}, value ${JSON.stringify(value)}); a tag key may have several values, but the same key and value twice means nothing`,
+      });
   });
   return failures;
 }
@@ -124,7 +128,10 @@ export function checkInputs(news: Record<string, unknown>): CheckFailure[] {
   }
   // Without orgId the org is created: Losant's POST rules apply (name is required).
   for (const violation of validate(creating ? ORG_POST_SCHEMA : ORG_PATCH_SCHEMA, settings, "", { unknownSentinel: UNKNOWN, safeIntegers: true })) {
-    const reason = creating && violation.path === "name" && violation.reason === "is required" ? "is required when creating an org (no orgId given); set name, or set orgId to adopt an existing org" : violation.reason;
+    const reason =
+      creating && violation.path === "name" && violation.reason === "is required"
+        ? "is required when creating an org (no orgId given); set name, or set orgId to adopt an existing org"
+        : violation.reason;
     failures.push({ property: violation.path, reason });
   }
   failures.push(...checkRepeatedTags(settings.tags));

@@ -51,12 +51,25 @@ export function recoveryQuery(name: string, startedAt: number, options: CreateOp
 
 async function matching(api: LosantClient, inputs: CreateInputs, query: Record<string, unknown>): Promise<LosantInstanceOrg[]> {
   // Two are enough to know it is ambiguous; a few more make the error's list of ids useful.
-  const page = await api.listOrgsPage({ instanceId: inputs.instanceId, page: 0, perPage: 10, query, sortField: "creationDate", summaryInclude: inputs.summaryInclude });
+  const page = await api.listOrgsPage({
+    instanceId: inputs.instanceId,
+    page: 0,
+    perPage: 10,
+    query,
+    sortField: "creationDate",
+    summaryInclude: inputs.summaryInclude,
+  });
   return page.items;
 }
 
 function single(found: LosantInstanceOrg[], inputs: CreateInputs, posts: number): LosantInstanceOrg | undefined {
-  if (found.length > 1) throw new LosantCreateOutcomeError({ instanceId: inputs.instanceId, orgName: String(inputs.name), candidateIds: found.map((org) => org.id), attempts: posts });
+  if (found.length > 1)
+    throw new LosantCreateOutcomeError({
+      instanceId: inputs.instanceId,
+      orgName: String(inputs.name),
+      candidateIds: found.map((org) => org.id),
+      attempts: posts,
+    });
   return found[0];
 }
 

@@ -96,7 +96,11 @@ export class EngineWatchdog {
 
 /** The request gate, refusing to start a request once the engine is gone. One flag check per request. */
 export class WatchedGate extends RequestGate {
-  constructor(maxConcurrency: number, private readonly watchdog: EngineWatchdog, options?: GateOptions) {
+  constructor(
+    maxConcurrency: number,
+    private readonly watchdog: EngineWatchdog,
+    options?: GateOptions,
+  ) {
     super(maxConcurrency, options);
   }
 

@@ -69,7 +69,8 @@ export function fleetProblems(spec: unknown): string[] {
   const problems: string[] = [];
   for (const key of Object.keys(spec)) if (!TOP_LEVEL.has(key)) problems.push(`${key}: is not a fleet property; expected instanceId, defaults, orgs`);
   if (spec.defaults !== undefined && !isRecord(spec.defaults)) problems.push("defaults: must be an object of org settings");
-  if (spec.defaults !== undefined && isRecord(spec.defaults) && "orgId" in spec.defaults) problems.push("defaults.orgId: an orgId belongs to one entry, not to the defaults");
+  if (spec.defaults !== undefined && isRecord(spec.defaults) && "orgId" in spec.defaults)
+    problems.push("defaults.orgId: an orgId belongs to one entry, not to the defaults");
   if (!Array.isArray(spec.orgs)) return [...problems, "orgs: must be a list of entries"];
   const defaults = (isRecord(spec.defaults) ? spec.defaults : {}) as FleetDefaults;
   const seenKeys = new Map<string, number>();

@@ -25,7 +25,13 @@ export function commonLimits(orgs: readonly LosantInstanceOrg[]): OrgLimits {
 
 /** A resource name from the org's name: lowercase letters, digits and dashes, unique in the file. */
 export function keyFor(name: string, taken: Set<string>, fallback: string): string {
-  const base = name.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || fallback;
+  const base =
+    name
+      .toLowerCase()
+      .normalize("NFKD")
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 60) || fallback;
   let key = base;
   for (let n = 2; taken.has(key); n++) key = `${base}-${n}`;
   taken.add(key);

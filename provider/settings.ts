@@ -5,7 +5,6 @@ export const DEFAULT_API_URL = "https://api.losant.com";
 export const DEFAULT_MAX_CONCURRENCY = 10;
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
-
 /** Config keys (Pulumi stack config) and the environment variables that stand in for them. */
 export const SETTING_SOURCES = {
   apiToken: { config: "losant:apiToken", env: "LOSANT_API_TOKEN" },
@@ -113,7 +112,9 @@ export function normalizeApiUrl(raw: string): string {
     );
   }
   if (parsed.search !== "" || raw.includes("?")) {
-    throw new LosantConfigError(`${label("apiUrl")} must not have a query string (given for ${where}); the API path is appended to this URL, and would land inside the query`);
+    throw new LosantConfigError(
+      `${label("apiUrl")} must not have a query string (given for ${where}); the API path is appended to this URL, and would land inside the query`,
+    );
   }
   if (parsed.hash !== "" || raw.includes("#")) {
     throw new LosantConfigError(`${label("apiUrl")} must not have a fragment (#..., given for ${where}); the API path is appended to this URL`);

@@ -59,7 +59,14 @@ async function main(): Promise<void> {
     workDir,
     backendDir,
     stackName: "demo",
-    config: { instanceId, orgId, name: "Acme Corporation", auditLogEnabled: "true", limits: JSON.stringify({ device: 500, member: 25 }), "losant:apiUrl": emulator.url },
+    config: {
+      instanceId,
+      orgId,
+      name: "Acme Corporation",
+      auditLogEnabled: "true",
+      limits: JSON.stringify({ device: 500, member: 25 }),
+      "losant:apiUrl": emulator.url,
+    },
     secrets: { "losant:apiToken": TOKEN },
   });
 
@@ -108,7 +115,13 @@ async function onboarding(emulator: Emulator, instanceId: string, backendDir: st
     ],
   };
   fs.writeFileSync(path.join(workDir, "orgs.json"), JSON.stringify(fleetFile, null, 2));
-  const stack = await createStack({ workDir, backendDir, stackName: "onboarding", config: { "losant:apiUrl": emulator.url }, secrets: { "losant:apiToken": TOKEN } });
+  const stack = await createStack({
+    workDir,
+    backendDir,
+    stackName: "onboarding",
+    config: { "losant:apiUrl": emulator.url },
+    secrets: { "losant:apiToken": TOKEN },
+  });
   say(`\nOnboarding: examples/fleet with orgs.json holding Globex (orgId ${existing.id}: adopt) and Initrode (no orgId: create).`);
   await step(emulator, "6. pulumi up: adopt Globex (GET, PATCH) and create Initrode (one list request for its creation marker, then one POST)", async () => {
     const up = await stack.up();

@@ -134,7 +134,8 @@ export function renderArguments(orgFields: OrgFieldList, resourceFields: Resourc
     if (spec.role !== "identity" && spec.role !== "patchable") continue;
     const rule = ruleOf(spec);
     const ruleText = rule === undefined ? "" : ` Rule: ${rule}.`;
-    if (spec.role === "identity" && spec.optional === true) lines.push(`- \`${name}\` (${spec.docType}) (Optional) ${sentence(spec.doc)}${ruleText} Defaults to ${spec.absentText ?? "none"}.`);
+    if (spec.role === "identity" && spec.optional === true)
+      lines.push(`- \`${name}\` (${spec.docType}) (Optional) ${sentence(spec.doc)}${ruleText} Defaults to ${spec.absentText ?? "none"}.`);
     else if (spec.role === "identity") lines.push(`- \`${name}\` (${spec.docType}) (Required) ${sentence(spec.doc)}${ruleText}`);
     else lines.push(`- \`${name}\` (${spec.docType}) (Optional) ${sentence(spec.doc)}${ruleText} Defaults to unmanaged: the org keeps whatever value it has.`);
   }

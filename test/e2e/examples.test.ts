@@ -74,7 +74,12 @@ describeWithPulumi("examples through the real Pulumi CLI", () => {
     const fleetFile = {
       instanceId: INSTANCE_ID,
       defaults: { auditLogEnabled: true, mfaMode: "adminRequired", limits: { device: 1000, member: 50 } },
-      orgs: fleet.orgIds.map((orgId, i) => ({ key: `customer-${i + 1}`, orgId, name: `Customer ${i + 1}`, ...(i % 5 === 0 ? { limits: { device: 5000 } } : {}) })),
+      orgs: fleet.orgIds.map((orgId, i) => ({
+        key: `customer-${i + 1}`,
+        orgId,
+        name: `Customer ${i + 1}`,
+        ...(i % 5 === 0 ? { limits: { device: 5000 } } : {}),
+      })),
     };
     fs.writeFileSync(path.join(workDir, "orgs.json"), JSON.stringify(fleetFile, null, 2));
     const stack = await createStack({

@@ -61,7 +61,12 @@ describeWithPulumi("the package's command line through the real Pulumi CLI", () 
     const tsc = await run(process.execPath, [path.join(workDir, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], workDir);
     expect({ code: tsc.code, output: tsc.stdout + tsc.stderr }).toEqual({ code: 0, output: "" });
 
-    const stack = await createStack({ workDir, backendDir: tempDir("losant-backend-"), config: { "losant:apiUrl": emulator.url }, secrets: { "losant:apiToken": TOKEN } });
+    const stack = await createStack({
+      workDir,
+      backendDir: tempDir("losant-backend-"),
+      config: { "losant:apiUrl": emulator.url },
+      secrets: { "losant:apiToken": TOKEN },
+    });
     emulator.resetRequests();
     const started = Date.now();
     const up = await stack.up();
@@ -81,7 +86,12 @@ describeWithPulumi("the package's command line through the real Pulumi CLI", () 
     const generated = await npx(workDir, ["generate", "--instance", INSTANCE_ID], { LOSANT_API_URL: emulator.url, LOSANT_API_TOKEN: TOKEN });
     expect(generated.code).toBe(0);
     fs.writeFileSync(path.join(workDir, "orgs.json"), generated.stdout);
-    const stack = await createStack({ workDir, backendDir: tempDir("losant-backend-"), config: { "losant:apiUrl": emulator.url }, secrets: { "losant:apiToken": TOKEN } });
+    const stack = await createStack({
+      workDir,
+      backendDir: tempDir("losant-backend-"),
+      config: { "losant:apiUrl": emulator.url },
+      secrets: { "losant:apiToken": TOKEN },
+    });
     emulator.resetRequests();
     const up = await stack.up();
     expect(up.summary.resourceChanges).toEqual({ create: 22 });
@@ -91,13 +101,18 @@ describeWithPulumi("the package's command line through the real Pulumi CLI", () 
 
   test("the emulator for users: `npx pulumi-losant-instance-org emulator` serves a program's up; `pulumi-losant-instance-org/emulator` starts one in a test", async () => {
     const workDir = prepareProgram("fleet");
-    const child = spawn("npx", ["--no-install", "pulumi-losant-instance-org", "emulator", "--seed", "2", "--token", "user-ci-token"], { cwd: workDir, stdio: ["ignore", "pipe", "pipe"], detached: true });
-    // npx runs the bin as a child of its own: end the whole group this test started.
-    const stop = () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.on("exit", () => resolve());
-      process.kill(-child.pid!, "SIGTERM");
+    const child = spawn("npx", ["--no-install", "pulumi-losant-instance-org", "emulator", "--seed", "2", "--token", "user-ci-token"], {
+      cwd: workDir,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
     });
+    // npx runs the bin as a child of its own: end the whole group this test started.
+    const stop = () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.on("exit", () => resolve());
+        process.kill(-child.pid!, "SIGTERM");
+      });
     try {
       const line = await new Promise<string>((resolve, reject) => {
         let out = "";
@@ -110,9 +125,20 @@ describeWithPulumi("the package's command line through the real Pulumi CLI", () 
       const started = JSON.parse(line) as { url: string; instanceId: string; orgIds: string[] };
       fs.writeFileSync(
         path.join(workDir, "orgs.json"),
-        JSON.stringify({ instanceId: started.instanceId, orgs: [{ key: "seeded", orgId: started.orgIds[0], name: "Seeded" }, { key: "new", name: "Brand New" }] }),
+        JSON.stringify({
+          instanceId: started.instanceId,
+          orgs: [
+            { key: "seeded", orgId: started.orgIds[0], name: "Seeded" },
+            { key: "new", name: "Brand New" },
+          ],
+        }),
       );
-      const stack = await createStack({ workDir, backendDir: tempDir("losant-backend-"), config: { "losant:apiUrl": started.url }, secrets: { "losant:apiToken": "user-ci-token" } });
+      const stack = await createStack({
+        workDir,
+        backendDir: tempDir("losant-backend-"),
+        config: { "losant:apiUrl": started.url },
+        secrets: { "losant:apiToken": "user-ci-token" },
+      });
       const up = await stack.up();
       expect(up.summary.resourceChanges).toEqual({ create: 4 });
       expect((await stack.preview()).changeSummary).toEqual({ same: 4 });
@@ -131,6 +157,10 @@ describeWithPulumi("the package's command line through the real Pulumi CLI", () 
       "})();",
     ].join("\n");
     const imported = await run(process.execPath, ["-e", script], workDir);
-    expect({ code: imported.code, stdout: imported.stdout.trim(), stderr: imported.stderr }).toEqual({ code: 0, stdout: '{"status":200,"count":3}', stderr: "" });
+    expect({ code: imported.code, stdout: imported.stdout.trim(), stderr: imported.stderr }).toEqual({
+      code: 0,
+      stdout: '{"status":200,"count":3}',
+      stderr: "",
+    });
   });
 });

@@ -25,7 +25,9 @@ function underscoreKeys(value: unknown, at = ""): string[] {
 }
 
 function instanceOrgState(workDir: string, backendDir: string): Array<{ inputs?: unknown; outputs?: unknown }> {
-  const exported = JSON.parse(exportWithSecrets(workDir, backendDir)) as { deployment: { resources?: Array<{ type: string; inputs?: unknown; outputs?: unknown }> } };
+  const exported = JSON.parse(exportWithSecrets(workDir, backendDir)) as {
+    deployment: { resources?: Array<{ type: string; inputs?: unknown; outputs?: unknown }> };
+  };
   return (exported.deployment.resources ?? []).filter((r) => r.type.endsWith("InstanceOrg"));
 }
 

@@ -51,7 +51,9 @@ describeWithPulumi("large fleets: state per org, and an up with skipped checkpoi
     expect((await stack.up()).summary.result).toBe("succeeded");
     const { deployment } = await stack.exportStack();
     const breakdown = stateBreakdown(deployment, INSTANCE_ORG_TYPE);
-    notes.push(`state per org (10 orgs): provider ${breakdown.providerBytes} B, entry ${breakdown.resourceBytes} B, whole state / orgs ${breakdown.deploymentBytesPerResource} B; ${JSON.stringify(breakdown.parts)}`);
+    notes.push(
+      `state per org (10 orgs): provider ${breakdown.providerBytes} B, entry ${breakdown.resourceBytes} B, whole state / orgs ${breakdown.deploymentBytesPerResource} B; ${JSON.stringify(breakdown.parts)}`,
+    );
     expect(breakdown.resources).toBe(10);
     expect(breakdown.parts["outputs: summary"]).toBe(0);
     expect(breakdown.providerBytes).toBeLessThanOrEqual(PROVIDER_BYTES_PER_ORG);
@@ -59,7 +61,14 @@ describeWithPulumi("large fleets: state per org, and an up with skipped checkpoi
     // The documented outputs a reader uses are all there.
     const org = deployment.resources.find((r: { type: string }) => r.type === INSTANCE_ORG_TYPE).outputs;
     expect(Object.keys(org.limits)).toHaveLength(34);
-    expect(org).toMatchObject({ name: expect.any(String), orgId: expect.any(String), instanceId: fleet.instanceId, managedFields: expect.any(Array), lastUpdated: expect.any(String), creationDate: expect.any(String) });
+    expect(org).toMatchObject({
+      name: expect.any(String),
+      orgId: expect.any(String),
+      instanceId: fleet.instanceId,
+      managedFields: expect.any(Array),
+      lastUpdated: expect.any(String),
+      creationDate: expect.any(String),
+    });
   });
 
   test(`SIGKILL of \`pulumi up\` with PULUMI_SKIP_CHECKPOINTS=true (${ORGS} adopted orgs); cancel, then a plain up converges`, async () => {
@@ -70,7 +79,11 @@ describeWithPulumi("large fleets: state per org, and an up with skipped checkpoi
     const up: ChildProcess = fleet.startUp();
     await waitFor(() => emulator.requests.length >= 30, 240_000, "30 requests of the up");
     const realWorkDir = fs.realpathSync(workDir);
-    leftovers.push(...processes().filter((p) => p.ppid === up.pid).map((p) => p.pid));
+    leftovers.push(
+      ...processes()
+        .filter((p) => p.ppid === up.pid)
+        .map((p) => p.pid),
+    );
     const provider = processes().find((p) => p.cmdline.includes("dynamic-provider") && p.cwd === realWorkDir);
     process.kill(-up.pid!, "SIGKILL");
     const patchedBeforeKill = new Set(emulator.requests.filter((r) => r.method === "PATCH").map((r) => r.path)).size;

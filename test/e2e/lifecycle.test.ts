@@ -10,7 +10,16 @@ import { DEFAULT_INSTANCE_LIMITS } from "../../emulator/store";
 import { createStack, prepareProgram, REPO_ROOT } from "../../scripts/lib/workspace";
 import { INSTANCE_ID, ORG_ID, OTHER_ORG_ID } from "../support/fixtures";
 import { orgPath, requestLines, startSeededEmulator, TOKEN } from "../support/emulatorHarness";
-import { describeWithPulumi, exportWithSecrets, expectFailure, instanceOrgCount, rawBackendFiles, resourcesContaining, serializedProviders, tempDir } from "../support/e2eHarness";
+import {
+  describeWithPulumi,
+  exportWithSecrets,
+  expectFailure,
+  instanceOrgCount,
+  rawBackendFiles,
+  resourcesContaining,
+  serializedProviders,
+  tempDir,
+} from "../support/e2eHarness";
 
 jest.setTimeout(120_000);
 

@@ -52,7 +52,12 @@ describeWithPulumi("onboarding through the real Pulumi CLI", () => {
     };
     const write = () => fs.writeFileSync(path.join(workDir, "orgs.json"), JSON.stringify(fleetFile, null, 2));
     write();
-    const stack = await createStack({ workDir, backendDir: tempDir("losant-backend-"), config: { "losant:apiUrl": emulator.url }, secrets: { "losant:apiToken": TOKEN } });
+    const stack = await createStack({
+      workDir,
+      backendDir: tempDir("losant-backend-"),
+      config: { "losant:apiUrl": emulator.url },
+      secrets: { "losant:apiToken": TOKEN },
+    });
     emulator.resetRequests();
 
     const up = await timed("up (2 adopted, 2 created)", () => stack.up());

@@ -43,8 +43,11 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<{ ok: bo
   return new Promise((resolve) => {
     const fullEnv: NodeJS.ProcessEnv = { ...process.env, ...pulumiEnv(backendDir), ...env };
     if (env.LOSANT_API_TOKEN === undefined) delete fullEnv.LOSANT_API_TOKEN;
-    execFile(findPulumi()!, [...args, "--stack", "dev", "--non-interactive"], { cwd: workDir, env: fullEnv, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) =>
-      resolve({ ok: !error, output: `${stdout}${stderr}` }),
+    execFile(
+      findPulumi()!,
+      [...args, "--stack", "dev", "--non-interactive"],
+      { cwd: workDir, env: fullEnv, maxBuffer: 256 * 1024 * 1024 },
+      (error, stdout, stderr) => resolve({ ok: !error, output: `${stdout}${stderr}` }),
     );
   });
 }
@@ -76,7 +79,12 @@ describeWithPulumi("provider settings, token rotation and secrets through the re
       ["requestTimeoutMs -5", () => ({ "losant:requestTimeoutMs": "-5" }), {}, /from 100 to 300000 milliseconds \(5 minutes\), got "-5"/],
       ["requestTimeoutMs 3000000000", () => ({ "losant:requestTimeoutMs": "3000000000" }), {}, /from 100 to 300000 milliseconds/],
       ["retryTimeoutSeconds 99999", () => ({ "losant:retryTimeoutSeconds": "99999" }), {}, /from 0 to 3600 seconds/],
-      ["a bad setting from the environment", () => ({}), { LOSANT_REQUEST_TIMEOUT_MS: "0" }, /losant:requestTimeoutMs \(or LOSANT_REQUEST_TIMEOUT_MS\) must be/],
+      [
+        "a bad setting from the environment",
+        () => ({}),
+        { LOSANT_REQUEST_TIMEOUT_MS: "0" },
+        /losant:requestTimeoutMs \(or LOSANT_REQUEST_TIMEOUT_MS\) must be/,
+      ],
       ["no token at all", () => ({}), { NO_TOKEN: "1" }, /No Losant API token/],
     ];
 
@@ -206,7 +214,10 @@ describeWithPulumi("provider settings, token rotation and secrets through the re
 
   test("ids in uppercase: the org is adopted, requests use Losant's lowercase, and the next preview is empty", async () => {
     const emulator = await seededEmulator();
-    const stack = await rootStack({ "losant:apiUrl": emulator.url, orgId: ORG_ID.toUpperCase(), instanceId: INSTANCE_ID.toUpperCase() }, { "losant:apiToken": OLD_TOKEN });
+    const stack = await rootStack(
+      { "losant:apiUrl": emulator.url, orgId: ORG_ID.toUpperCase(), instanceId: INSTANCE_ID.toUpperCase() },
+      { "losant:apiToken": OLD_TOKEN },
+    );
     const up = await stack.up();
     expect(up.summary.result).toBe("succeeded");
     expect(requestLines(emulator.requests)).toEqual([`GET ${orgPath()}`, `PATCH ${orgPath()}`]);

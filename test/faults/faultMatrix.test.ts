@@ -113,7 +113,11 @@ const CASES: FaultCase[] = [
     orgs: 10,
     modes: MODE_MATRIX.find((m) => m.name === "normalising")!.modes,
     declares: {
-      tags: [{ key: "tier", value: "gold" }, { key: "region", value: "eu" }, { key: "Cost-Center", value: "42" }],
+      tags: [
+        { key: "tier", value: "gold" },
+        { key: "region", value: "eu" },
+        { key: "Cost-Center", value: "42" },
+      ],
       whitelistedEmailDomains: ["Example.COM", "acme.io"],
       banner: { message: "Managed by Pulumi" },
     },
@@ -160,10 +164,29 @@ const CASES: FaultCase[] = [
     },
   },
   // Creating orgs: a POST is not safe to repeat, so each of these must end with exactly one org per new entry.
-  { name: "POST applied, answer lost", orgs: 5, creates: 5, faults: { rules: [{ kind: "applyThenReset", method: "POST" }] }, firstUpSucceeds: true, emptyPreview: true },
-  { name: "POST timed out before being applied", orgs: 5, creates: 5, faults: { rules: [{ kind: "hang", method: "POST", times: 3 }] }, firstUpSucceeds: true, emptyPreview: true },
+  {
+    name: "POST applied, answer lost",
+    orgs: 5,
+    creates: 5,
+    faults: { rules: [{ kind: "applyThenReset", method: "POST" }] },
+    firstUpSucceeds: true,
+    emptyPreview: true,
+  },
+  {
+    name: "POST timed out before being applied",
+    orgs: 5,
+    creates: 5,
+    faults: { rules: [{ kind: "hang", method: "POST", times: 3 }] },
+    firstUpSucceeds: true,
+    emptyPreview: true,
+  },
   // A create gives up after 3 POSTs of unknown outcome with no org to show for them; the second up then creates it.
-  { name: "POST answered 502/503/504 (not applied)", orgs: 5, creates: 5, faults: { rules: [{ kind: "status", statuses: [502, 503, 504], method: "POST", times: 4 }] } },
+  {
+    name: "POST answered 502/503/504 (not applied)",
+    orgs: 5,
+    creates: 5,
+    faults: { rules: [{ kind: "status", statuses: [502, 503, 504], method: "POST", times: 4 }] },
+  },
   {
     name: "emulator killed mid-up (50 orgs) and restarted",
     orgs: 50,
@@ -233,7 +256,10 @@ describeWithPulumi("fault matrix through the real Pulumi CLI", () => {
 
       emulator.faults.configure(faultCase.faults ?? {});
       const first = await Promise.all([
-        stack.up({ onOutput }).then(() => "succeeded", (e) => `failed (${String((e as Error).message).match(/(\d+) errored/)?.[1] ?? "some"} errored)`),
+        stack.up({ onOutput }).then(
+          () => "succeeded",
+          (e) => `failed (${String((e as Error).message).match(/(\d+) errored/)?.[1] ?? "some"} errored)`,
+        ),
         faultCase.during?.(control),
       ]).then(([outcome]) => outcome);
       if (faultCase.firstUpSucceeds) expect(first).toBe("succeeded");
@@ -255,7 +281,8 @@ describeWithPulumi("fault matrix through the real Pulumi CLI", () => {
         const org = emulator.store.getOrg(fleet.instanceId, orgId)!;
         expect(org).toMatchObject({ name: fleet.file.orgs[i].name, auditLogEnabled: true, mfaMode: "adminRequired" });
         expect(org.limits).toMatchObject({ device: fleet.file.defaults.limits.device, member: fleet.file.defaults.limits.member });
-        for (const [field, value] of Object.entries(declares)) expect(settingMatches(field as keyof typeof declares, value, org[field as keyof typeof declares])).toBe(true);
+        for (const [field, value] of Object.entries(declares))
+          expect(settingMatches(field as keyof typeof declares, value, org[field as keyof typeof declares])).toBe(true);
         expect(JSON.stringify(undeclared(org, declares))).toBe(JSON.stringify(before.get(orgId)));
       }
       for (const name of newNames) {
@@ -271,7 +298,19 @@ describeWithPulumi("fault matrix through the real Pulumi CLI", () => {
       requestCount += emulator.requests.length;
       results.push([faultCase.name, first, "succeeded", "yes", "hold", String(requestCount), `${((Date.now() - started) / 1000).toFixed(1)} s`].join(" | "));
     } catch (error) {
-      results.push([faultCase.name, "-", "-", "-", `FAILED: ${String((error as Error).message).split("\n")[0].slice(0, 80)}`, String(requestCount), `${((Date.now() - started) / 1000).toFixed(1)} s`].join(" | "));
+      results.push(
+        [
+          faultCase.name,
+          "-",
+          "-",
+          "-",
+          `FAILED: ${String((error as Error).message)
+            .split("\n")[0]
+            .slice(0, 80)}`,
+          String(requestCount),
+          `${((Date.now() - started) / 1000).toFixed(1)} s`,
+        ].join(" | "),
+      );
       throw error;
     } finally {
       await emulator.close();
@@ -299,9 +338,14 @@ describeWithPulumi("fault matrix through the real Pulumi CLI", () => {
 
       // Every POST is applied, and its answer withheld: the engine is killed while it waits for them.
       emulator.faults.configure({ rules: [{ kind: "applyThenHang", method: "POST" }] });
-      const up = spawn(pulumi, ["up", "--yes", "--skip-preview", "--stack", "dev", "--non-interactive"], { cwd: workDir, env, detached: true, stdio: "ignore" });
+      const up = spawn(pulumi, ["up", "--yes", "--skip-preview", "--stack", "dev", "--non-interactive"], {
+        cwd: workDir,
+        env,
+        detached: true,
+        stdio: "ignore",
+      });
       const made = () => emulator.store.listOrgs(fleet.instanceId).filter((org) => newNames.includes(org.name)).length;
-      for (const deadline = Date.now() + 240_000; made() < newNames.length; ) {
+      for (const deadline = Date.now() + 240_000; made() < newNames.length;) {
         if (Date.now() > deadline) throw new Error("the up never POSTed every new org");
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -323,10 +367,21 @@ describeWithPulumi("fault matrix through the real Pulumi CLI", () => {
       expect({ ok: next.ok, output: next.ok ? "" : next.output }).toEqual({ ok: true, output: "" });
       // The next up found the orgs by their creation marker: no POST, and one org per new entry.
       expect(emulator.requests.filter((r) => r.method === "POST")).toHaveLength(postsBefore);
-      for (const name of newNames) expect({ name, orgs: emulator.store.listOrgs(fleet.instanceId).filter((org) => org.name === name).length }).toEqual({ name, orgs: 1 });
+      for (const name of newNames)
+        expect({ name, orgs: emulator.store.listOrgs(fleet.instanceId).filter((org) => org.name === name).length }).toEqual({ name, orgs: 1 });
       const preview = await cli(["preview", "--expect-no-changes"]);
       expect({ ok: preview.ok, output: preview.ok ? "" : preview.output }).toEqual({ ok: true, output: "" });
-      results.push(["pipeline killed between POST and state write", "killed", "succeeded", "-", "hold (0 new POSTs)", String(emulator.requests.length), `${((Date.now() - started) / 1000).toFixed(1)} s`].join(" | "));
+      results.push(
+        [
+          "pipeline killed between POST and state write",
+          "killed",
+          "succeeded",
+          "-",
+          "hold (0 new POSTs)",
+          String(emulator.requests.length),
+          `${((Date.now() - started) / 1000).toFixed(1)} s`,
+        ].join(" | "),
+      );
     } finally {
       for (const pid of leftovers) {
         try {

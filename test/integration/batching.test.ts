@@ -25,7 +25,6 @@ afterEach(async () => {
   jest.restoreAllMocks();
 });
 
-
 async function fleetOf(size: number, instanceId = INSTANCE_ID): Promise<string[]> {
   return seedFleet(emulator, size, instanceId).orgIds;
 }

@@ -52,7 +52,10 @@ describe("create without orgId", () => {
       auditLogEnabled: true,
       mfaMode: "adminRequired",
       limits: { device: 250 },
-      tags: [{ key: "tier", value: "gold" }, { key: CREATION_MARKER_KEY, value: MARKER }],
+      tags: [
+        { key: "tier", value: "gold" },
+        { key: CREATION_MARKER_KEY, value: MARKER },
+      ],
     });
     if (haveSchemas) {
       const schema = JSON.parse(fs.readFileSync(path.join(SCHEMAS, "instanceOrgPost.json"), "utf8"));
@@ -180,7 +183,12 @@ describe("every unknown outcome of a POST ends with exactly one org", () => {
   test("the look-up itself failing stops creation with an error that says the next up looks first; nothing is POSTed again", async () => {
     // Without a marker the only look-up is the one after the POST: it is refused.
     const inputs = createInputs({ creationMarker: undefined });
-    emulator.faults.configure({ rules: [{ kind: "applyThenReset", method: "POST", times: 1 }, { kind: "status", status: 401, method: "GET", times: 1 }] });
+    emulator.faults.configure({
+      rules: [
+        { kind: "applyThenReset", method: "POST", times: 1 },
+        { kind: "status", status: 401, method: "GET", times: 1 },
+      ],
+    });
     await expect(provider.create(inputs)).rejects.toThrow(/outcome of 1 POST\(s\) is unknown.*could not be read.*Run `pulumi up` again/);
     expect(posts()).toHaveLength(1);
     expect(orgsNamed("Customer New")).toHaveLength(1);

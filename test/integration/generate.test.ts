@@ -21,8 +21,11 @@ afterEach(() => emulator.close());
 
 function generate(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   return new Promise((resolve) =>
-    execFile(process.execPath, [CLI, "generate", ...args], { env: { ...process.env, LOSANT_API_URL: emulator.url, LOSANT_API_TOKEN: TOKEN } }, (error, stdout, stderr) =>
-      resolve({ stdout, stderr, code: error ? Number(error.code ?? 1) : 0 }),
+    execFile(
+      process.execPath,
+      [CLI, "generate", ...args],
+      { env: { ...process.env, LOSANT_API_URL: emulator.url, LOSANT_API_TOKEN: TOKEN } },
+      (error, stdout, stderr) => resolve({ stdout, stderr, code: error ? Number(error.code ?? 1) : 0 }),
     ),
   );
 }
@@ -36,7 +39,15 @@ function seedVariedOrgs(): void {
       auditLogEnabled: i % 2 === 0,
       mfaMode: (["notRequired", "adminRequired", "required"] as const)[i % 3],
       limits: i % 4 === 0 ? { device: 100 + i, member: 7 } : {},
-      tags: i % 5 === 0 ? [{ key: "tier", value: "gold" }, { key: "tier", value: "eu" }] : i % 7 === 0 ? [{ key: CREATION_MARKER_KEY, value: `p/s/n${i}` }] : [],
+      tags:
+        i % 5 === 0
+          ? [
+              { key: "tier", value: "gold" },
+              { key: "tier", value: "eu" },
+            ]
+          : i % 7 === 0
+            ? [{ key: CREATION_MARKER_KEY, value: `p/s/n${i}` }]
+            : [],
       whitelistedEmailDomains: i % 6 === 0 ? ["Example.com", "acme.io"] : [],
       ...(i % 11 === 0 ? { disabledAt: "2026-01-01T00:00:00.000Z" } : {}),
       ...(i % 13 === 0 ? { banner: { message: "hello", level: "warning" as const } } : {}),
@@ -93,10 +104,16 @@ describe("generate", () => {
 
   test("bad arguments and settings fail with a message and no request", async () => {
     expect(await generate(["--instance", "nope"])).toMatchObject({ code: 2, stderr: expect.stringContaining("--instance must be") });
-    expect(await generate(["--instance", INSTANCE_ID, "--format", "yaml"])).toMatchObject({ code: 2, stderr: expect.stringContaining("--format must be json or ts") });
+    expect(await generate(["--instance", INSTANCE_ID, "--format", "yaml"])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("--format must be json or ts"),
+    });
     const noToken = await new Promise<{ code: number; stderr: string }>((resolve) =>
-      execFile(process.execPath, [CLI, "generate", "--instance", INSTANCE_ID], { env: { ...process.env, LOSANT_API_URL: emulator.url, LOSANT_API_TOKEN: "" } }, (error, _stdout, stderr) =>
-        resolve({ code: error ? Number(error.code) : 0, stderr }),
+      execFile(
+        process.execPath,
+        [CLI, "generate", "--instance", INSTANCE_ID],
+        { env: { ...process.env, LOSANT_API_URL: emulator.url, LOSANT_API_TOKEN: "" } },
+        (error, _stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stderr }),
       ),
     );
     expect(noToken.code).toBe(1);

@@ -166,7 +166,9 @@ describe.each(MODE_MATRIX)("emulator mode $name", ({ modes }) => {
       const olds = await adopted({ ...ids, name: "Acme", limits: { device: 3 }, tags: [{ key: "a", value: "b" }] });
       const result = await provider.read!(ORG_ID, olds);
       expect(result.props).toEqual(olds);
-      expect((await provider.diff!(ORG_ID, result.props, { ...ids, name: "Acme", limits: { device: 3 }, tags: [{ key: "a", value: "b" }] })).changes).toBe(false);
+      expect((await provider.diff!(ORG_ID, result.props, { ...ids, name: "Acme", limits: { device: 3 }, tags: [{ key: "a", value: "b" }] })).changes).toBe(
+        false,
+      );
     });
   });
 
@@ -191,7 +193,11 @@ describe.each(MODE_MATRIX)("emulator mode $name", ({ modes }) => {
     const declared = {
       ...ids,
       name: "Acme",
-      tags: [{ key: "zeta", value: "1" }, { key: "alpha", value: "2" }, { key: "Mid", value: "3" }],
+      tags: [
+        { key: "zeta", value: "1" },
+        { key: "alpha", value: "2" },
+        { key: "Mid", value: "3" },
+      ],
       whitelistedEmailDomains: ["Zeta.example", "alpha.EXAMPLE"],
       banner: { message: "Maintenance" },
     };

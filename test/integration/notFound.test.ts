@@ -176,7 +176,15 @@ describe.each(MODE_MATRIX)("emulator mode $name", ({ modes }) => {
     const once404 = (method: string) => emulator.faults.configure({ rules: [{ kind: "status", status: 404, method, pathIncludes: orgPath(), times: 1 }] });
 
     test("refresh keeps the org, as the list shows it: the same outputs as a GET, with one request more", async () => {
-      const state = await adopted({ ...ids, name: "Acme", limits: { device: 7 }, tags: [{ key: "b", value: "2" }, { key: "a", value: "1" }] });
+      const state = await adopted({
+        ...ids,
+        name: "Acme",
+        limits: { device: 7 },
+        tags: [
+          { key: "b", value: "2" },
+          { key: "a", value: "1" },
+        ],
+      });
       const normal = await provider.read!(ORG_ID, state);
       emulator.resetRequests();
       once404("GET");

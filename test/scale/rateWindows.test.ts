@@ -29,7 +29,14 @@ interface Scenario {
 }
 
 const SCENARIOS: Scenario[] = [
-  { name: "10 per 10 s, no Retry-After, 200 updates through the provider", operations: 200, requests: 10, windowMs: 10_000, retryAfter: "none", via: "provider" },
+  {
+    name: "10 per 10 s, no Retry-After, 200 updates through the provider",
+    operations: 200,
+    requests: 10,
+    windowMs: 10_000,
+    retryAfter: "none",
+    via: "provider",
+  },
   { name: "10 per 10 s, Retry-After, 200 GETs", operations: 200, requests: 10, windowMs: 10_000, retryAfter: "seconds", via: "client" },
   { name: "10 per 60 s, no Retry-After, 30 GETs", operations: 30, requests: 10, windowMs: 60_000, retryAfter: "none", via: "client" },
   { name: "10 per 60 s, Retry-After, 30 GETs", operations: 30, requests: 10, windowMs: 60_000, retryAfter: "seconds", via: "client" },
@@ -61,7 +68,14 @@ async function run(scenario: Scenario): Promise<Outcome> {
       if (updated.outs?.name !== `renamed ${orgId}`) throw new Error(`update of ${orgId} gave name "${updated.outs?.name}"`);
     };
   } else {
-    const client = new LosantClient({ apiUrl: emulator.url, apiToken: TOKEN, userAgent: "rate-window-test", timeoutMs: 30_000, gate: new RequestGate(10), retryPolicy: DEFAULT_RETRY_POLICY });
+    const client = new LosantClient({
+      apiUrl: emulator.url,
+      apiToken: TOKEN,
+      userAgent: "rate-window-test",
+      timeoutMs: 30_000,
+      gate: new RequestGate(10),
+      retryPolicy: DEFAULT_RETRY_POLICY,
+    });
     operation = async (orgId) => {
       if ((await client.getOrg({ instanceId, orgId })) === undefined) throw new Error(`GET of ${orgId} found nothing`);
     };

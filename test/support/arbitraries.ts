@@ -11,7 +11,9 @@ const stringWithin = (min: number, max: number) =>
   fc.oneof(fc.string({ minLength: min, maxLength: Math.min(max, min + 3) }), fc.string({ minLength: Math.max(min, max - 2), maxLength: max }));
 /** A string just outside [min, max]. */
 const stringOutside = (min: number, max: number) =>
-  min > 0 ? fc.oneof(fc.string({ maxLength: min - 1 }), fc.string({ minLength: max + 1, maxLength: max + 2 })) : fc.string({ minLength: max + 1, maxLength: max + 2 });
+  min > 0
+    ? fc.oneof(fc.string({ maxLength: min - 1 }), fc.string({ minLength: max + 1, maxLength: max + 2 }))
+    : fc.string({ minLength: max + 1, maxLength: max + 2 });
 
 const anyJson = fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.string({ maxLength: 4 }), fc.constant([]), fc.constant({}), fc.constant(1.5));
 
@@ -42,7 +44,6 @@ const tagArb = mostly(
   ),
 );
 
-
 type FieldArbitraries = Partial<Record<PatchableField, fc.Arbitrary<unknown>>>;
 
 /**
@@ -65,9 +66,15 @@ export const orgSettingsArb = overFields(
     description: mostly(fc.string({ maxLength: 10 }), fc.oneof(fc.constant("d".repeat(32768)), anyJson)),
     iconColor: mostly(stringWithin(0, 64), stringOutside(0, 64)),
     limits: mostly(limitsArb, anyJson),
-    whitelistedEmailDomains: mostly(fc.array(stringWithin(3, 45), { maxLength: 3 }), fc.oneof(fc.array(stringOutside(3, 45), { minLength: 1, maxLength: 2 }), anyJson)),
+    whitelistedEmailDomains: mostly(
+      fc.array(stringWithin(3, 45), { maxLength: 3 }),
+      fc.oneof(fc.array(stringOutside(3, 45), { minLength: 1, maxLength: 2 }), anyJson),
+    ),
     auditLogEnabled: mostly(fc.boolean(), anyJson),
-    disabledAt: mostly(fc.oneof(fc.boolean(), isoDate, fc.constant("2026-01-01T00:00:00+02:00")), fc.oneof(fc.constantFrom("2026-01-01", "yesterday", "2026-01-01T00:00:00", "2026-13-01T00:00:00Z"), anyJson)),
+    disabledAt: mostly(
+      fc.oneof(fc.boolean(), isoDate, fc.constant("2026-01-01T00:00:00+02:00")),
+      fc.oneof(fc.constantFrom("2026-01-01", "yesterday", "2026-01-01T00:00:00", "2026-13-01T00:00:00Z"), anyJson),
+    ),
     isReadOnly: mostly(fc.boolean(), anyJson),
     tags: mostly(fc.array(tagArb, { maxLength: 3 }), fc.oneof(anyJson, fc.constant(Array.from({ length: 101 }, (_, i) => ({ key: `k${i}`, value: "v" }))))),
     referralId: mostly(stringWithin(0, 1024), stringOutside(0, 1024)),
@@ -129,7 +136,10 @@ const unicodeOfLength = (minLength: number, maxLength: number) => fc.array(unico
 export const unicodeNear = (min: number, max: number) =>
   fc.oneof(
     { weight: 4, arbitrary: fc.oneof(unicodeOfLength(min, Math.min(max, min + 2)), unicodeOfLength(Math.max(min, max - 2), max)) },
-    { weight: 1, arbitrary: min > 0 ? fc.oneof(unicodeOfLength(Math.max(0, min - 2), min - 1), unicodeOfLength(max + 1, max + 2)) : unicodeOfLength(max + 1, max + 2) },
+    {
+      weight: 1,
+      arbitrary: min > 0 ? fc.oneof(unicodeOfLength(Math.max(0, min - 2), min - 1), unicodeOfLength(max + 1, max + 2)) : unicodeOfLength(max + 1, max + 2),
+    },
   );
 
 /** PATCH bodies whose strings are random Unicode at the edges of their length rules. */

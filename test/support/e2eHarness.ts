@@ -58,9 +58,7 @@ export function rawBackendFiles(backendDir: string): string {
 /** The `__provider` strings of every InstanceOrg in an exported deployment. */
 export function serializedProviders(exported: string): string[] {
   const deployment = JSON.parse(exported) as { deployment: { resources?: Array<{ type: string; inputs?: Record<string, unknown> }> } };
-  return (deployment.deployment.resources ?? [])
-    .filter((r) => r.type.endsWith("InstanceOrg"))
-    .map((r) => r.inputs?.__provider as string);
+  return (deployment.deployment.resources ?? []).filter((r) => r.type.endsWith("InstanceOrg")).map((r) => r.inputs?.__provider as string);
 }
 
 /** Runs a Pulumi command and returns its error text, or fails the test if it succeeded. */

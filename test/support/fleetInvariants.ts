@@ -44,7 +44,13 @@ export function fleetProblems(emulator: Emulator, fleet: Fleet, before: Map<stri
       problems.push(`${orgId} was deleted`);
       return;
     }
-    const want = { name: fleet.file.orgs[i].name, auditLogEnabled: true, mfaMode: "adminRequired", device: fleet.file.defaults.limits.device, member: fleet.file.defaults.limits.member };
+    const want = {
+      name: fleet.file.orgs[i].name,
+      auditLogEnabled: true,
+      mfaMode: "adminRequired",
+      device: fleet.file.defaults.limits.device,
+      member: fleet.file.defaults.limits.member,
+    };
     const got = { name: org.name, auditLogEnabled: org.auditLogEnabled, mfaMode: org.mfaMode, device: org.limits.device, member: org.limits.member };
     if (JSON.stringify(got) !== JSON.stringify(want)) problems.push(`${orgId} declared values ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
     if (undeclaredOf(org) !== before.get(orgId)) problems.push(`${orgId} undeclared values changed`);

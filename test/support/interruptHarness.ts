@@ -133,7 +133,8 @@ export async function fleetSetup(orgs: number, emulators: Emulator[], options: {
     return JSON.parse(exported.output.slice(exported.output.indexOf("{"))).deployment as Deployment;
   };
   /** `pulumi up` in a process group of its own, as a CI runner or a terminal starts it. */
-  const startUp = () => spawn(pulumi, ["up", "--yes", "--skip-preview", "--stack", "dev", "--non-interactive"], { cwd: workDir, env, detached: true, stdio: "ignore" });
+  const startUp = () =>
+    spawn(pulumi, ["up", "--yes", "--skip-preview", "--stack", "dev", "--non-interactive"], { cwd: workDir, env, detached: true, stdio: "ignore" });
 
   /** Every invariant of a recovered fleet. */
   const expectWhole = async () => {

@@ -43,11 +43,25 @@ const show = (steps: ReturnType<typeof planSteps>) => steps.map((s) => `${s.op}/
 
 describe("plan", () => {
   test("below 1,000 orgs: every operation, checkpoint per step", () => {
-    expect(show(planSteps(200, "ours", options()))).toEqual(["adopt/normal", "preview/normal", "update/normal", "refresh/normal", "upRefresh/normal", "destroy/normal"]);
+    expect(show(planSteps(200, "ours", options()))).toEqual([
+      "adopt/normal",
+      "preview/normal",
+      "update/normal",
+      "refresh/normal",
+      "upRefresh/normal",
+      "destroy/normal",
+    ]);
   });
 
   test("1,000 orgs: adopt with skipped checkpoints, the rest in both modes but the update (too long with a checkpoint per step)", () => {
-    expect(show(planSteps(1000, "engineFloor", options()))).toEqual(["adopt/skipped", "update/skipped", "refresh/skipped", "refresh/normal", "upRefresh/skipped", "upRefresh/normal"]);
+    expect(show(planSteps(1000, "engineFloor", options()))).toEqual([
+      "adopt/skipped",
+      "update/skipped",
+      "refresh/skipped",
+      "refresh/normal",
+      "upRefresh/skipped",
+      "upRefresh/normal",
+    ]);
     expect(show(planSteps(1000, "engineFloor", options({ maxCheckpointedUpdate: 1000 })))).toEqual([
       "adopt/skipped",
       "update/skipped",
@@ -71,11 +85,27 @@ describe("plan", () => {
 });
 
 describe("results", () => {
-  const measure = (seconds: number, measuredAt: string): Measure => ({ seconds, requestsPerOrg: 1, measuredAt, machine: "m", loadAverage: [0.5, 0.5, 0.5], runs: 1 });
+  const measure = (seconds: number, measuredAt: string): Measure => ({
+    seconds,
+    requestsPerOrg: 1,
+    measuredAt,
+    machine: "m",
+    loadAverage: [0.5, 0.5, 0.5],
+    runs: 1,
+  });
 
   test("a partial run replaces what it measured and keeps the rest", () => {
-    const old: Results = { ...emptyResults(40, "3.248.0"), rows: [{ size: 2000, contender: "ours", checkpoints: "skipped", operations: { update: measure(20, "a"), refresh: measure(10, "a") } }] };
-    const fresh: Results = { ...emptyResults(40, "3.248.0"), rows: [{ size: 2000, contender: "ours", checkpoints: "skipped", operations: { refresh: measure(9, "b") } }, { size: 1000, contender: "ours", checkpoints: "normal", operations: { refresh: measure(5, "b") } }] };
+    const old: Results = {
+      ...emptyResults(40, "3.248.0"),
+      rows: [{ size: 2000, contender: "ours", checkpoints: "skipped", operations: { update: measure(20, "a"), refresh: measure(10, "a") } }],
+    };
+    const fresh: Results = {
+      ...emptyResults(40, "3.248.0"),
+      rows: [
+        { size: 2000, contender: "ours", checkpoints: "skipped", operations: { refresh: measure(9, "b") } },
+        { size: 1000, contender: "ours", checkpoints: "normal", operations: { refresh: measure(5, "b") } },
+      ],
+    };
     const merged = mergeResults(old, fresh);
     expect(merged.rows.map((r) => [r.size, r.checkpoints, r.operations.update?.seconds, r.operations.refresh?.seconds])).toEqual([
       [1000, "normal", undefined, 5],

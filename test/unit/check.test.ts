@@ -41,7 +41,18 @@ const badInputs: Array<[string, Record<string, unknown>, string]> = [
   ["email domain a number", validInputs({ whitelistedEmailDomains: ["acme.com", "b.io", 7] }), "whitelistedEmailDomains[2]"],
   ["tags an object", validInputs({ tags: { key: "a", value: "b" } }), "tags"],
   ["more than 100 tags", validInputs({ tags: Array.from({ length: 101 }, (_, i) => ({ key: `k${i}`, value: "v" })) }), "tags"],
-  ["tag key with a space", validInputs({ tags: [{ key: "a", value: "b" }, { key: "c", value: "d" }, { key: "e", value: "f" }, { key: "bad key", value: "x" }] }), "tags[3].key"],
+  [
+    "tag key with a space",
+    validInputs({
+      tags: [
+        { key: "a", value: "b" },
+        { key: "c", value: "d" },
+        { key: "e", value: "f" },
+        { key: "bad key", value: "x" },
+      ],
+    }),
+    "tags[3].key",
+  ],
   ["tag key empty", validInputs({ tags: [{ key: "", value: "x" }] }), "tags[0].key"],
   ["tag key too long", validInputs({ tags: [{ key: long(256), value: "x" }] }), "tags[0].key"],
   ["tag value empty", validInputs({ tags: [{ key: "env", value: "" }] }), "tags[0].value"],
@@ -76,12 +87,23 @@ describe("check rejects bad input, naming the property", () => {
 describe("check accepts good input", () => {
   const good: Array<[string, Record<string, unknown>]> = [
     ["identity only", { instanceId: "5f1e2d3c4b5a69788796a5b4", orgId: "60A1B2C3D4E5F60718293A4B" }],
-    ["every field", validInputs({
-      description: "", iconColor: "#ff0000", limits: { device: 0, dataTTL: 86400, systemInterval: 3600 },
-      auditLogEnabled: true, isReadOnly: false, whitelistedEmailDomains: ["acme.com"],
-      tags: [{ key: "tier_1-a", value: "gold" }], mfaMode: "adminRequired", banner: { message: "hi", level: "info" },
-      disabledAt: false, referralId: "r", summaryInclude: ["payloadCount", "deviceCount"],
-    })],
+    [
+      "every field",
+      validInputs({
+        description: "",
+        iconColor: "#ff0000",
+        limits: { device: 0, dataTTL: 86400, systemInterval: 3600 },
+        auditLogEnabled: true,
+        isReadOnly: false,
+        whitelistedEmailDomains: ["acme.com"],
+        tags: [{ key: "tier_1-a", value: "gold" }],
+        mfaMode: "adminRequired",
+        banner: { message: "hi", level: "info" },
+        disabledAt: false,
+        referralId: "r",
+        summaryInclude: ["payloadCount", "deviceCount"],
+      }),
+    ],
     ["disabledAt as a date-time", validInputs({ disabledAt: "2026-03-01T10:00:00.000Z" })],
     ["disabledAt with offset", validInputs({ disabledAt: "2026-03-01T10:00:00+02:00" })],
     ["100 tags", validInputs({ tags: Array.from({ length: 100 }, (_, i) => ({ key: `k${i}`, value: "v" })) })],
@@ -148,19 +170,55 @@ describe("input rules exactly as Losant's", () => {
   });
 
   test("the same key with different values is allowed: Losant tags are a multimap", () => {
-    expect(checkInputs(validInputs({ tags: [{ key: "region", value: "eu" }, { key: "region", value: "us" }] }))).toEqual([]);
+    expect(
+      checkInputs(
+        validInputs({
+          tags: [
+            { key: "region", value: "eu" },
+            { key: "region", value: "us" },
+          ],
+        }),
+      ),
+    ).toEqual([]);
   });
 
   test("the same tag twice (key and value) is refused at preview, naming both entries", () => {
-    const failures = checkInputs(validInputs({ tags: [{ key: "env", value: "prod" }, { key: "tier", value: "1" }, { key: "env", value: "prod" }] }));
+    const failures = checkInputs(
+      validInputs({
+        tags: [
+          { key: "env", value: "prod" },
+          { key: "tier", value: "1" },
+          { key: "env", value: "prod" },
+        ],
+      }),
+    );
     expect(failures).toEqual([{ property: "tags[2]", reason: expect.stringContaining("repeats tags[0]") }]);
   });
 
   test("tags that differ only by case are different tags", () => {
-    expect(checkInputs(validInputs({ tags: [{ key: "env", value: "prod" }, { key: "Env", value: "prod" }, { key: "env", value: "Prod" }] }))).toEqual([]);
+    expect(
+      checkInputs(
+        validInputs({
+          tags: [
+            { key: "env", value: "prod" },
+            { key: "Env", value: "prod" },
+            { key: "env", value: "Prod" },
+          ],
+        }),
+      ),
+    ).toEqual([]);
   });
 
   test("a repeated tag with a value not known yet is not judged during preview", () => {
-    expect(checkInputs(validInputs({ tags: [{ key: "env", value: UNKNOWN }, { key: "env", value: UNKNOWN }] }))).toEqual([]);
+    expect(
+      checkInputs(
+        validInputs({
+          tags: [
+            { key: "env", value: UNKNOWN },
+            { key: "env", value: UNKNOWN },
+          ],
+        }),
+      ),
+    ).toEqual([]);
   });
 });

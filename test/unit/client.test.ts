@@ -290,7 +290,11 @@ describe("errors", () => {
   });
 
   test.each([
-    ["instanceNotFound", "refresh", /instance 5f1e2d3c4b5a69788796a5b4 itself was not found or is not accessible with this API token.*The org was kept in the state; nothing was dropped/],
+    [
+      "instanceNotFound",
+      "refresh",
+      /instance 5f1e2d3c4b5a69788796a5b4 itself was not found or is not accessible with this API token.*The org was kept in the state; nothing was dropped/,
+    ],
     ["checkRefused", "delete", /listing the orgs of instance .* was refused \(HTTP 403\).*it was not counted as deleted.*instanceOrgs\.get/],
     ["checkFailed", "update", /failed\. The org was kept in the state; nothing was changed/],
     ["orgListed", "adopt", /but instance .* lists the org.*Nothing was adopted/],

@@ -80,7 +80,11 @@ describeIfShared("conformance with Losant's published schemas", () => {
     const documented = (body: unknown): unknown => {
       if (Array.isArray(body)) return body.map(documented);
       if (body === null || typeof body !== "object") return body;
-      return Object.fromEntries(Object.entries(body).filter(([key]) => key !== "_type" && key !== "_links").map(([k, v]) => [k, documented(v)]));
+      return Object.fromEntries(
+        Object.entries(body)
+          .filter(([key]) => key !== "_type" && key !== "_links")
+          .map(([k, v]) => [k, documented(v)]),
+      );
     };
     const check = (schemaFile: string, body: unknown) => {
       const valid = ajv.validate(loadSchema(schemaFile), documented(body));
@@ -89,7 +93,10 @@ describeIfShared("conformance with Losant's published schemas", () => {
     };
 
     test("GET and PATCH return an Instance Organization", async () => {
-      check("instanceOrg.json", await (await fetch(`${orgUrl()}?summaryInclude=payloadCount,storageStats,notebookStats,deviceCount`, { headers: auth })).json());
+      check(
+        "instanceOrg.json",
+        await (await fetch(`${orgUrl()}?summaryInclude=payloadCount,storageStats,notebookStats,deviceCount`, { headers: auth })).json(),
+      );
       check("instanceOrg.json", await (await fetch(orgUrl(), { headers: auth })).json());
       const patched = await fetch(orgUrl(), { method: "PATCH", headers: auth, body: JSON.stringify({ disabledAt: true, limits: { device: 1 } }) });
       check("instanceOrg.json", await patched.json());

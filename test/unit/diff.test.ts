@@ -11,7 +11,10 @@ const state = {
   limits: { device: 100, flow: 100, dataTTL: 2592000, member: 100 },
   auditLogEnabled: false,
   whitelistedEmailDomains: ["acme.com", "acme.io"],
-  tags: [{ key: "tier", value: "gold" }, { key: "region", value: "eu" }],
+  tags: [
+    { key: "tier", value: "gold" },
+    { key: "region", value: "eu" },
+  ],
   mfaMode: "notRequired" as const,
   banner: { message: "Maintenance", level: "info" as const },
   disabledAt: false,
@@ -34,16 +37,84 @@ const cases: Array<[string, Record<string, unknown>, string[], string[]]> = [
   ["audit log switched on", { ...ids, name: "Acme", limits: { device: 100 }, auditLogEnabled: true }, ["auditLogEnabled"], []],
   ["declaring a value it already has", { ...ids, name: "Acme", limits: { device: 100 }, auditLogEnabled: false }, ["managedFields"], []],
   ["same array", { ...ids, name: "Acme", limits: { device: 100 }, whitelistedEmailDomains: ["acme.com", "acme.io"] }, ["managedFields"], []],
-  ["domains reordered: the same domains", { ...ids, name: "Acme", limits: { device: 100 }, whitelistedEmailDomains: ["acme.io", "acme.com"] }, ["managedFields"], []],
-  ["domains in other case: the same domains", { ...ids, name: "Acme", limits: { device: 100 }, whitelistedEmailDomains: ["ACME.io", "Acme.com"] }, ["managedFields"], []],
+  [
+    "domains reordered: the same domains",
+    { ...ids, name: "Acme", limits: { device: 100 }, whitelistedEmailDomains: ["acme.io", "acme.com"] },
+    ["managedFields"],
+    [],
+  ],
+  [
+    "domains in other case: the same domains",
+    { ...ids, name: "Acme", limits: { device: 100 }, whitelistedEmailDomains: ["ACME.io", "Acme.com"] },
+    ["managedFields"],
+    [],
+  ],
   ["a domain replaced", { ...ids, name: "Acme", limits: { device: 100 }, whitelistedEmailDomains: ["acme.com", "acme.org"] }, ["whitelistedEmailDomains"], []],
   ["a domain dropped", { ...ids, name: "Acme", limits: { device: 100 }, whitelistedEmailDomains: ["acme.com"] }, ["whitelistedEmailDomains"], []],
-  ["tags reordered: the same pairs", { ...ids, name: "Acme", limits: { device: 100 }, tags: [{ key: "region", value: "eu" }, { key: "tier", value: "gold" }] }, ["managedFields"], []],
-  ["a tag's key and value swapped between tags", { ...ids, name: "Acme", limits: { device: 100 }, tags: [{ key: "tier", value: "eu" }, { key: "region", value: "gold" }] }, ["tags"], []],
-  ["a tag added", { ...ids, name: "Acme", limits: { device: 100 }, tags: [{ key: "tier", value: "gold" }, { key: "region", value: "eu" }, { key: "x", value: "y" }] }, ["tags"], []],
-  ["banner: declared keys hold their values, others ignored", { ...ids, name: "Acme", limits: { device: 100 }, banner: { message: "Maintenance" } }, ["managedFields"], []],
+  [
+    "tags reordered: the same pairs",
+    {
+      ...ids,
+      name: "Acme",
+      limits: { device: 100 },
+      tags: [
+        { key: "region", value: "eu" },
+        { key: "tier", value: "gold" },
+      ],
+    },
+    ["managedFields"],
+    [],
+  ],
+  [
+    "a tag's key and value swapped between tags",
+    {
+      ...ids,
+      name: "Acme",
+      limits: { device: 100 },
+      tags: [
+        { key: "tier", value: "eu" },
+        { key: "region", value: "gold" },
+      ],
+    },
+    ["tags"],
+    [],
+  ],
+  [
+    "a tag added",
+    {
+      ...ids,
+      name: "Acme",
+      limits: { device: 100 },
+      tags: [
+        { key: "tier", value: "gold" },
+        { key: "region", value: "eu" },
+        { key: "x", value: "y" },
+      ],
+    },
+    ["tags"],
+    [],
+  ],
+  [
+    "banner: declared keys hold their values, others ignored",
+    { ...ids, name: "Acme", limits: { device: 100 }, banner: { message: "Maintenance" } },
+    ["managedFields"],
+    [],
+  ],
   ["banner: a declared key differs", { ...ids, name: "Acme", limits: { device: 100 }, banner: { message: "Other" } }, ["banner"], []],
-  ["tag value changed", { ...ids, name: "Acme", limits: { device: 100 }, tags: [{ key: "tier", value: "silver" }, { key: "region", value: "eu" }] }, ["tags"], []],
+  [
+    "tag value changed",
+    {
+      ...ids,
+      name: "Acme",
+      limits: { device: 100 },
+      tags: [
+        { key: "tier", value: "silver" },
+        { key: "region", value: "eu" },
+      ],
+    },
+    ["tags"],
+    [],
+  ],
   ["same nested object", { ...ids, name: "Acme", limits: { device: 100 }, banner: { level: "info", message: "Maintenance" } }, ["managedFields"], []],
   ["nested object changed", { ...ids, name: "Acme", limits: { device: 100 }, banner: { message: "Maintenance", level: "critical" } }, ["banner"], []],
   ["orgId changed", { ...ids, orgId: OTHER_ORG_ID, name: "Acme", limits: { device: 100 } }, ["orgId"], ["orgId"]],
@@ -84,8 +155,30 @@ describe("planPatch sends only what differs", () => {
     ["nothing differs", { name: "Acme", limits: { device: 100 } }, {}],
     ["name only", { name: "New", limits: { device: 100 } }, { name: "New" }],
     ["one limit: whole limits object, undeclared kept", { limits: { device: 7 } }, { limits: { device: 7, flow: 100, dataTTL: 2592000, member: 100 } }],
-    ["mixed", { name: "Acme", auditLogEnabled: true, limits: { flow: 1 }, tags: [] }, { auditLogEnabled: true, limits: { device: 100, flow: 1, dataTTL: 2592000, member: 100 }, tags: [] }],
-    ["tags, domains and banner are sent as declared", { tags: [{ key: "b", value: "1" }, { key: "a", value: "2" }], whitelistedEmailDomains: ["X.com"], banner: { level: "critical" } }, { tags: [{ key: "b", value: "1" }, { key: "a", value: "2" }], whitelistedEmailDomains: ["X.com"], banner: { level: "critical" } }],
+    [
+      "mixed",
+      { name: "Acme", auditLogEnabled: true, limits: { flow: 1 }, tags: [] },
+      { auditLogEnabled: true, limits: { device: 100, flow: 1, dataTTL: 2592000, member: 100 }, tags: [] },
+    ],
+    [
+      "tags, domains and banner are sent as declared",
+      {
+        tags: [
+          { key: "b", value: "1" },
+          { key: "a", value: "2" },
+        ],
+        whitelistedEmailDomains: ["X.com"],
+        banner: { level: "critical" },
+      },
+      {
+        tags: [
+          { key: "b", value: "1" },
+          { key: "a", value: "2" },
+        ],
+        whitelistedEmailDomains: ["X.com"],
+        banner: { level: "critical" },
+      },
+    ],
   ] as Array<[string, Record<string, unknown>, Record<string, unknown>]>)("%s", (_what, declared, body) => {
     expect(planPatch(declared, current).body).toEqual(body);
   });

@@ -74,9 +74,14 @@ test("records every API request, with the Authorization scheme but not the token
 
 test("rate limit: requests over the per-second budget get 429 with Retry-After", async () => {
   emulator.faults.configure({ rateLimitPerSecond: 3 });
-  const statuses = await Promise.all(Array.from({ length: 5 }, () => fetch(orgUrl(), { headers: auth() }).then((r) => [r.status, r.headers.get("retry-after")])));
+  const statuses = await Promise.all(
+    Array.from({ length: 5 }, () => fetch(orgUrl(), { headers: auth() }).then((r) => [r.status, r.headers.get("retry-after")])),
+  );
   expect(statuses.filter(([s]) => s === 200)).toHaveLength(3);
-  expect(statuses.filter(([s]) => s === 429)).toEqual([[429, "1"], [429, "1"]]);
+  expect(statuses.filter(([s]) => s === 429)).toEqual([
+    [429, "1"],
+    [429, "1"],
+  ]);
 });
 
 test("control endpoints set faults and read the request log", async () => {
@@ -84,7 +89,10 @@ test("control endpoints set faults and read the request log", async () => {
   expect((await fetch(orgUrl(), { headers: auth() })).status).toBe(503);
   expect((await fetch(orgUrl(), { headers: auth() })).status).toBe(200);
   const log = (await (await fetch(`${emulator.url}/_emulator/requests`)).json()) as Array<{ status: number; fault?: string }>;
-  expect(log.map((r) => [r.status, r.fault])).toEqual([[503, "status 503"], [200, undefined]]);
+  expect(log.map((r) => [r.status, r.fault])).toEqual([
+    [503, "status 503"],
+    [200, undefined],
+  ]);
 });
 
 test("state persists to a JSON file across restarts", async () => {

@@ -56,7 +56,7 @@ beforeAll(async () => {
       "list-only": ["instanceOrgs.get"],
       "read-only": ["all.Instance.read"],
       "user-bounded": ["all.User.bounded"],
-      "creator": { scopes: ["instanceOrgs.post", "instanceOrgs.get"], userId: hex(0xabc) },
+      creator: { scopes: ["instanceOrgs.post", "instanceOrgs.get"], userId: hex(0xabc) },
     },
   });
   emulator.store.addInstance(INSTANCE_ID);
@@ -228,7 +228,11 @@ describe("scopes", () => {
   });
 
   test("a token without a POST scope gets 403", async () => {
-    const res = await fetch(`${emulator.url}/instances/${INSTANCE_ID}/orgs`, { method: "POST", headers: auth("list-only"), body: JSON.stringify({ name: "x" }) });
+    const res = await fetch(`${emulator.url}/instances/${INSTANCE_ID}/orgs`, {
+      method: "POST",
+      headers: auth("list-only"),
+      body: JSON.stringify({ name: "x" }),
+    });
     expect(res.status).toBe(403);
   });
 });
@@ -271,7 +275,13 @@ describe("POST", () => {
     });
     expect(res.status).toBe(200);
     const org = (await res.json()) as JsonObject;
-    expect(org).toMatchObject({ name: "posted org", orgId: org.id, instanceId: INSTANCE_ID, members: [{ userId: hex(0xabc), role: "admin" }], _type: "instanceOrg" });
+    expect(org).toMatchObject({
+      name: "posted org",
+      orgId: org.id,
+      instanceId: INSTANCE_ID,
+      members: [{ userId: hex(0xabc), role: "admin" }],
+      _type: "instanceOrg",
+    });
     expect(org.limits.device).toBe(7);
     expect(org.limits.flow).toBe(100); // the instance's default for what the POST left out
     const found = await query({ name: "posted org", creationDate: { $gte: before } });
@@ -285,7 +295,11 @@ describe("POST", () => {
 
   test("a malformed POST body is a 400 and creates nothing", async () => {
     const before = emulator.store.listOrgs(INSTANCE_ID).length;
-    const res = await fetch(`${emulator.url}/instances/${INSTANCE_ID}/orgs`, { method: "POST", headers: auth(), body: JSON.stringify({ description: "no name" }) });
+    const res = await fetch(`${emulator.url}/instances/${INSTANCE_ID}/orgs`, {
+      method: "POST",
+      headers: auth(),
+      body: JSON.stringify({ description: "no name" }),
+    });
     expect(res.status).toBe(400);
     expect(emulator.store.listOrgs(INSTANCE_ID)).toHaveLength(before);
   });

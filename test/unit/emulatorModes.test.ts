@@ -195,7 +195,11 @@ describe("tokens scoped to instances", () => {
 
   test("the list and POST of another instance: the same 404", async () => {
     for (const method of ["GET", "POST"]) {
-      const res = await fetch(`${emulator.url}/instances/${OTHER_INSTANCE}/orgs`, { method, headers: headers("bound-token"), body: method === "POST" ? JSON.stringify({ name: "n" }) : null });
+      const res = await fetch(`${emulator.url}/instances/${OTHER_INSTANCE}/orgs`, {
+        method,
+        headers: headers("bound-token"),
+        body: method === "POST" ? JSON.stringify({ name: "n" }) : null,
+      });
       expect([method, res.status, await res.json()]).toEqual([method, 404, { type: "NotFound", message: NOT_FOUND_MESSAGE }]);
     }
     expect(emulator.store.listOrgs(OTHER_INSTANCE)).toHaveLength(1);
@@ -215,7 +219,9 @@ describe("rate-limit windows", () => {
   });
 
   async function burst(n: number): Promise<Array<[number, string | null]>> {
-    return Promise.all(Array.from({ length: n }, () => fetch(orgUrl(), { headers: headers() }).then((r) => [r.status, r.headers.get("retry-after")] as [number, string | null])));
+    return Promise.all(
+      Array.from({ length: n }, () => fetch(orgUrl(), { headers: headers() }).then((r) => [r.status, r.headers.get("retry-after")] as [number, string | null])),
+    );
   }
 
   test.each([
@@ -246,7 +252,10 @@ describe("rate-limit windows", () => {
 
   test("PUT /_emulator/faults takes a window, and refuses a malformed one", async () => {
     await start();
-    const ok = await fetch(`${emulator.url}/_emulator/faults`, { method: "PUT", body: JSON.stringify({ rateLimit: { requests: 1, windowMs: 60_000, retryAfter: "none" } }) });
+    const ok = await fetch(`${emulator.url}/_emulator/faults`, {
+      method: "PUT",
+      body: JSON.stringify({ rateLimit: { requests: 1, windowMs: 60_000, retryAfter: "none" } }),
+    });
     expect(((await ok.json()) as { rateLimit: unknown }).rateLimit).toEqual({ requests: 1, windowMs: 60_000, retryAfter: "none" });
     expect((await burst(2)).sort(([a], [b]) => a - b)).toEqual([
       [200, null],
@@ -259,7 +268,15 @@ describe("rate-limit windows", () => {
 
 describe("command-line flags", () => {
   test("map onto modes and the rate limit", () => {
-    expect(modesFromFlags({ "limits-patch": "merge", "banner-patch": "merge", "tag-order": "sortedByKey", "email-domains": "lowercaseSorted", "no-hypermedia": true })).toEqual({
+    expect(
+      modesFromFlags({
+        "limits-patch": "merge",
+        "banner-patch": "merge",
+        "tag-order": "sortedByKey",
+        "email-domains": "lowercaseSorted",
+        "no-hypermedia": true,
+      }),
+    ).toEqual({
       limitsPatch: "merge",
       bannerPatch: "merge",
       tagOrder: "sortedByKey",
@@ -268,7 +285,11 @@ describe("command-line flags", () => {
     });
     expect(modesFromFlags({})).toEqual({});
     expect(() => modesFromFlags({ "tag-order": "shuffled" })).toThrow(/tagOrder must be one of/);
-    expect(rateLimitFromFlags({ "rate-limit": "10", "rate-window-ms": "10000", "no-retry-after": true })).toEqual({ requests: 10, windowMs: 10_000, retryAfter: "none" });
+    expect(rateLimitFromFlags({ "rate-limit": "10", "rate-window-ms": "10000", "no-retry-after": true })).toEqual({
+      requests: 10,
+      windowMs: 10_000,
+      retryAfter: "none",
+    });
     expect(rateLimitFromFlags({ "rate-limit": "5" })).toEqual({ requests: 5, windowMs: 1000, retryAfter: "seconds" });
     expect(rateLimitFromFlags({ "rate-limit": "0" })).toBeUndefined();
     expect(() => rateLimitFromFlags({ "rate-limit": "ten" })).toThrow(/requests must be a whole number/);

@@ -47,7 +47,9 @@ describe("a field added to the field list", () => {
 
   it("is an optional InstanceOrgArgs input with its doc comment, and an attribute", () => {
     const module = renderArgsModule(WITH_EXTRA, RESOURCE_FIELDS);
-    expect(module).toContain(`  /** The org's favourite colour. Rule: at most 7 characters. */\n  favoriteColor?: pulumi.Input<Value<"favoriteColor">> | undefined;`);
+    expect(module).toContain(
+      `  /** The org's favourite colour. Rule: at most 7 characters. */\n  favoriteColor?: pulumi.Input<Value<"favoriteColor">> | undefined;`,
+    );
     expect(module).toContain(`  readonly favoriteColor: pulumi.Output<InstanceOrgOutputs["favoriteColor"]>;`);
   });
 

@@ -36,7 +36,10 @@ describe("check", () => {
   });
 
   test("accepts every input that is valid by the published rules", () => {
-    fc.assert(fc.property(validOrgSettingsArb, (settings) => expect(checkInputs({ ...ids, ...settings })).toEqual([])), RUNS);
+    fc.assert(
+      fc.property(validOrgSettingsArb, (settings) => expect(checkInputs({ ...ids, ...settings })).toEqual([])),
+      RUNS,
+    );
   });
 
   const schemaFile = path.resolve(__dirname, "../../../shared/losant-api/instanceOrgPatch.json");
@@ -103,7 +106,10 @@ describe("diff", () => {
   });
 
   test("no perpetual diff: after the PATCH is applied, the next diff is empty", () => {
-    fc.assert(fc.property(validOrgSettingsArb, (settings) => expect(diffInstanceOrg(stateAfterApply(settings), { ...ids, ...settings }).changed).toEqual([])), RUNS);
+    fc.assert(
+      fc.property(validOrgSettingsArb, (settings) => expect(diffInstanceOrg(stateAfterApply(settings), { ...ids, ...settings }).changed).toEqual([])),
+      RUNS,
+    );
   });
 
   const modesArb: fc.Arbitrary<EmulatorModes> = fc.record({
@@ -131,7 +137,12 @@ describe("diff", () => {
   test("the PATCH carries tags, domains and banner as declared, whatever the server does with them", () => {
     fc.assert(
       fc.property(validOrgSettingsArb, (settings) => {
-        const body = planPatch(settings, { name: "seeded", tags: [{ key: "zz", value: "old" }], whitelistedEmailDomains: ["old.example"], banner: { message: "old" } }).body;
+        const body = planPatch(settings, {
+          name: "seeded",
+          tags: [{ key: "zz", value: "old" }],
+          whitelistedEmailDomains: ["old.example"],
+          banner: { message: "old" },
+        }).body;
         for (const field of ["tags", "whitelistedEmailDomains", "banner"] as const) {
           if (body[field] !== undefined) expect(body[field]).toBe(settings[field]);
         }
@@ -151,7 +162,8 @@ describe("diff", () => {
           if ((declared as Record<string, unknown>)[field] === undefined) drifted[field] = (other as Record<string, unknown>)[field];
         }
         const limits = { ...(state.limits as Record<string, number>) };
-        for (const [key, value] of Object.entries(other.limits ?? {})) if (declared.limits?.[key as keyof typeof declared.limits] === undefined) limits[key] = value + 1;
+        for (const [key, value] of Object.entries(other.limits ?? {}))
+          if (declared.limits?.[key as keyof typeof declared.limits] === undefined) limits[key] = value + 1;
         drifted.limits = limits;
         expect(diffInstanceOrg(drifted, { ...ids, ...declared }).changed).toEqual([]);
       }),

@@ -39,7 +39,13 @@ describe("creation marker", () => {
 
   test("the POST body carries the declared tags plus the marker; the recovery query names, dates and marks", () => {
     const body = postBody({ instanceId: INSTANCE_ID, name: "N", tags: [{ key: "a", value: "b" }], creationMarker: "m" });
-    expect(body).toEqual({ name: "N", tags: [{ key: "a", value: "b" }, { key: CREATION_MARKER_KEY, value: "m" }] });
+    expect(body).toEqual({
+      name: "N",
+      tags: [
+        { key: "a", value: "b" },
+        { key: CREATION_MARKER_KEY, value: "m" },
+      ],
+    });
     const started = Date.parse("2026-11-29T12:00:00Z");
     expect(recoveryQuery("N", started, DEFAULT_CREATE_OPTIONS, "m")).toEqual({
       $and: [{ name: "N" }, { creationDate: { $gte: "2026-11-29T11:55:00.000Z" } }, { tags: { [CREATION_MARKER_KEY]: "m" } }],
@@ -47,7 +53,15 @@ describe("creation marker", () => {
   });
 
   test("a created org's marker tag never shows as a change of declared tags", () => {
-    const olds = { instanceId: INSTANCE_ID, orgId: ORG_ID, tags: [{ key: "a", value: "b" }, { key: CREATION_MARKER_KEY, value: "m" }], managedFields: ["tags"] };
+    const olds = {
+      instanceId: INSTANCE_ID,
+      orgId: ORG_ID,
+      tags: [
+        { key: "a", value: "b" },
+        { key: CREATION_MARKER_KEY, value: "m" },
+      ],
+      managedFields: ["tags"],
+    };
     expect(diffInstanceOrg(olds, { instanceId: INSTANCE_ID, tags: [{ key: "a", value: "b" }] }).changes).toBe(false);
     expect(diffInstanceOrg(olds, { instanceId: INSTANCE_ID, tags: [{ key: "a", value: "c" }] }).changed).toEqual(["tags"]);
   });
@@ -62,7 +76,12 @@ describe("creation marker", () => {
 
 describe("fleet spec", () => {
   test("defaults merge per key for limits and banner; an entry's own values win", () => {
-    expect(mergeDefaults({ auditLogEnabled: true, limits: { device: 1, member: 2 }, banner: { level: "info" } }, { auditLogEnabled: false, limits: { device: 5 }, banner: { message: "m" } })).toEqual({
+    expect(
+      mergeDefaults(
+        { auditLogEnabled: true, limits: { device: 1, member: 2 }, banner: { level: "info" } },
+        { auditLogEnabled: false, limits: { device: 5 }, banner: { message: "m" } },
+      ),
+    ).toEqual({
       auditLogEnabled: false,
       limits: { device: 5, member: 2 },
       banner: { level: "info", message: "m" },
@@ -103,8 +122,17 @@ describe("fleet spec", () => {
   });
 
   test("a bad instanceId is reported once; a valid spec has no problem and yields one member per entry", () => {
-    expect(fleetProblems({ instanceId: "nope", orgs: [{ key: "a", name: "A" }] })).toEqual([expect.stringMatching(/^instanceId: must be a 24-character hex id/)]);
-    const spec = { instanceId: INSTANCE_ID, defaults: { mfaMode: "required" as const }, orgs: [{ key: "a", name: "A" }, { key: "b", orgId: ORG_ID }] };
+    expect(fleetProblems({ instanceId: "nope", orgs: [{ key: "a", name: "A" }] })).toEqual([
+      expect.stringMatching(/^instanceId: must be a 24-character hex id/),
+    ]);
+    const spec = {
+      instanceId: INSTANCE_ID,
+      defaults: { mfaMode: "required" as const },
+      orgs: [
+        { key: "a", name: "A" },
+        { key: "b", orgId: ORG_ID },
+      ],
+    };
     expect(fleetProblems(spec)).toEqual([]);
     expect(fleetMembers(spec)).toEqual([
       { key: "a", inputs: { instanceId: INSTANCE_ID, mfaMode: "required", name: "A" } },
@@ -114,12 +142,29 @@ describe("fleet spec", () => {
 });
 
 describe("generate", () => {
-  const org = (id: string, name: string, device: number, extra: object = {}) => ({ id, name, limits: { device, member: 10 }, auditLogEnabled: false, mfaMode: "notRequired" as const, tags: [], whitelistedEmailDomains: [], description: "", ...extra });
+  const org = (id: string, name: string, device: number, extra: object = {}) => ({
+    id,
+    name,
+    limits: { device, member: 10 },
+    auditLogEnabled: false,
+    mfaMode: "notRequired" as const,
+    tags: [],
+    whitelistedEmailDomains: [],
+    description: "",
+    ...extra,
+  });
 
   test("limits are declared only where they differ from what most orgs hold", () => {
     const orgs = [org("a".repeat(24), "A", 100), org("b".repeat(24), "B", 100), org("c".repeat(24), "C", 7)];
     expect(commonLimits(orgs)).toEqual({ device: 100, member: 10 });
-    expect(entryFor(orgs[2], "c", commonLimits(orgs))).toEqual({ key: "c", orgId: "c".repeat(24), name: "C", auditLogEnabled: false, mfaMode: "notRequired", limits: { device: 7 } });
+    expect(entryFor(orgs[2], "c", commonLimits(orgs))).toEqual({
+      key: "c",
+      orgId: "c".repeat(24),
+      name: "C",
+      auditLogEnabled: false,
+      mfaMode: "notRequired",
+      limits: { device: 7 },
+    });
   });
 
   test("keys: lowercase with dashes, unique, with a fallback for names without letters or digits", () => {
@@ -128,18 +173,28 @@ describe("generate", () => {
   });
 
   test("the marker tag is left out; TypeScript output declares one InstanceOrg per org, property by property", () => {
-    const orgs = [org("a".repeat(24), "A", 1, { tags: [{ key: CREATION_MARKER_KEY, value: "m" }, { key: "t", value: "v" }] })];
+    const orgs = [
+      org("a".repeat(24), "A", 1, {
+        tags: [
+          { key: CREATION_MARKER_KEY, value: "m" },
+          { key: "t", value: "v" },
+        ],
+      }),
+    ];
     const fleet = fleetFor(INSTANCE_ID, orgs);
     expect(fleet.orgs[0].tags).toEqual([{ key: "t", value: "v" }]);
     const ts = renderTypeScript(fleet);
-    expect(ts).toContain(`"a": new InstanceOrg("a", { instanceId, orgId: "${"a".repeat(24)}", name: "A", auditLogEnabled: false, mfaMode: "notRequired", tags: [{"key":"t","value":"v"}] }).orgId,`);
+    expect(ts).toContain(
+      `"a": new InstanceOrg("a", { instanceId, orgId: "${"a".repeat(24)}", name: "A", auditLogEnabled: false, mfaMode: "notRequired", tags: [{"key":"t","value":"v"}] }).orgId,`,
+    );
   });
 });
 
 describe("packaging", () => {
   test("the package entry loads no emulator module; ./emulator and the bin are separate entry points in the files shipped", () => {
     const root = path.resolve(__dirname, "../..");
-    const script = "require('./dist/provider/index.js'); process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((f) => f.includes('/dist/emulator/'))))";
+    const script =
+      "require('./dist/provider/index.js'); process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((f) => f.includes('/dist/emulator/'))))";
     const loaded = execFileSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" });
     expect(JSON.parse(loaded)).toEqual([]);
     const manifest = JSON.parse(fs.readFileSync(`${root}/package.json`, "utf8"));

@@ -20,7 +20,10 @@ const ID = "0123456789abcdef01234567";
 const id = fc.constantFrom(ID, ID.toUpperCase(), "0123456789abcdef0123456", "zz23456789abcdef01234567");
 const scalar = fc.oneof(fc.constantFrom("", "a", "x".repeat(256), "2026-01-01T00:00:00Z", ID), fc.integer(), fc.boolean(), fc.constant<Json>(null), id);
 const list = (item: fc.Arbitrary<Json>) =>
-  fc.oneof({ weight: 5, arbitrary: fc.array(item, { maxLength: 4 }) }, { weight: 1, arbitrary: fc.constantFrom(100, 101).chain((n) => fc.array(item, { minLength: n, maxLength: n })) });
+  fc.oneof(
+    { weight: 5, arbitrary: fc.array(item, { maxLength: 4 }) },
+    { weight: 1, arbitrary: fc.constantFrom(100, 101).chain((n) => fc.array(item, { minLength: n, maxLength: n })) },
+  );
 const operatorName = fc.constantFrom("$eq", "$ne", "$gt", "$lt", "$gte", "$lte", "$in", "$nin", "$startsWith", "$endsWith", "$contains", "$ci", "$regex");
 const operand: fc.Arbitrary<Json> = fc.oneof(scalar, list(scalar), fc.constant<Json>({}));
 const operators = fc.dictionary(operatorName, operand, { maxKeys: 3 });
@@ -31,7 +34,10 @@ const tagMatcher: fc.Arbitrary<Json> = fc.oneof(
   fc.constant<Json>({ $in: ["a"], $nin: ["b"] }),
   fc.constant<Json>({}),
 );
-const tagFilter: fc.Arbitrary<Json> = fc.oneof(fc.constant<Json>(null), fc.dictionary(fc.constantFrom("$tagKey", "$tagValue", "tier", "a.b", "", "-x", "$other", "é"), tagMatcher, { maxKeys: 3 }));
+const tagFilter: fc.Arbitrary<Json> = fc.oneof(
+  fc.constant<Json>(null),
+  fc.dictionary(fc.constantFrom("$tagKey", "$tagValue", "tier", "a.b", "", "-x", "$other", "é"), tagMatcher, { maxKeys: 3 }),
+);
 const tagsCondition: fc.Arbitrary<Json> = fc.oneof(
   tagFilter,
   fc.record({ $eq: tagFilter }),
@@ -44,7 +50,10 @@ const tagsCondition: fc.Arbitrary<Json> = fc.oneof(
 const { query } = fc.letrec<{ query: Json; condition: [string, Json] }>((tie) => ({
   condition: fc.oneof(
     fc.tuple(fc.constantFrom("id", "memberId"), fc.oneof(id, fc.constant<Json>(null), operators, fc.record({ $in: list(id) }))),
-    fc.tuple(fc.constantFrom("name", "creationDate", "lastUpdated", "mfaMode", "isReadOnly", "auditLogEnabled", "disabledAt", "referralId"), fc.oneof(scalar, operators, list(scalar))),
+    fc.tuple(
+      fc.constantFrom("name", "creationDate", "lastUpdated", "mfaMode", "isReadOnly", "auditLogEnabled", "disabledAt", "referralId"),
+      fc.oneof(scalar, operators, list(scalar)),
+    ),
     fc.tuple(fc.constant("tags"), tagsCondition),
     fc.tuple(fc.constantFrom("$and", "$or", "$nor"), fc.oneof({ depthSize: "small" }, fc.array(tie("query"), { maxLength: 3 }), tie("query"))),
     fc.tuple(fc.constantFrom("description", "$where"), scalar),

@@ -44,8 +44,17 @@ test("no billing output when Losant returns no billing field", () => {
 });
 
 test("refreshed inputs hold identity and the managed values only, as Losant has them now", () => {
-  const outputs = toOutputs({ ...org, name: "Drifted", limits: { device: 99, flow: 5 } }, { instanceId: INSTANCE_ID, orgId: ORG_ID, name: "Acme", limits: { device: 10 }, summaryInclude: ["deviceCount"] });
-  expect(refreshedInputs(outputs)).toEqual({ instanceId: INSTANCE_ID, orgId: ORG_ID, name: "Drifted", limits: { device: 99 }, summaryInclude: ["deviceCount"] });
+  const outputs = toOutputs(
+    { ...org, name: "Drifted", limits: { device: 99, flow: 5 } },
+    { instanceId: INSTANCE_ID, orgId: ORG_ID, name: "Acme", limits: { device: 10 }, summaryInclude: ["deviceCount"] },
+  );
+  expect(refreshedInputs(outputs)).toEqual({
+    instanceId: INSTANCE_ID,
+    orgId: ORG_ID,
+    name: "Drifted",
+    limits: { device: 99 },
+    summaryInclude: ["deviceCount"],
+  });
 });
 
 test("hypermedia and any field instanceOrg.json does not define never reach the outputs, at any depth", () => {
@@ -90,7 +99,16 @@ test("state written before hypermedia was filtered loses it on the next update",
 });
 
 describe("less state per org", () => {
-  const losantDefaults: LosantInstanceOrg = { ...org, description: "", tags: [], whitelistedEmailDomains: [], banner: {}, referralId: "", disabledAt: false, isReadOnly: false };
+  const losantDefaults: LosantInstanceOrg = {
+    ...org,
+    description: "",
+    tags: [],
+    whitelistedEmailDomains: [],
+    banner: {},
+    referralId: "",
+    disabledAt: false,
+    isReadOnly: false,
+  };
   const ids = { instanceId: INSTANCE_ID, orgId: ORG_ID };
 
   test("summary is recorded only when summaryInclude asks for one", () => {

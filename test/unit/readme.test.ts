@@ -39,7 +39,10 @@ function errorMessage(run: () => unknown): string {
 /** A message that fits a quote: the quote's parts between `...` appear in it, in order. */
 function fits(message: string, quote: string): boolean {
   let from = 0;
-  for (const part of quote.split("...").map((p) => p.trim()).filter((p) => p !== "")) {
+  for (const part of quote
+    .split("...")
+    .map((p) => p.trim())
+    .filter((p) => p !== "")) {
     const at = message.indexOf(part, from);
     if (at < 0) return false;
     from = at + part.length;
@@ -91,7 +94,13 @@ async function producedMessages(): Promise<string[]> {
     api(403).message,
     (withRotationHint(api(401), "config") as Error).message,
     `losant:InstanceOrg resource 'org' has a problem: ${settingsProblem({ apiToken: "t", maxConcurrency: "0" }, {})?.message}`,
-    checkMessage({ tags: [{ key: "a", value: "b" }, { key: "c", value: "d" }, { key: "a", value: "b" }] }),
+    checkMessage({
+      tags: [
+        { key: "a", value: "b" },
+        { key: "c", value: "d" },
+        { key: "a", value: "b" },
+      ],
+    }),
     checkMessage({ limits: { device: 2 ** 60 } }),
     settingsProblem({ apiToken: "t", apiUrl: "http://losant.example.com" }, {})?.message ?? "",
     notInstalledMessage(),
@@ -134,7 +143,15 @@ describe("README.md", () => {
   });
 
   it("links only to files that exist", () => {
-    for (const file of ["README.md", "CONTRIBUTING.md", "docs/behaviour.md", "docs/security.md", "docs/recovery.md", "docs/instance-org.md", "bench/README.md"]) {
+    for (const file of [
+      "README.md",
+      "CONTRIBUTING.md",
+      "docs/behaviour.md",
+      "docs/security.md",
+      "docs/recovery.md",
+      "docs/instance-org.md",
+      "bench/README.md",
+    ]) {
       const text = fs.readFileSync(path.join(ROOT, file), "utf8");
       for (const match of text.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)) {
         const target = match[1] ?? "";

@@ -26,6 +26,6 @@ test("__provider is small, portable and carries no token", async () => {
   expect(serialized).not.toContain(path.resolve(__dirname, "../.."));
   expect(serialized).not.toMatch(/\bthis\.\w/);
   // Every method only forwards to the implementation loaded at run time.
-  expect(serialized).toContain('require.resolve(`pulumi-losant-instance-org/${entry}`');
+  expect(serialized).toContain("require.resolve(`pulumi-losant-instance-org/${entry}`");
   console.log(`__provider: ${Buffer.byteLength(serialized)} bytes`);
 });

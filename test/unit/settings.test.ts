@@ -18,7 +18,11 @@ const mistakes: Array<[string, Record<string, string>, RegExp]> = [
   ["apiUrl not a URL", { apiUrl: "api.losant.com" }, /is not a URL/],
   ["apiUrl ftp", { apiUrl: "ftp://api.example.com" }, /must use https/],
   ["apiUrl with a path on Losant's host", { apiUrl: "https://api.losant.com/api/" }, /serves the API at its root: use https:\/\/api.losant.com/],
-  ["maxConcurrency 0", { maxConcurrency: "0" }, /losant:maxConcurrency \(or LOSANT_MAX_CONCURRENCY\) must be a positive whole number from 1 to 100 requests in flight, got "0"/],
+  [
+    "maxConcurrency 0",
+    { maxConcurrency: "0" },
+    /losant:maxConcurrency \(or LOSANT_MAX_CONCURRENCY\) must be a positive whole number from 1 to 100 requests in flight, got "0"/,
+  ],
   ["maxConcurrency 101", { maxConcurrency: "101" }, /from 1 to 100/],
   ["maxConcurrency 2.5", { maxConcurrency: "2.5" }, /from 1 to 100/],
   ["maxConcurrency hex", { maxConcurrency: "0x10" }, /from 1 to 100/],
@@ -26,7 +30,11 @@ const mistakes: Array<[string, Record<string, string>, RegExp]> = [
   ["requestTimeoutMs 3000000000 (past Node's timer limit)", { requestTimeoutMs: "3000000000" }, /from 100 to 300000/],
   ["requestTimeoutMs 1e4 written as an exponent", { requestTimeoutMs: "1e4" }, /from 100 to 300000/],
   ["requestTimeoutMs 99", { requestTimeoutMs: "99" }, /from 100 to 300000/],
-  ["retryTimeoutSeconds -1", { retryTimeoutSeconds: "-1" }, /losant:retryTimeoutSeconds \(or LOSANT_RETRY_TIMEOUT_SECONDS\) must be a whole number from 0 to 3600 seconds/],
+  [
+    "retryTimeoutSeconds -1",
+    { retryTimeoutSeconds: "-1" },
+    /losant:retryTimeoutSeconds \(or LOSANT_RETRY_TIMEOUT_SECONDS\) must be a whole number from 0 to 3600 seconds/,
+  ],
   ["retryTimeoutSeconds 3601", { retryTimeoutSeconds: "3601" }, /from 0 to 3600/],
   ["retryTimeoutSeconds soon", { retryTimeoutSeconds: "soon" }, /from 0 to 3600/],
 ];
@@ -44,7 +52,12 @@ describe("each bad setting is refused, saying the range or the reason", () => {
   });
 
   test("messages never echo a query or credentials, where a secret may sit", () => {
-    for (const url of ["https://api.example.com/?token=s3cr3t", "https://me:s3cr3t@api.example.com", "https://api.example.com/#s3cr3t", "not a url?token=s3cr3t"]) {
+    for (const url of [
+      "https://api.example.com/?token=s3cr3t",
+      "https://me:s3cr3t@api.example.com",
+      "https://api.example.com/#s3cr3t",
+      "not a url?token=s3cr3t",
+    ]) {
       expect(settingsProblem({ apiToken: TOKEN, apiUrl: url }, {})!.message).not.toContain("s3cr3t");
     }
   });
@@ -92,7 +105,9 @@ describe("check refuses bad settings at preview", () => {
   afterEach(() => configure(config({ "losant:apiToken": TOKEN })));
 
   test.each(mistakes)("%s", async (_what, raw, message) => {
-    const values = Object.fromEntries(Object.entries({ apiToken: TOKEN, ...raw }).map(([k, v]) => [SETTING_SOURCES[k as keyof typeof SETTING_SOURCES].config, v]));
+    const values = Object.fromEntries(
+      Object.entries({ apiToken: TOKEN, ...raw }).map(([k, v]) => [SETTING_SOURCES[k as keyof typeof SETTING_SOURCES].config, v]),
+    );
     await configure(config(values));
     const result = await check({}, validInputs());
     expect(result.failures).toEqual([{ property: "", reason: expect.stringMatching(message) }]);
@@ -107,7 +122,14 @@ describe("check refuses bad settings at preview", () => {
 });
 
 describe("a 401 on refresh or destroy names token rotation when the token came from config", () => {
-  const rejected = () => new LosantApiError({ operation: "get", ref: { instanceId: "a".repeat(24), orgId: "b".repeat(24) }, status: 401, type: "Unauthorized", losantMessage: "Authorization failed" });
+  const rejected = () =>
+    new LosantApiError({
+      operation: "get",
+      ref: { instanceId: "a".repeat(24), orgId: "b".repeat(24) },
+      status: 401,
+      type: "Unauthorized",
+      losantMessage: "Authorization failed",
+    });
 
   test("token from config: the hint says what Pulumi does and what to run", () => {
     const error = withRotationHint(rejected(), "config") as Error;

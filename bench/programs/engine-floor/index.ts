@@ -38,15 +38,16 @@ class Org extends pulumi.dynamic.Resource {
   public readonly name!: pulumi.Output<string>;
 }
 
-const orgs = fleet.orgs.map(({ key, orgId, ...own }) =>
-  new Org(noIoProvider, key, {
-    ...Object.fromEntries(INSTANCE_ORG_PROPERTIES.map((property) => [property, undefined])),
-    instanceId: fleet.instanceId,
-    orgId,
-    ...fleet.defaults,
-    ...own,
-    limits: { ...fleet.defaults.limits, ...own.limits },
-  }),
+const orgs = fleet.orgs.map(
+  ({ key, orgId, ...own }) =>
+    new Org(noIoProvider, key, {
+      ...Object.fromEntries(INSTANCE_ORG_PROPERTIES.map((property) => [property, undefined])),
+      instanceId: fleet.instanceId,
+      orgId,
+      ...fleet.defaults,
+      ...own,
+      limits: { ...fleet.defaults.limits, ...own.limits },
+    }),
 );
 // The same stack outputs as the fleet example, so the engine does the same work for them.
 export const orgCount = orgs.length;

@@ -15,14 +15,15 @@ const config = new pulumi.Config();
 const fleetPath = path.resolve(config.get("fleetFile") ?? "orgs.json");
 const fleet = JSON.parse(fs.readFileSync(fleetPath, "utf8")) as FleetFile;
 
-const orgs = fleet.orgs.map(({ key, orgId, ...own }) =>
-  new InstanceOrg(key, {
-    instanceId: fleet.instanceId,
-    orgId,
-    ...fleet.defaults,
-    ...own,
-    limits: { ...fleet.defaults.limits, ...own.limits },
-  }),
+const orgs = fleet.orgs.map(
+  ({ key, orgId, ...own }) =>
+    new InstanceOrg(key, {
+      instanceId: fleet.instanceId,
+      orgId,
+      ...fleet.defaults,
+      ...own,
+      limits: { ...fleet.defaults.limits, ...own.limits },
+    }),
 );
 
 export const orgCount = orgs.length;
