@@ -38,7 +38,8 @@ describeWithPulumi("fleet scale under Losant's rate limit", () => {
     const seconds = (engineDoneAt - started) / 1000;
 
     expect(up.summary.result).toBe("succeeded");
-    expect(up.summary.resourceChanges).toEqual({ create: ORGS + 1 });
+    // The orgs, the InstanceOrgFleet component that holds them, and the stack.
+    expect(up.summary.resourceChanges).toEqual({ create: ORGS + 2 });
     const served = emulator.requests.filter((r) => r.status === 200);
     const limited = emulator.requests.filter((r) => r.status === 429);
     // Each org needs one read (a single GET or a share of a list request) and one PATCH (its declared
