@@ -55,6 +55,7 @@ export interface OrgPageRequest {
   /** A name glob (`acme*`), sent as filterField=name&filter=... */
   nameFilter?: string | undefined;
   sortField?: "name" | "id" | "creationDate" | "lastUpdated" | undefined;
+  sortDirection?: "asc" | "desc" | undefined;
   summaryInclude?: readonly string[] | undefined;
 }
 
@@ -155,6 +156,7 @@ export class LosantClient {
       page: String(request.page),
       perPage: String(request.perPage),
       sortField: request.sortField,
+      sortDirection: request.sortDirection,
       query: request.query ? JSON.stringify(request.query) : undefined,
       filterField: request.nameFilter !== undefined && !request.query ? "name" : undefined,
       filter: request.query ? undefined : request.nameFilter,

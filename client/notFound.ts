@@ -7,7 +7,7 @@
  */
 import { LosantClient, OrgLookup } from "./losantClient";
 import { LosantApiError, LosantUnconfirmedNotFoundError, LosantInstanceNotFoundError, OrgAction, OrgOperation, OrgRef } from "./errors";
-import type { OrgReadBatcher } from "./orgBatcher";
+import type { OrgReadBatcher, ReadOptions } from "./orgBatcher";
 import type { LosantInstanceOrg } from "../losant/types";
 
 export type NotFoundVerdict =
@@ -58,8 +58,9 @@ export async function readOrgProven(
   action: OrgAction,
   ref: OrgRef,
   summaryInclude?: readonly string[],
+  options: ReadOptions = {},
 ): Promise<NotFoundVerdict> {
-  const read = await reads.read(api, ref, summaryInclude);
+  const read = await reads.read(api, ref, summaryInclude, options);
   switch (read.kind) {
     case "org":
       return { gone: false, org: read.org };

@@ -13,6 +13,7 @@
 import DataLoader from "dataloader";
 import { LosantApiError, LosantNetworkError, OrgRef } from "./errors";
 import { LosantClient, MAX_IDS_PER_LIST } from "./losantClient";
+import { ListingReadAhead, ReadAheadOptions } from "./readAhead";
 import type { LosantInstanceOrg } from "../losant/types";
 
 /** What reading one org found. */
@@ -31,6 +32,16 @@ export interface OrgReadBatcherOptions {
   windowMs?: number;
   /** Where the one line saying that batching is off goes (the dynamic provider's stderr by default). */
   log?: (line: string) => void;
+  /** Page size and age of the refresh read-ahead (readAhead.ts). */
+  readAhead?: ReadAheadOptions;
+}
+
+export interface ReadOptions {
+  /**
+   * A refresh's read: it may be answered from a listing of the instance taken moments before. Reads
+   * whose value goes into a PATCH (adopt, update) never are: they must see what the server holds now.
+   */
+  fromListing?: boolean;
 }
 
 /**
@@ -43,7 +54,17 @@ export const DEFAULT_BATCH_WINDOW_MS = 20;
 
 interface OpenBatch {
   size: number;
+  /** Refresh reads among them: a refresh batch sent makes the next refresh reads walk the list. */
+  refreshReads: number;
   send: () => void;
+}
+
+/** Refresh reads of one instance before a walk of its list may answer them (readAhead.ts). */
+export const MIN_REFRESH_READS_FOR_WALK = 3;
+
+interface Demand {
+  refreshReads: number;
+  refreshBatches: number;
 }
 
 interface ReadKey {
@@ -70,21 +91,50 @@ export class OrgReadBatcher {
   private outstanding = 0;
   /** The most reads outstanding when a batch went out: about as many as the engine runs at once. */
   private peak = 0;
+  /** Per group: refresh reads asked for, and batches of them sent (readSomeWay). */
+  private readonly demand = new Map<string, Demand>();
+  private readonly readAhead: ListingReadAhead;
 
   constructor(options: OrgReadBatcherOptions = {}) {
     this.windowMs = options.windowMs ?? DEFAULT_BATCH_WINDOW_MS;
     this.log = options.log ?? ((line) => void process.stderr.write(`${line}\n`));
+    this.readAhead = new ListingReadAhead(options.readAhead);
+  }
+
+  /** A new configuration (another API URL or token) starts afresh: no listing walked before it is used. */
+  forgetListings(): void {
+    this.readAhead.forget();
+    this.demand.clear();
   }
 
   /** Reads the org, in a batch with the other reads of the same instance and summary set. */
-  read(api: LosantClient, ref: OrgRef, summaryInclude?: readonly string[]): Promise<BatchedRead> {
+  read(api: LosantClient, ref: OrgRef, summaryInclude?: readonly string[], options: ReadOptions = {}): Promise<BatchedRead> {
     this.outstanding++;
-    return this.load(api, ref, summaryInclude).finally(() => this.outstanding--);
+    return this.readSomeWay(api, ref, summaryInclude, options).finally(() => this.outstanding--);
   }
 
-  private load(api: LosantClient, ref: OrgRef, summaryInclude?: readonly string[]): Promise<BatchedRead> {
-    if (this.listingOff.has(api.apiUrl)) return singleRead({ api, ref, summaryInclude });
+  private async readSomeWay(api: LosantClient, ref: OrgRef, summaryInclude: readonly string[] | undefined, options: ReadOptions): Promise<BatchedRead> {
     const group = JSON.stringify([api.apiUrl, ref.instanceId, [...(summaryInclude ?? [])].sort()]);
+    const demand = this.demandOf(group);
+    const refresh = options.fromListing === true;
+    if (refresh) demand.refreshReads++;
+    // A lone refresh, two in a row, and the first batch of a fleet's are read by id: only refresh
+    // reads that keep coming after such a batch went out are worth a walk of the whole list.
+    if (refresh && demand.refreshBatches > 0 && demand.refreshReads >= MIN_REFRESH_READS_FOR_WALK && !this.listingOff.has(api.apiUrl)) {
+      const listed = await this.readAhead.find(group, api, ref.instanceId, ref.orgId, summaryInclude, () => demand.refreshBatches);
+      if (listed !== undefined) return listed;
+    }
+    return this.load(api, ref, summaryInclude, group, refresh);
+  }
+
+  private demandOf(group: string): Demand {
+    const demand = this.demand.get(group) ?? { refreshReads: 0, refreshBatches: 0 };
+    this.demand.set(group, demand);
+    return demand;
+  }
+
+  private load(api: LosantClient, ref: OrgRef, summaryInclude: readonly string[] | undefined, group: string, refresh: boolean): Promise<BatchedRead> {
+    if (this.listingOff.has(api.apiUrl)) return singleRead({ api, ref, summaryInclude });
     let loader = this.loaders.get(group);
     if (loader === undefined) {
       loader = new DataLoader<ReadKey, BatchedRead>((keys) => this.readBatch(keys), {
@@ -93,13 +143,14 @@ export class OrgReadBatcher {
         // Called when a batch opens (synchronously, inside `load`): it goes out when its window ends,
         // or earlier, below, once no more reads can come.
         batchScheduleFn: (dispatch) => {
-          const batch: OpenBatch = { size: 0, send: () => undefined };
+          const batch: OpenBatch = { size: 0, refreshReads: 0, send: () => undefined };
           let sent = false;
           batch.send = () => {
             if (sent) return;
             sent = true;
             clearTimeout(timer);
             this.peak = Math.max(this.peak, this.outstanding);
+            if (batch.refreshReads > 0) this.demandOf(group).refreshBatches++;
             dispatch();
           };
           const timer = setTimeout(batch.send, this.windowMs);
@@ -114,6 +165,7 @@ export class OrgReadBatcher {
     // would wait for nothing. (Counting reads already on their way instead would send each read
     // that comes while a batch is out on its own.)
     const batch = this.openBatches.get(group);
+    if (batch !== undefined && refresh) batch.refreshReads++;
     if (batch !== undefined && ++batch.size >= this.peak && this.peak >= 2) batch.send();
     return read;
   }

@@ -19,6 +19,7 @@ export const cliOptions = {
   "tag-order": { type: "string" },
   "email-domains": { type: "string" },
   "no-hypermedia": { type: "boolean", default: false },
+  "page-size": { type: "string" },
 } as const;
 
 export type CliValues = Partial<Record<keyof typeof cliOptions, string | boolean>>;
@@ -30,6 +31,7 @@ export function modesFromFlags(values: CliValues): Partial<EmulatorModes> {
   if (values["tag-order"] !== undefined) modes.tagOrder = values["tag-order"];
   if (values["email-domains"] !== undefined) modes.emailDomains = values["email-domains"];
   if (values["no-hypermedia"] === true) modes.hypermedia = false;
+  if (values["page-size"] !== undefined) modes.pageSize = values["page-size"];
   return parseModes(modes);
 }
 

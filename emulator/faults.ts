@@ -27,6 +27,8 @@ export interface FaultRule {
   pathEndsWith?: string;
   /** Fire for this many matching requests, then stop. */
   times?: number;
+  /** Let this many matching requests through before firing (the second list of a refresh, say). */
+  skip?: number;
   /** Fire for this share (0..1) of matching requests. */
   probability?: number;
 }
@@ -65,6 +67,7 @@ export interface RequestInfo {
 export class FaultInjector {
   settings: FaultSettings = { latencyMs: 0, connectionLatencyMs: 0, rules: [] };
   private fired = new Map<FaultRule, number>();
+  private passed = new Map<FaultRule, number>();
   private window: SlidingWindow | undefined;
 
   constructor(private readonly random: () => number = Math.random) {}
@@ -78,11 +81,13 @@ export class FaultInjector {
     // A new allowance starts with an empty window; the same allowance configured again keeps its history.
     if (JSON.stringify(limit) !== JSON.stringify(this.window?.settings)) this.window = limit && new SlidingWindow(limit);
     this.fired.clear();
+    this.passed.clear();
   }
 
   reset(): void {
     this.settings = { latencyMs: 0, connectionLatencyMs: 0, rules: [] };
     this.fired.clear();
+    this.passed.clear();
     this.window = undefined;
   }
 
@@ -97,6 +102,13 @@ export class FaultInjector {
       if (rule.method && rule.method.toUpperCase() !== request.method) continue;
       if (rule.pathIncludes && !request.path.includes(rule.pathIncludes)) continue;
       if (rule.pathEndsWith && !request.path.endsWith(rule.pathEndsWith)) continue;
+      if (rule.skip !== undefined) {
+        const passed = this.passed.get(rule) ?? 0;
+        if (passed < rule.skip) {
+          this.passed.set(rule, passed + 1);
+          continue;
+        }
+      }
       const count = this.fired.get(rule) ?? 0;
       if (rule.times !== undefined && count >= rule.times) continue;
       if (rule.probability !== undefined && this.random() >= rule.probability) continue;

@@ -10,8 +10,10 @@ import type { StoredOrg } from "./store";
 export const SORT_FIELDS = ["name", "id", "creationDate", "lastUpdated"] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
 export const DEFAULT_PER_PAGE = 100;
-/** Losant documents no maximum; the emulator refuses more than this (an assumption, docs/emulator.md). */
+/** Losant documents no maximum; by default the emulator refuses more than this (an assumption, docs/emulator.md). */
 export const MAX_PER_PAGE = 1000;
+/** The largest page under mode `pageSize: "capAt100"`, whatever `perPage` asks for. */
+export const CAPPED_PER_PAGE = 100;
 
 export interface ListParams {
   page: number;
@@ -35,7 +37,7 @@ function wholeNumber(name: string, text: string | undefined, fallback: number, m
   return value;
 }
 
-export function parseListParams(query: Readonly<Record<string, string>>): ListParams {
+export function parseListParams(query: Readonly<Record<string, string>>, pageSize: "refuseAbove1000" | "capAt100" = "refuseAbove1000"): ListParams {
   const sortField = given(query.sortField) ?? "name";
   if (!SORT_FIELDS.includes(sortField as SortField)) throw validationError(`sortField must be one of ${SORT_FIELDS.join(", ")}`);
   const sortDirection = (given(query.sortDirection) ?? "asc").toLowerCase();
@@ -44,7 +46,10 @@ export function parseListParams(query: Readonly<Record<string, string>>): ListPa
   if (filterField !== undefined && filterField !== "name") throw validationError("filterField must be name");
   const params: ListParams = {
     page: wholeNumber("page", query.page, 0, 0),
-    perPage: wholeNumber("perPage", query.perPage, DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+    perPage:
+      pageSize === "capAt100"
+        ? Math.min(CAPPED_PER_PAGE, wholeNumber("perPage", query.perPage, DEFAULT_PER_PAGE, 1))
+        : wholeNumber("perPage", query.perPage, DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
     sortField: sortField as SortField,
     sortDirection,
   };

@@ -13,6 +13,11 @@ export interface EmulatorModes {
   emailDomains: "asSent" | "lowercaseSorted";
   /** Replies carry `_type` and `_links` (single orgs and collections, and collection items). Default true. */
   hypermedia: boolean;
+  /**
+   * A list `perPage` above the largest page: "refuseAbove1000" (400; default) or "capAt100" (pages
+   * of at most 100 orgs, whatever was asked, the reply's `perPage` saying 100).
+   */
+  pageSize: "refuseAbove1000" | "capAt100";
 }
 
 export const DEFAULT_MODES: Readonly<EmulatorModes> = Object.freeze({
@@ -21,6 +26,7 @@ export const DEFAULT_MODES: Readonly<EmulatorModes> = Object.freeze({
   tagOrder: "asSent",
   emailDomains: "asSent",
   hypermedia: true,
+  pageSize: "refuseAbove1000",
 });
 
 /** The values each mode takes; the first is the default. */
@@ -30,6 +36,7 @@ export const MODE_VALUES: { readonly [K in keyof EmulatorModes]: ReadonlyArray<E
   tagOrder: ["asSent", "sortedByKey", "reversed"],
   emailDomains: ["asSent", "lowercaseSorted"],
   hypermedia: [true, false],
+  pageSize: ["refuseAbove1000", "capAt100"],
 };
 
 /**
@@ -44,7 +51,7 @@ export const MODE_MATRIX: ReadonlyArray<{ name: string; modes: EmulatorModes }> 
     modes: { ...DEFAULT_MODES, limitsPatch: "merge", bannerPatch: "merge", tagOrder: "sortedByKey", emailDomains: "lowercaseSorted" },
   },
   { name: "reversing", modes: { ...DEFAULT_MODES, tagOrder: "reversed" } },
-  { name: "plain", modes: { ...DEFAULT_MODES, hypermedia: false } },
+  { name: "plain", modes: { ...DEFAULT_MODES, hypermedia: false, pageSize: "capAt100" } },
 ]);
 
 /**

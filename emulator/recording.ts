@@ -11,6 +11,8 @@ export interface RecordedRequest {
   status?: number;
   /** The fault injected into this request, if any ("rateLimit" for the throttle). */
   fault?: string;
+  /** For a list answered 200: the ids of the orgs its reply carried, in order. */
+  replyIds?: string[];
   at: number;
 }
 

@@ -97,6 +97,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }
       if (withholdsAnswer(admission.rule)) return; // left open; close() destroys it
       record.status = 200;
+      const items = (payload as { items?: unknown }).items;
+      if (Array.isArray(items)) record.replyIds = items.map((item: { id?: unknown }) => String(item.id));
       send(res, 200, payload);
     } catch (error) {
       record.status = sendError(res, error);

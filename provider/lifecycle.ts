@@ -32,6 +32,7 @@ const reads = new OrgReadBatcher();
  */
 export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
   configured = readConfig((key) => req.config.get(key));
+  reads.forgetListings();
   if (runningAsDynamicProvider()) watchdog.start();
 }
 
@@ -160,7 +161,8 @@ export function remove(id: string, props: InstanceOrgOutputs): Promise<void> {
 async function readOrg(id: string, props: InstanceOrgOutputs): Promise<dynamic.ReadResult> {
   const api = client();
   const ref = { instanceId: props.instanceId, orgId: props.orgId ?? id };
-  const verdict = await readOrgProven(reads, api, "refresh", ref, props.summaryInclude);
+  // A refresh may be answered from a listing of the instance walked moments before (readAhead.ts).
+  const verdict = await readOrgProven(reads, api, "refresh", ref, props.summaryInclude, { fromListing: true });
   if (verdict.gone) return { id: "" };
   const org = verdict.org;
   const outputs = refreshedOutputs(org, props, ref);

@@ -82,7 +82,8 @@ describe.each(MODE_MATRIX)(`${FLEET} orgs at once, emulator mode $name`, ({ mode
     expect(read.map((r) => r.id)).toEqual(orgIds);
     expect(underscoreKeys(read.map((r) => r.props))).toEqual([]);
 
-    // The same org read alone (one plain GET) gives exactly the same outputs and inputs.
+    // The same org read alone (one plain GET, in a process that has read nothing else) gives exactly the same outputs and inputs.
+    await provider.configure!(noConfig);
     emulator.resetRequests();
     const alone = await provider.read!(orgIds[7], adopted.get(orgIds[7])!);
     expect(requestLines(emulator.requests)).toEqual([`GET ${orgPath(orgIds[7])}`]);

@@ -105,6 +105,19 @@ describe("paging", () => {
   test("perPage 1000 is allowed", async () => {
     expect((await page({ perPage: "1000" })).count).toBe(250);
   });
+
+  test('mode pageSize "capAt100": any perPage is served as at most 100, the reply saying so; 1001 is no 400', async () => {
+    emulator.setModes({ pageSize: "capAt100" });
+    try {
+      for (const perPage of ["1000", "1001", "100000"]) {
+        expect(await page({ perPage, sortField: "id" })).toMatchObject({ count: 100, perPage: 100, totalCount: 250 });
+      }
+      expect((await page({ perPage: "30" })).count).toBe(30);
+      expect((await page({ perPage: "1000", page: "2" })).count).toBe(50);
+    } finally {
+      emulator.setModes({ pageSize: "refuseAbove1000" });
+    }
+  });
 });
 
 describe("sort", () => {

@@ -55,8 +55,15 @@ describe("MODE_MATRIX", () => {
     expect(new Set(MODE_MATRIX.map((e) => e.name)).size).toBe(MODE_MATRIX.length);
   });
 
-  test("defaults: limits and banner replace, tags and domains as sent, hypermedia on", () => {
-    expect(DEFAULT_MODES).toEqual({ limitsPatch: "replace", bannerPatch: "replace", tagOrder: "asSent", emailDomains: "asSent", hypermedia: true });
+  test("defaults: limits and banner replace, tags and domains as sent, hypermedia on, pages above 1000 refused", () => {
+    expect(DEFAULT_MODES).toEqual({
+      limitsPatch: "replace",
+      bannerPatch: "replace",
+      tagOrder: "asSent",
+      emailDomains: "asSent",
+      hypermedia: true,
+      pageSize: "refuseAbove1000",
+    });
   });
 });
 

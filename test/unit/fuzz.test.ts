@@ -118,6 +118,7 @@ describe("diff", () => {
     tagOrder: fc.constantFrom(...MODE_VALUES.tagOrder),
     emailDomains: fc.constantFrom(...MODE_VALUES.emailDomains),
     hypermedia: fc.constantFrom(...MODE_VALUES.hypermedia),
+    pageSize: fc.constantFrom(...MODE_VALUES.pageSize),
   });
 
   test("whatever the server reorders, merges or normalises, apply then diff is empty, and a second apply sends nothing", () => {

@@ -1,0 +1,158 @@
+/**
+ * Refresh read-ahead: one walk of an instance's whole org list serves the refresh reads of a fleet.
+ *
+ * The engine sends a refresh's reads a few at a time (about --parallel of them are outstanding), so
+ * id batches hold only a handful of orgs each: 150 orgs cost about 20 list requests. Once reads keep
+ * coming after a first batch went out, the instance's list is walked instead, 1,000 orgs a request,
+ * and each refresh read is answered from it: 150 orgs cost the first batch and one page.
+ *
+ * Pages are walked by keyset (`{"id":{"$gt":last}}`, sorted by id), which an org created or deleted
+ * during the walk cannot shift, and which stays right if Losant caps `perPage` below what was asked.
+ * A walk that reached the end, every page in id order after the one before, is the instance's own
+ * answer without the org: the same proof of absence as an id batch's reply. A walk cut short,
+ * refused, failed, or with pages out of order proves nothing: the orgs it does not hold go the usual
+ * way (an id batch, then the 404 proof), which costs requests, never an org.
+ */
+import { LosantApiError } from "./errors";
+import type { LosantClient } from "./losantClient";
+import { LIST_PAGE_SIZE } from "./orgList";
+import type { LosantInstanceOrg } from "../losant/types";
+
+/** Losant documents no maximum `perPage`; a 400 for this size makes the walk use the documented default. */
+export const READ_AHEAD_PAGE_SIZE = 1000;
+
+/**
+ * How long a listing answers refresh reads after its walk began. A refresh reads each org once, all
+ * within seconds once the listing is there; an org read later than this is read afresh.
+ */
+export const READ_AHEAD_MAX_AGE_MS = 60_000;
+
+export interface ReadAheadOptions {
+  pageSize?: number;
+  maxAgeMs?: number;
+}
+
+/**
+ * How many requests the walk may cost in all, asked each time it would go on: the id batches the
+ * instance's refresh reads have needed so far. A walk never costs much more than the batching it
+ * replaces, and a stack with a few orgs in an instance of thousands stops after one page.
+ */
+export type WalkBudget = () => number;
+
+/** What the listing says of one org: listed, proven absent, or nothing (read it the usual way). */
+export type ListedOrg = { kind: "org"; org: LosantInstanceOrg } | { kind: "absent" } | undefined;
+
+interface Listing {
+  startedAt: number;
+  orgs: Map<string, LosantInstanceOrg>;
+  /** Asked for; `served` is what a full page held (less if Losant caps pages). */
+  perPage: number;
+  served: number;
+  pages: number;
+  /** The last id walked: every org up to it that the instance holds is in `orgs`. */
+  after?: string;
+  /** Orgs the instance holds after `after`, as the last page counted them. */
+  left?: number;
+  complete: boolean;
+  /** Refused, failed or out of order: it walks no further, and proves nothing beyond what it holds. */
+  stopped: boolean;
+  walking?: Promise<void> | undefined;
+}
+
+export class ListingReadAhead {
+  private readonly pageSize: number;
+  private readonly maxAgeMs: number;
+  private readonly listings = new Map<string, Listing>();
+
+  constructor(options: ReadAheadOptions = {}) {
+    this.pageSize = options.pageSize ?? READ_AHEAD_PAGE_SIZE;
+    this.maxAgeMs = options.maxAgeMs ?? READ_AHEAD_MAX_AGE_MS;
+  }
+
+  forget(): void {
+    this.listings.clear();
+  }
+
+  /**
+   * The org as the instance's listing holds it, walking (on) first when the budget allows.
+   */
+  async find(
+    group: string,
+    api: Pick<LosantClient, "listOrgsPage">,
+    instanceId: string,
+    orgId: string,
+    summaryInclude: readonly string[] | undefined,
+    budget: WalkBudget,
+  ): Promise<ListedOrg> {
+    let listing = this.listings.get(group);
+    if (listing === undefined || Date.now() - listing.startedAt > this.maxAgeMs) {
+      listing = { startedAt: Date.now(), orgs: new Map(), perPage: this.pageSize, served: this.pageSize, pages: 0, complete: false, stopped: false };
+      this.listings.set(group, listing);
+    }
+    const walk = listing;
+    if (walk.walking === undefined && mayWalkOn(walk, budget)) {
+      walk.walking = this.walk(walk, api, instanceId, summaryInclude, budget).finally(() => (walk.walking = undefined));
+    }
+    if (walk.walking !== undefined) await walk.walking;
+    const id = orgId.toLowerCase();
+    const org = walk.orgs.get(id);
+    if (org !== undefined) return { kind: "org", org };
+    // Pages in id order cover every id up to the last one walked: the instance's answer without it.
+    return walk.complete || (walk.after !== undefined && id <= walk.after) ? { kind: "absent" } : undefined;
+  }
+
+  private async walk(
+    listing: Listing,
+    api: Pick<LosantClient, "listOrgsPage">,
+    instanceId: string,
+    summaryInclude: readonly string[] | undefined,
+    budget: WalkBudget,
+  ): Promise<void> {
+    while (mayWalkOn(listing, budget)) {
+      let items: LosantInstanceOrg[];
+      let totalCount: number;
+      try {
+        ({ items, totalCount } = await api.listOrgsPage({
+          instanceId,
+          page: 0,
+          perPage: listing.perPage,
+          sortField: "id",
+          sortDirection: "asc",
+          query: listing.after === undefined ? undefined : { id: { $gt: listing.after } },
+          summaryInclude,
+        }));
+      } catch (error) {
+        if (error instanceof LosantApiError && error.status === 400 && listing.perPage > LIST_PAGE_SIZE) {
+          listing.perPage = LIST_PAGE_SIZE;
+          continue;
+        }
+        // Refused, failed or instance not found: the reads take the usual way, which reports it.
+        listing.stopped = true;
+        return;
+      }
+      listing.pages++;
+      const ids = items.map((org) => String(org.id).toLowerCase());
+      // A server that ignored the sort or the `$gt` would make a keyset walk skip orgs: stop trusting it.
+      if (!ids.every((id, i) => id > (i === 0 ? (listing.after ?? "") : ids[i - 1]))) {
+        listing.stopped = true;
+        return;
+      }
+      items.forEach((org, i) => listing.orgs.set(ids[i], org));
+      // An empty page is the end even where `totalCount` counts more than the query matched.
+      if (items.length === 0 || totalCount <= items.length) {
+        listing.complete = true;
+        return;
+      }
+      listing.after = ids[ids.length - 1];
+      listing.left = totalCount - items.length;
+      listing.served = items.length;
+    }
+  }
+}
+
+/** The first page always; more while the whole walk costs no more than the budget. */
+function mayWalkOn(listing: Listing, budget: WalkBudget): boolean {
+  if (listing.complete || listing.stopped) return false;
+  if (listing.pages === 0) return true;
+  return listing.pages + Math.ceil((listing.left ?? 0) / listing.served) <= budget();
+}

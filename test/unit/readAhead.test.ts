@@ -1,0 +1,84 @@
+/**
+ * The walk's own rules against servers that behave in ways Losant does not document: pages out of
+ * order (a sort or `$gt` ignored), a `perPage` of 1000 refused, a `totalCount` that ignores the query.
+ */
+import { ListingReadAhead } from "../../client/readAhead";
+import { LosantApiError } from "../../client/errors";
+import type { OrgPage, OrgPageRequest } from "../../client/losantClient";
+import type { LosantInstanceOrg } from "../../losant/types";
+
+const INSTANCE = "5f1e2d3c4b5a69788796a5b4";
+const hex = (n: number) => n.toString(16).padStart(24, "0");
+const orgs: LosantInstanceOrg[] = Array.from({ length: 250 }, (_, i) => ({ id: hex(i + 1), orgId: hex(i + 1), name: `o${i}` }) as LosantInstanceOrg);
+
+/** A list endpoint over `orgs` that pages by keyset, with the quirks asked for. */
+function server(quirks: { ignoreGt?: boolean; refuseAbove?: number; cap?: number; globalTotal?: boolean } = {}) {
+  const asked: OrgPageRequest[] = [];
+  const api = {
+    listOrgsPage: async (request: OrgPageRequest): Promise<OrgPage> => {
+      asked.push(request);
+      if (quirks.refuseAbove !== undefined && request.perPage > quirks.refuseAbove) {
+        throw new LosantApiError({
+          operation: "list",
+          ref: { instanceId: INSTANCE, orgId: "" },
+          status: 400,
+          type: "Validation",
+          losantMessage: "perPage",
+          attempts: 1,
+        });
+      }
+      const after = (request.query as { id?: { $gt?: string } } | undefined)?.id?.$gt;
+      const matching = orgs.filter((o) => quirks.ignoreGt || after === undefined || String(o.id) > after);
+      const size = Math.min(request.perPage, quirks.cap ?? Infinity);
+      return { items: matching.slice(0, size), totalCount: quirks.globalTotal ? orgs.length : matching.length };
+    },
+  };
+  return { api, asked };
+}
+
+const find = (readAhead: ListingReadAhead, api: ReturnType<typeof server>["api"], orgId: string, budget = 100) =>
+  readAhead.find("g", api, INSTANCE, orgId, undefined, () => budget);
+
+test("a server that ignores `$gt` repeats page 1: the walk stops, holds page 1's orgs, and proves nothing about the rest", async () => {
+  const { api, asked } = server({ ignoreGt: true, cap: 100 });
+  const readAhead = new ListingReadAhead();
+  expect(await find(readAhead, api, hex(250))).toBeUndefined();
+  expect(await find(readAhead, api, hex(5))).toMatchObject({ kind: "org" });
+  expect(asked).toHaveLength(2);
+});
+
+test("perPage 1000 refused with 400: the walk asks again with the documented default of 100 and finishes", async () => {
+  const { api, asked } = server({ refuseAbove: 100 });
+  const readAhead = new ListingReadAhead();
+  expect(await find(readAhead, api, hex(250))).toMatchObject({ kind: "org" });
+  expect(asked.map((r) => r.perPage)).toEqual([1000, 100, 100, 100]);
+  expect(await find(readAhead, api, hex(999))).toEqual({ kind: "absent" });
+});
+
+test("a totalCount that counts the whole instance, with pages capped: the walk ends at the first empty page", async () => {
+  const { api, asked } = server({ globalTotal: true, cap: 100 });
+  const readAhead = new ListingReadAhead();
+  expect(await find(readAhead, api, hex(250))).toMatchObject({ kind: "org" });
+  expect(asked).toHaveLength(4);
+  expect(await find(readAhead, api, hex(999))).toEqual({ kind: "absent" });
+});
+
+test("over budget the walk pauses after page 1: ids up to its last are answered (listed or absent), later ones are not", async () => {
+  const { api, asked } = server({ cap: 100 });
+  const readAhead = new ListingReadAhead();
+  expect(await find(readAhead, api, hex(200), 1)).toBeUndefined();
+  expect(await find(readAhead, api, hex(50), 1)).toMatchObject({ kind: "org" });
+  expect(asked).toHaveLength(1);
+  // As the budget grows (more id batches went out), the walk goes on from where it stopped.
+  expect(await find(readAhead, api, hex(200), 3)).toMatchObject({ kind: "org" });
+  expect(asked.map((r) => (r.query as { id: { $gt: string } } | undefined)?.id.$gt)).toEqual([undefined, hex(100), hex(200)]);
+});
+
+test("a listing older than its age limit is walked afresh", async () => {
+  const { api, asked } = server();
+  const readAhead = new ListingReadAhead({ maxAgeMs: 0 });
+  await find(readAhead, api, hex(1));
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  await find(readAhead, api, hex(1));
+  expect(asked).toHaveLength(2);
+});
