@@ -35,7 +35,7 @@ describeWithPulumi("examples through the real Pulumi CLI", () => {
     expect(Object.keys(emulator.requests[1].body as object).sort()).toEqual(["auditLogEnabled", "limits", "name", "tags"]);
     // Installed under node_modules, the provider serializes as a require of the package.
     const [serialized] = serializedProviders(exportWithSecrets(workDir, backendDir));
-    expect(serialized).toContain('require("pulumi-losant-instance-org/dist/provider/providerObject.js")');
+    expect(serialized).toContain('require("pulumi-losant-instance-org/dynamic")');
     expect(Buffer.byteLength(serialized)).toBeLessThanOrEqual(512);
     // The dynamic provider runs on the node first on PATH, the one running these tests.
     expect(emulator.requests[0].headers["user-agent"]).toContain(`(node ${process.version})`);
@@ -61,7 +61,7 @@ describeWithPulumi("examples through the real Pulumi CLI", () => {
     expect(requestLines(emulator.requests)).toEqual([`GET ${orgPath()}`, `PATCH ${orgPath()}`]);
     expect(emulator.requests[0].headers["user-agent"]).toContain(`(node ${process.version})`);
     const [serialized] = serializedProviders(exportWithSecrets(workDir, backendDir));
-    expect(serialized).toContain('require("pulumi-losant-instance-org/dist/provider/providerObject.js")');
+    expect(serialized).toContain('require("pulumi-losant-instance-org/dynamic")');
     expect(Buffer.byteLength(serialized)).toBeLessThanOrEqual(512);
     emulator.resetRequests();
     expect((await stack.preview()).changeSummary).toEqual({ same: 2 });
