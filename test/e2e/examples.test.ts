@@ -12,7 +12,7 @@ import { orgsRead } from "../support/reads";
 jest.setTimeout(180_000);
 
 /** Where Pulumi recorded each org's declaration. */
-function recordedOrgs(exported: string): Array<{ sourcePosition?: string; stackTrace?: unknown[] }> {
+function recordedOrgs(exported: string): Array<{ sourcePosition: string | undefined; stackTrace: unknown[] | undefined }> {
   const { deployment } = JSON.parse(exported) as { deployment: { resources?: Array<{ type: string; sourcePosition?: string; stackTrace?: unknown[] }> } };
   return (deployment.resources ?? []).filter((r) => r.type.endsWith("InstanceOrg")).map(({ sourcePosition, stackTrace }) => ({ sourcePosition, stackTrace }));
 }
@@ -45,7 +45,11 @@ describeWithPulumi("examples through the real Pulumi CLI", () => {
     expect(serialized).toContain('require("pulumi-losant-instance-org/dynamic")');
     expect(Buffer.byteLength(serialized)).toBeLessThanOrEqual(512);
     // The stack trace Pulumi records for the org is the program's line that declared it, and nothing more.
-    const declared = fs.readFileSync(path.join(workDir, "index.ts"), "utf8").split("\n").findIndex((l) => l.includes("new InstanceOrg(")) + 1;
+    const declared =
+      fs
+        .readFileSync(path.join(workDir, "index.ts"), "utf8")
+        .split("\n")
+        .findIndex((l) => l.includes("new InstanceOrg(")) + 1;
     const [org] = recordedOrgs(exported);
     expect(org.sourcePosition).toMatch(new RegExp(`^project:///index\\.ts#${declared},\\d+$`));
     expect(org.stackTrace).toEqual([{ sourcePosition: org.sourcePosition }]);
