@@ -34,7 +34,9 @@ function forward<K extends keyof Implementation>(method: K): Implementation[K] {
  * The provider object Pulumi serializes into every InstanceOrg's state as `__provider`, twice (in
  * inputs and outputs). It is this module's whole `module.exports` on purpose: when the package is
  * installed under node_modules, Pulumi's closure serializer then writes a mere
- * `require("pulumi-losant-instance-org/dist/provider/providerObject.js")` instead of the code. Where
+ * `require("pulumi-losant-instance-org/dynamic")` instead of the code: it names the module by the
+ * last subpath of package.json's `exports` that maps to this file, so `./dynamic` comes after
+ * `./dist/provider/providerObject.js` (the path earlier versions wrote, still exported). Where
  * it is not (this repository's own root program), the code is serialized, and each method only
  * forwards to the implementation loaded at run time. Either way the text stays small (its size
  * drives the engine's checkpoint cost on big fleets), captures no token, no `this` and no absolute

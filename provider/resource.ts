@@ -4,6 +4,7 @@ import instanceOrgProvider = require("./providerObject");
 import type { InstanceOrgArgs, InstanceOrgAttributes } from "./generated/instanceOrgArgs";
 import { INSTANCE_ORG_PROPERTIES } from "./resourceFields";
 import { creationMarkerFor } from "./creationMarker";
+import { trimStackTraces } from "./declarationTrace";
 
 export type { InstanceOrgArgs, InstanceOrgAttributes } from "./generated/instanceOrgArgs";
 export { INSTANCE_ORG_PROPERTIES };
@@ -33,7 +34,13 @@ export class InstanceOrg extends pulumi.dynamic.Resource {
     // An org to create gets a marker that is the same on every run, so a later run recognises it (creationMarker.ts).
     const creating = args.orgId === undefined && opts?.id === undefined;
     const marker = creating ? { creationMarker: creationMarkerFor(pulumi.getProject(), pulumi.getStack(), name) } : {};
-    super(instanceOrgProvider, name, { ...registered, ...args, ...marker }, opts, "losant", "InstanceOrg");
+    // The stack trace Pulumi records per org ends at the program's line that declared it (declarationTrace.ts).
+    const restore = trimStackTraces(__filename);
+    try {
+      super(instanceOrgProvider, name, { ...registered, ...args, ...marker }, opts, "losant", "InstanceOrg");
+    } finally {
+      restore();
+    }
   }
 
   /**

@@ -11,6 +11,12 @@ import { orgsRead } from "../support/reads";
 
 jest.setTimeout(180_000);
 
+/** Where Pulumi recorded each org's declaration. */
+function recordedOrgs(exported: string): Array<{ sourcePosition: string | undefined; stackTrace: unknown[] | undefined }> {
+  const { deployment } = JSON.parse(exported) as { deployment: { resources?: Array<{ type: string; sourcePosition?: string; stackTrace?: unknown[] }> } };
+  return (deployment.resources ?? []).filter((r) => r.type.endsWith("InstanceOrg")).map(({ sourcePosition, stackTrace }) => ({ sourcePosition, stackTrace }));
+}
+
 let emulator: Emulator;
 beforeEach(async () => {
   emulator = await startSeededEmulator();
@@ -34,9 +40,19 @@ describeWithPulumi("examples through the real Pulumi CLI", () => {
     expect(requestLines(emulator.requests)).toEqual([`GET ${orgPath()}`, `PATCH ${orgPath()}`]);
     expect(Object.keys(emulator.requests[1].body as object).sort()).toEqual(["auditLogEnabled", "limits", "name", "tags"]);
     // Installed under node_modules, the provider serializes as a require of the package.
-    const [serialized] = serializedProviders(exportWithSecrets(workDir, backendDir));
-    expect(serialized).toContain('require("pulumi-losant-instance-org/dist/provider/providerObject.js")');
+    const exported = exportWithSecrets(workDir, backendDir);
+    const [serialized] = serializedProviders(exported);
+    expect(serialized).toContain('require("pulumi-losant-instance-org/dynamic")');
     expect(Buffer.byteLength(serialized)).toBeLessThanOrEqual(512);
+    // The stack trace Pulumi records for the org is the program's line that declared it, and nothing more.
+    const declared =
+      fs
+        .readFileSync(path.join(workDir, "index.ts"), "utf8")
+        .split("\n")
+        .findIndex((l) => l.includes("new InstanceOrg(")) + 1;
+    const [org] = recordedOrgs(exported);
+    expect(org.sourcePosition).toMatch(new RegExp(`^project:///index\\.ts#${declared},\\d+$`));
+    expect(org.stackTrace).toEqual([{ sourcePosition: org.sourcePosition }]);
     // The dynamic provider runs on the node first on PATH, the one running these tests.
     expect(emulator.requests[0].headers["user-agent"]).toContain(`(node ${process.version})`);
     emulator.resetRequests();
@@ -60,9 +76,15 @@ describeWithPulumi("examples through the real Pulumi CLI", () => {
     expect(up.outputs.deviceLimit.value).toBe(500);
     expect(requestLines(emulator.requests)).toEqual([`GET ${orgPath()}`, `PATCH ${orgPath()}`]);
     expect(emulator.requests[0].headers["user-agent"]).toContain(`(node ${process.version})`);
-    const [serialized] = serializedProviders(exportWithSecrets(workDir, backendDir));
-    expect(serialized).toContain('require("pulumi-losant-instance-org/dist/provider/providerObject.js")');
+    const exported = exportWithSecrets(workDir, backendDir);
+    const [serialized] = serializedProviders(exported);
+    expect(serialized).toContain('require("pulumi-losant-instance-org/dynamic")');
     expect(Buffer.byteLength(serialized)).toBeLessThanOrEqual(512);
+    // One frame: the program's line. The SDK reads positions only from frames with a function name,
+    // which top-level ES module code lacks, so it records that frame without a position.
+    const [org] = recordedOrgs(exported);
+    expect(org.stackTrace).toHaveLength(1);
+    if (org.sourcePosition !== undefined) expect(org.sourcePosition).toMatch(/^project:\/\/\/index\.js#/);
     emulator.resetRequests();
     expect((await stack.preview()).changeSummary).toEqual({ same: 2 });
     expect(emulator.requests).toEqual([]);

@@ -1,0 +1,65 @@
+import path from "path";
+
+/**
+ * Pulumi (3.195+, pulumi/pulumi#20430) records in state, for every resource, the program's call
+ * stack at the moment the resource was declared: `stackTrace`, and its first frame again as
+ * `sourcePosition`. The Node SDK takes it from `new Error().stack` inside the Resource constructor,
+ * with no depth limit (it raises `Error.stackTraceLimit` itself), so every org paid ~700 B per
+ * checkpoint for the module loader, ts-node and the SDK's own runner frames. It also skips a fixed
+ * number of frames, one too few for a dynamic resource, so `sourcePosition` pointed at our
+ * constructor instead of the line that declared the org.
+ *
+ * The one hook left to us is `Error.prepareStackTrace`, which formats that stack. While an
+ * InstanceOrg's constructor runs, the frames it sees go through `declarationFrames`.
+ */
+
+type Frames = NodeJS.CallSite[];
+
+/**
+ * Of the stack inside an InstanceOrg constructor (in `ownFile`): the SDK frames above the
+ * constructor as they are (the SDK skips them by count); then the frames of this package below it
+ * (the InstanceOrgFleet component, for example), and the first frame outside this package, the
+ * program's line that declared the org or the component, where the trace ends. The constructor's
+ * own frames and frames without a file (native, `node:`) are left out; they record as `{}`.
+ * A stack that does not pass through `ownFile` is returned as it is.
+ */
+export function declarationFrames(frames: Frames, ownFile: string): Frames {
+  const own = frames.findIndex((frame) => frame.getFileName() === ownFile);
+  if (own < 0) return frames;
+  const packageDir = path.dirname(ownFile) + path.sep;
+  const kept = frames.slice(0, own);
+  for (const frame of frames.slice(own + 1)) {
+    const file = frame.getFileName();
+    if (!file || file.startsWith("node:") || file === ownFile) continue;
+    kept.push(frame);
+    if (!file.startsWith(packageDir)) break;
+  }
+  return kept;
+}
+
+/** V8's own format, for a runtime without a default `Error.prepareStackTrace` to delegate to. */
+function v8Format(error: Error, frames: Frames): string {
+  let header: string;
+  try {
+    header = String(error);
+  } catch {
+    header = "Error";
+  }
+  return [header, ...frames.map((frame) => `    at ${String(frame)}`)].join("\n");
+}
+
+/**
+ * Trims every stack formatted from now on, until the returned function is called (in a `finally`),
+ * to `declarationFrames`. Formatting is left to whoever did it before (ts-node's source maps,
+ * Node's default), so positions stay mapped to the program's TypeScript.
+ */
+export function trimStackTraces(ownFile: string): () => void {
+  const previous = Error.prepareStackTrace;
+  Error.prepareStackTrace = (error, frames) => {
+    const kept = declarationFrames(frames, ownFile);
+    return previous ? previous(error, kept) : v8Format(error, kept);
+  };
+  return () => {
+    Error.prepareStackTrace = previous;
+  };
+}
