@@ -1,12 +1,14 @@
 /**
- * The direct-API floor: the same necessary HTTP calls as the provider makes for each operation,
- * with the same client and concurrency, and no Pulumi at all.
+ * The direct-API floor: the fewest HTTP calls each operation needs, with the same client and
+ * concurrency, and no Pulumi at all: reads by id in lists of 100, a refresh as a walk of the
+ * instance's list 1,000 a page, one PATCH per org that differs, one DELETE per org.
  */
-import { LosantClient } from "../client/losantClient";
+import { LosantClient, MAX_IDS_PER_LIST } from "../client/losantClient";
+import { READ_AHEAD_PAGE_SIZE } from "../client/readAhead";
 import { RequestGate } from "../client/requestGate";
 import { planPatch } from "../provider/plan";
 import { DEFAULT_MAX_CONCURRENCY } from "../provider/settings";
-import type { OrgSettings } from "../losant/types";
+import type { LosantInstanceOrg, OrgSettings } from "../losant/types";
 import type { Fleet } from "../scripts/lib/fleet";
 import type { Operation } from "./results";
 
@@ -23,19 +25,46 @@ export async function runDirect(operation: Operation, fleet: Fleet, apiUrl: stri
     case "preview":
       return; // nothing to ask Losant: the last known state answers it
     case "adopt":
-    case "update":
+    case "update": {
+      const current = await readById(client, fleet);
       await each(async (ref, i) => {
-        const current = await client.getOrg(ref);
-        const plan = planPatch(declaredFor(fleet, i), current!);
+        const plan = planPatch(declaredFor(fleet, i), current.get(ref.orgId)!);
         if (Object.keys(plan.body).length > 0) await client.patchOrg(ref, plan.body);
       });
       return;
+    }
     case "refresh":
     case "upRefresh": // the up after the refresh has nothing to send
-      await each((ref) => client.getOrg(ref));
+      await walk(client, fleet.instanceId);
       return;
     case "destroy":
       await each((ref) => client.deleteOrg(ref));
       return;
+  }
+}
+
+async function readById(client: LosantClient, fleet: Fleet): Promise<Map<string, LosantInstanceOrg>> {
+  const chunks: string[][] = [];
+  for (let i = 0; i < fleet.orgIds.length; i += MAX_IDS_PER_LIST) chunks.push(fleet.orgIds.slice(i, i + MAX_IDS_PER_LIST));
+  const found = new Map<string, LosantInstanceOrg>();
+  for (const lookup of await Promise.all(chunks.map((ids) => client.listOrgsById(fleet.instanceId, ids)))) {
+    if (lookup.kind === "listed") for (const org of lookup.orgs) found.set(String(org.id), org);
+  }
+  return found;
+}
+
+async function walk(client: LosantClient, instanceId: string): Promise<void> {
+  for (let after: string | undefined; ;) {
+    const page = await client.listOrgsPage({
+      instanceId,
+      page: 0,
+      perPage: READ_AHEAD_PAGE_SIZE,
+      sortField: "id",
+      sortDirection: "asc",
+      query: after === undefined ? undefined : { id: { $gt: after } },
+    });
+    const last = page.items[page.items.length - 1];
+    if (last === undefined || page.totalCount <= page.items.length) return;
+    after = String(last.id);
   }
 }

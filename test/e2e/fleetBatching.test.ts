@@ -55,5 +55,22 @@ describeWithPulumi(`${ORGS}-org fleet: reads batched through the real CLI`, () =
     expect(emulator.requests.every((r) => r.method === "GET")).toBe(true);
     expect(emulator.requests.length).toBeLessThanOrEqual(MAX_LIST_REQUESTS);
     console.log(`preview --refresh of ${ORGS} orgs: ${emulator.requests.length} requests: ${describeRequests(emulator.requests)}`);
+
+    // The walk's page meets a 503, then a connection reset: it is asked again, the same page, and the refresh changes nothing.
+    emulator.resetRequests();
+    emulator.faults.configure({
+      rules: [
+        { kind: "status", status: 503, pathEndsWith: "/orgs", skip: 1, times: 1 },
+        { kind: "reset", pathEndsWith: "/orgs", skip: 1, times: 1 },
+      ],
+    });
+    const faulted = await stack.refresh({ expectNoChanges: true });
+    emulator.faults.configure({ rules: [] });
+    expect(faulted.summary.result).toBe("succeeded");
+    const pages = emulator.requests.filter(isWalkPage);
+    expect(pages.map((r) => r.status ?? r.fault)).toEqual([503, "reset", 200]);
+    expect(new Set(pages.map((r) => JSON.stringify(r.query))).size).toBe(1);
+    expect(new Set(orgsRead(emulator.requests))).toEqual(new Set(fleet.orgIds));
+    console.log(`refresh with a 503 and a reset on the walk page: ${emulator.requests.length} requests: ${describeRequests(emulator.requests)}`);
   });
 });
