@@ -1,7 +1,7 @@
 /**
  * Issue 12, "Safe with skipped checkpoints", for a fleet that both adopts and creates orgs, through
  * the real CLI: `pulumi up` with PULUMI_SKIP_CHECKPOINTS=true is SIGKILLed (its whole process group)
- * after it has sent some POSTs and some PATCHes, so the state records none of them; then the
+ * after it has sent some of its POSTs and some of its PATCHes, so the state records none of them; then the
  * documented recovery (`pulumi cancel`, a plain `pulumi up`). Creation must recognise the orgs the
  * killed run made by their creation marker (provider/createOrg.ts), so the fleet converges with
  * exactly one org per declared name, every POST sent once over both runs, no undeclared value
@@ -77,7 +77,8 @@ describeWithPulumi("skipped checkpoints with a fleet that adopts and creates org
     expect(patchedBeforeKill.size).toBeGreaterThan(0);
     expect(patchedBeforeKill.size).toBeLessThan(ADOPTED);
     // Each POST of the killed run made one org, which the state does not know.
-    expect(emulator.store.listOrgs(fleet.fleet.instanceId)).toHaveLength(ADOPTED + postedBeforeKill);
+    const { instanceId } = fleet.fleet;
+    expect(emulator.store.listOrgs(instanceId)).toHaveLength(ADOPTED + postedBeforeKill);
 
     // With checkpoints skipped the engine had written nothing yet (a first up: not even a resource list); only the lock.
     for (const file of emptyAttrsFiles(backendDir)) fs.rmSync(file);
