@@ -182,5 +182,24 @@ export async function fleetSetup(orgs: number, emulators: Emulator[], options: {
     expect(orgIds.map((r) => r.id!).sort()).toEqual([...fleet.orgIds, ...createdIds()].sort());
     expect(deployment.pending_operations ?? []).toEqual([]);
   };
-  return { emulator, workDir, backendDir, fleet, newNames, markerOf, cli, must, state, startUp, expectWhole };
+  /**
+   * After a first `up` with skipped checkpoints was killed: checks it left nothing in state but its
+   * lock, then runs the documented recovery (delete empty `.attrs` files, `cancel`, a plain `up`) and
+   * `preview --expect-no-changes`, and checks every invariant. Returns the recovery's requests.
+   */
+  const recoverKilledFirstUp = async () => {
+    for (const file of emptyAttrsFiles(backendDir)) fs.rmSync(file);
+    const killedState = await state();
+    expect(killedState.pending_operations ?? []).toEqual([]);
+    expect((killedState.resources ?? []).filter((r) => r.type.endsWith("InstanceOrg"))).toHaveLength(0);
+    expect(lockFiles(backendDir)).toHaveLength(1);
+    await must(["cancel", "--yes"]);
+    const beforeUp = emulator.requests.length;
+    const up = await must(["up", "--yes", "--skip-preview"]);
+    const requests = emulator.requests.slice(beforeUp);
+    const preview = await must(["preview", "--expect-no-changes"]);
+    await expectWhole();
+    return { upMs: up.ms, previewMs: preview.ms, requests };
+  };
+  return { emulator, workDir, backendDir, fleet, newNames, markerOf, cli, must, state, startUp, expectWhole, recoverKilledFirstUp };
 }
