@@ -46,8 +46,9 @@ export function seedFleetFile(emulator: Emulator, size: number, deviceLimit = 10
 
 /**
  * Adds `count` entries without orgId: orgs the first up creates ("New customer 1", ...). Appended,
- * or with `interleave` the i-th one right after the i-th existing entry, so that an up works on
- * creations and adoptions side by side from its start (the engine registers them in file order).
+ * or with `interleave` the i-th one right after the i-th existing entry, so that the file's order
+ * alone does not put every creation after every adoption (the engine's start order still varies
+ * from run to run).
  */
 export function addNewOrgs(fleet: Fleet, count: number, options: { interleave?: boolean } = {}): string[] {
   const entries = Array.from({ length: count }, (_, i) => ({ key: `new-${String(i + 1).padStart(3, "0")}`, name: `New customer ${i + 1}` }));
