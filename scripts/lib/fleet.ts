@@ -44,11 +44,21 @@ export function seedFleetFile(emulator: Emulator, size: number, deviceLimit = 10
   };
 }
 
-/** Appends `count` entries without orgId: orgs the first up creates ("New customer 1", ...). */
-export function addNewOrgs(fleet: Fleet, count: number): string[] {
-  const names = Array.from({ length: count }, (_, i) => `New customer ${i + 1}`);
-  names.forEach((name, i) => fleet.file.orgs.push({ key: `new-${String(i + 1).padStart(3, "0")}`, name }));
-  return names;
+/**
+ * Adds `count` entries without orgId: orgs the first up creates ("New customer 1", ...). Appended,
+ * or with `interleave` the i-th one right after the i-th existing entry, so that the file's order
+ * alone does not put every creation after every adoption (the engine's start order still varies
+ * from run to run).
+ */
+export function addNewOrgs(fleet: Fleet, count: number, options: { interleave?: boolean } = {}): string[] {
+  const entries = Array.from({ length: count }, (_, i) => ({ key: `new-${String(i + 1).padStart(3, "0")}`, name: `New customer ${i + 1}` }));
+  if (options.interleave) {
+    const existing = fleet.file.orgs;
+    const mixed: FleetFile["orgs"] = [];
+    for (let i = 0; i < Math.max(existing.length, entries.length); i++) mixed.push(...existing.slice(i, i + 1), ...entries.slice(i, i + 1));
+    fleet.file.orgs = mixed;
+  } else fleet.file.orgs.push(...entries);
+  return entries.map((entry) => entry.name);
 }
 
 export function writeFleetFile(workDir: string, file: FleetFile): void {

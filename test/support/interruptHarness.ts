@@ -5,12 +5,12 @@
  */
 import fs from "fs";
 import path from "path";
-import { execFile, spawn } from "child_process";
+import { ChildProcess, execFile, spawn } from "child_process";
 import { Emulator, startEmulator } from "../../emulator/server";
-import { fleetStack, seedFleetFile } from "../../scripts/lib/fleet";
+import { addNewOrgs, fleetStack, seedFleetFile } from "../../scripts/lib/fleet";
 import { findPulumi, pulumiEnv } from "../../scripts/lib/workspace";
 import { tempDir } from "./e2eHarness";
-import { decorateFleet, fleetProblems, undeclaredSnapshot } from "./fleetInvariants";
+import { createdProblems, decorateFleet, fleetProblems, undeclaredSnapshot } from "./fleetInvariants";
 
 const DEFAULT_TOKEN = "interrupted-up-token-9c4e";
 
@@ -93,23 +93,42 @@ export function lockFiles(backendDir: string): string[] {
   return found;
 }
 
+/**
+ * SIGKILLs `up`'s whole process group, as a CI runner's timeout does, then waits until the
+ * dynamic-provider process it orphaned has settled the requests it had in flight and exited
+ * (engineWatchdog.ts): after this, nothing of the killed run reaches Losant any more. Returns the
+ * pids the kill may have left, for the caller to make sure of at the end.
+ */
+export async function killUpMidRun(up: ChildProcess, workDir: string): Promise<number[]> {
+  const realWorkDir = fs.realpathSync(workDir);
+  const children = processes().filter((p) => p.ppid === up.pid);
+  const providers = children.filter((p) => p.cmdline.includes("dynamic-provider") && p.cwd === realWorkDir);
+  expect(providers.length).toBeGreaterThan(0);
+  process.kill(-up.pid!, "SIGKILL");
+  for (const provider of providers) await waitFor(() => !alive(provider.pid), 30_000, "the orphaned dynamic-provider process to exit");
+  return children.map((p) => p.pid);
+}
+
 export interface Deployment {
   resources: Array<{ type: string; id?: string; urn: string }>;
   pending_operations?: unknown[];
 }
 
 /**
- * A fleet in the emulator, its stack, and the CLI run in the stack's directory. `env` is added to
- * every command's environment (e.g. PULUMI_SKIP_CHECKPOINTS).
+ * A fleet in the emulator, its stack, and the CLI run in the stack's directory: `orgs` seeded orgs
+ * to adopt and, with `creates`, that many entries without orgId between them (created by POST).
+ * `env` is added to every command's environment (e.g. PULUMI_SKIP_CHECKPOINTS).
  */
-export async function fleetSetup(orgs: number, emulators: Emulator[], options: { token?: string; env?: Record<string, string> } = {}) {
+export async function fleetSetup(orgs: number, emulators: Emulator[], options: { token?: string; env?: Record<string, string>; creates?: number } = {}) {
   const token = options.token ?? DEFAULT_TOKEN;
+  const creates = options.creates ?? 0;
   const pulumi = findPulumi()!;
   const emulator = await startEmulator({ tokens: { [token]: ["all.Instance"] } });
   emulators.push(emulator);
   const fleet = seedFleetFile(emulator, orgs);
   decorateFleet(emulator, fleet);
   const before = undeclaredSnapshot(emulator, fleet);
+  const newNames = addNewOrgs(fleet, creates, { interleave: true });
   const backendDir = tempDir("losant-interrupted-state-");
   const { workDir } = await fleetStack("ours", emulator, fleet, token, { backendDir, config: { "losant:maxConcurrency": "1" } });
   const env = { ...process.env, ...pulumiEnv(backendDir), ...(options.env ?? {}) };
@@ -132,20 +151,55 @@ export async function fleetSetup(orgs: number, emulators: Emulator[], options: {
     const exported = await must(["stack", "export"]);
     return JSON.parse(exported.output.slice(exported.output.indexOf("{"))).deployment as Deployment;
   };
-  /** `pulumi up` in a process group of its own, as a CI runner or a terminal starts it. */
-  const startUp = () =>
-    spawn(pulumi, ["up", "--yes", "--skip-preview", "--stack", "dev", "--non-interactive"], { cwd: workDir, env, detached: true, stdio: "ignore" });
+  /** `pulumi up` (with `extraArgs`) in a process group of its own, as a CI runner or a terminal starts it. */
+  const startUp = (extraArgs: string[] = []) =>
+    spawn(pulumi, ["up", "--yes", "--skip-preview", "--stack", "dev", "--non-interactive", ...extraArgs], {
+      cwd: workDir,
+      env,
+      detached: true,
+      stdio: "ignore",
+    });
+
+  const project = /^name:\s*(\S+)/m.exec(fs.readFileSync(path.join(workDir, "Pulumi.yaml"), "utf8"))![1];
+  /** The creation marker of the entry `key` (creationMarker.ts: project/stack/resource name). */
+  const markerOf = (key: string) => `${project}/dev/${key}`;
+  /** The ids of the orgs made for the entries without orgId (one each, or expectWhole fails). */
+  const createdIds = () =>
+    emulator.store
+      .listOrgs(fleet.instanceId)
+      .filter((org) => newNames.includes(org.name))
+      .map((org) => org.id);
 
   /** Every invariant of a recovered fleet. */
   const expectWhole = async () => {
     expect(fleetProblems(emulator, fleet, before)).toEqual([]);
+    expect(createdProblems(emulator, fleet, markerOf)).toEqual([]);
     expect(emulator.requests.filter((r) => r.method === "DELETE")).toEqual([]);
     const deployment = await state();
     const orgIds = deployment.resources.filter((r) => r.type.endsWith("InstanceOrg"));
-    expect(orgIds).toHaveLength(orgs);
-    expect(new Set(orgIds.map((r) => r.urn)).size).toBe(orgs);
-    expect(orgIds.map((r) => r.id!).sort()).toEqual([...fleet.orgIds].sort());
+    expect(orgIds).toHaveLength(orgs + creates);
+    expect(new Set(orgIds.map((r) => r.urn)).size).toBe(orgs + creates);
+    expect(orgIds.map((r) => r.id!).sort()).toEqual([...fleet.orgIds, ...createdIds()].sort());
     expect(deployment.pending_operations ?? []).toEqual([]);
   };
-  return { emulator, workDir, backendDir, cli, must, state, startUp, expectWhole };
+  /**
+   * After a first `up` with skipped checkpoints was killed: checks it left nothing in state but its
+   * lock, then runs the documented recovery (delete empty `.attrs` files, `cancel`, a plain `up`) and
+   * `preview --expect-no-changes`, and checks every invariant. Returns the recovery's requests.
+   */
+  const recoverKilledFirstUp = async () => {
+    for (const file of emptyAttrsFiles(backendDir)) fs.rmSync(file);
+    const killedState = await state();
+    expect(killedState.pending_operations ?? []).toEqual([]);
+    expect((killedState.resources ?? []).filter((r) => r.type.endsWith("InstanceOrg"))).toHaveLength(0);
+    expect(lockFiles(backendDir)).toHaveLength(1);
+    await must(["cancel", "--yes"]);
+    const beforeUp = emulator.requests.length;
+    const up = await must(["up", "--yes", "--skip-preview"]);
+    const requests = emulator.requests.slice(beforeUp);
+    const preview = await must(["preview", "--expect-no-changes"]);
+    await expectWhole();
+    return { upMs: up.ms, previewMs: preview.ms, requests };
+  };
+  return { emulator, workDir, backendDir, fleet, newNames, markerOf, cli, must, state, startUp, expectWhole, recoverKilledFirstUp };
 }

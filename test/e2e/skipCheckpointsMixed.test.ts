@@ -1,0 +1,102 @@
+/**
+ * Issue 12, "Safe with skipped checkpoints", for a fleet that both adopts and creates orgs, through
+ * the real CLI: `pulumi up` with PULUMI_SKIP_CHECKPOINTS=true is SIGKILLed (its whole process group)
+ * after it has sent some of its POSTs and some of its PATCHes, so the state records none of them; then the
+ * documented recovery (`pulumi cancel`, a plain `pulumi up`). Creation must recognise the orgs the
+ * killed run made by their creation marker (provider/createOrg.ts), so the fleet converges with
+ * exactly one org per declared name, every POST sent once over both runs, no undeclared value
+ * changed, each org once in state, nothing pending, and an empty preview.
+ */
+import { Emulator } from "../../emulator/server";
+import type { RecordedRequest } from "../../emulator/recording";
+import { CREATION_MARKER_KEY } from "../../provider/creationMarker";
+import { describeWithPulumi } from "../support/e2eHarness";
+import { alive, fleetSetup, killUpMidRun, sleep, waitFor } from "../support/interruptHarness";
+
+jest.setTimeout(400_000);
+
+const ADOPTED = 30;
+const CREATED = 30;
+const LATENCY_MS = 150;
+/**
+ * When to kill: once the up has sent this many POSTs and as many PATCHes. The up runs with
+ * `--parallel` above the fleet's size, so the engine starts every org at once and the provider's
+ * request queue sets the order (the order in which the engine starts orgs varies from run to run:
+ * with its default parallelism a run may start with a dozen creations, or with most adoptions). As
+ * a safeguard, the kill also comes when either kind gets within KEEP_FOR_RECOVERY of its end.
+ */
+const EACH_BEFORE_KILL = 8;
+const KEEP_FOR_RECOVERY = 6;
+const PARALLEL = String(2 * (ADOPTED + CREATED));
+
+const posts = (requests: RecordedRequest[]) => requests.filter((r) => r.method === "POST");
+const patchedPaths = (requests: RecordedRequest[]) => requests.filter((r) => r.method === "PATCH").map((r) => r.path);
+/** The list requests that look for a creation marker before a POST (rule 1 of the POST-safety rules). */
+const markerLookups = (requests: RecordedRequest[]) => requests.filter(isMarkerLookup);
+const isMarkerLookup = (r: RecordedRequest) => r.method === "GET" && (r.query.query ?? "").includes(CREATION_MARKER_KEY);
+/** The order of a run's requests in one letter each (L marker lookup, G other read, C POST, U PATCH), for the log. */
+const shape = (requests: RecordedRequest[]) =>
+  requests.map((r) => (r.method === "POST" ? "C" : r.method === "PATCH" ? "U" : isMarkerLookup(r) ? "L" : r.method === "GET" ? "G" : "?")).join("");
+
+describeWithPulumi("skipped checkpoints with a fleet that adopts and creates orgs", () => {
+  const emulators: Emulator[] = [];
+  const leftovers: number[] = [];
+  const notes: string[] = [];
+
+  afterAll(async () => {
+    for (const pid of leftovers) if (alive(pid)) process.kill(pid, "SIGKILL");
+    for (const emulator of emulators) await emulator.close();
+    console.log(`skipped checkpoints, mixed fleet:\n${notes.join("\n")}`);
+  });
+
+  test(`SIGKILL of \`pulumi up\` with PULUMI_SKIP_CHECKPOINTS=true (${ADOPTED} adopted + ${CREATED} created orgs) mid-run (POSTs and PATCHes sent); cancel, then a plain up converges with no duplicate`, async () => {
+    const started = Date.now();
+    const fleet = await fleetSetup(ADOPTED, emulators, { env: { PULUMI_SKIP_CHECKPOINTS: "true" }, creates: CREATED });
+    const { emulator, workDir } = fleet;
+
+    emulator.faults.configure({ latencyMs: LATENCY_MS });
+    const up = fleet.startUp(["--parallel", PARALLEL]);
+    const timeToKill = () => {
+      const posted = posts(emulator.requests).length;
+      const patched = patchedPaths(emulator.requests).length;
+      return (posted >= EACH_BEFORE_KILL && patched >= EACH_BEFORE_KILL) || posted >= CREATED - KEEP_FOR_RECOVERY || patched >= ADOPTED - KEEP_FOR_RECOVERY;
+    };
+    await waitFor(timeToKill, 240_000, "the up to send its POSTs and PATCHes");
+    const requestsAtKill = emulator.requests.length;
+    leftovers.push(...(await killUpMidRun(up, workDir)));
+    // Its provider exited only once every request it had sent was answered; a short margin before counting them.
+    await sleep(500);
+    emulator.faults.configure({ latencyMs: 0 });
+    const killedRun = emulator.requests.slice();
+    const postedBeforeKill = posts(killedRun).length;
+    const patchedBeforeKill = new Set(patchedPaths(killedRun));
+    // The killed run did work of both kinds and left work of both kinds, or the test proves less than it says.
+    expect(postedBeforeKill).toBeGreaterThan(0);
+    expect(postedBeforeKill).toBeLessThan(CREATED);
+    expect(patchedBeforeKill.size).toBeGreaterThan(0);
+    expect(patchedBeforeKill.size).toBeLessThan(ADOPTED);
+    // Each POST of the killed run made one org, which the state does not know.
+    const { instanceId } = fleet.fleet;
+    expect(emulator.store.listOrgs(instanceId)).toHaveLength(ADOPTED + postedBeforeKill);
+
+    // With checkpoints skipped the engine had written nothing yet (a first up: not even a resource list), only its lock.
+    const { upMs, previewMs, requests: recovery } = await fleet.recoverKilledFirstUp();
+
+    // Every created entry looked for its marker before any POST (the state knew none of them), and
+    // POSTed only when the killed run had not: one POST per created org over both runs.
+    expect(markerLookups(recovery)).toHaveLength(CREATED);
+    expect(posts(recovery)).toHaveLength(CREATED - postedBeforeKill);
+    expect(posts(emulator.requests)).toHaveLength(CREATED);
+    // An org the killed run PATCHed (or made with every declared value) already holds them: no PATCH now.
+    const patchedInRecovery = patchedPaths(recovery);
+    expect(patchedInRecovery.filter((p) => patchedBeforeKill.has(p))).toEqual([]);
+    expect(patchedInRecovery).toHaveLength(ADOPTED - patchedBeforeKill.size);
+
+    notes.push(
+      `SIGKILL after ${requestsAtKill} requests (${LATENCY_MS} ms latency): the killed run sent ${killedRun.length} requests (${shape(killedRun)}), ` +
+        `${postedBeforeKill} of ${CREATED} POSTs and ${patchedBeforeKill.size} of ${ADOPTED} PATCHes; ` +
+        `recovery up ${upMs} ms: ${recovery.length} requests (${markerLookups(recovery).length} marker lookups, ` +
+        `${posts(recovery).length} POSTs, ${patchedInRecovery.length} PATCHes); preview ${previewMs} ms; test ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+  });
+});
