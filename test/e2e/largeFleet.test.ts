@@ -12,12 +12,11 @@
  * Orgs created by POST (issue 11) are not part of this fleet: their safety under skipped
  * checkpoints rests on the creation marker and is tested with it.
  */
-import fs from "fs";
 import { ChildProcess } from "child_process";
 import { Emulator, startEmulator } from "../../emulator/server";
 import { fleetStack, seedFleetFile } from "../../scripts/lib/fleet";
 import { describeWithPulumi, tempDir } from "../support/e2eHarness";
-import { alive, emptyAttrsFiles, fleetSetup, lockFiles, processes, sleep, waitFor } from "../support/interruptHarness";
+import { alive, fleetSetup, killUpMidRun, lockFiles, sleep, waitFor } from "../support/interruptHarness";
 import { stateBreakdown, INSTANCE_ORG_TYPE } from "../../bench/stateSize";
 
 jest.setTimeout(600_000);
@@ -85,46 +84,26 @@ describeWithPulumi("large fleets: state per org, and an up with skipped checkpoi
 
   test(`SIGKILL of \`pulumi up\` with PULUMI_SKIP_CHECKPOINTS=true (${ORGS} adopted orgs); cancel, then a plain up converges`, async () => {
     const fleet = await fleetSetup(ORGS, emulators, { env: SKIP_CHECKPOINTS });
-    const { emulator, workDir, backendDir } = fleet;
+    const { emulator, workDir } = fleet;
 
     emulator.faults.configure({ latencyMs: LATENCY_MS });
     const up: ChildProcess = fleet.startUp();
     await waitFor(() => emulator.requests.length >= 30, 240_000, "30 requests of the up");
-    const realWorkDir = fs.realpathSync(workDir);
-    leftovers.push(
-      ...processes()
-        .filter((p) => p.ppid === up.pid)
-        .map((p) => p.pid),
-    );
-    const provider = processes().find((p) => p.cmdline.includes("dynamic-provider") && p.cwd === realWorkDir);
-    process.kill(-up.pid!, "SIGKILL");
+    // Kills the up's whole process group and lets the orphaned provider stop (it notices the engine is gone).
+    leftovers.push(...(await killUpMidRun(up, workDir)));
     const patchedBeforeKill = new Set(emulator.requests.filter((r) => r.method === "PATCH").map((r) => r.path)).size;
-    // Let the orphaned provider stop (it notices the engine is gone) before anything else talks to Losant.
-    if (provider) await waitFor(() => !alive(provider.pid), 30_000, "the orphaned dynamic-provider process to exit");
     await sleep(500);
     emulator.faults.configure({ latencyMs: 0 });
 
-    // With checkpoints skipped the engine had written nothing yet (a first up: not even a resource list); only the lock.
-    for (const file of emptyAttrsFiles(backendDir)) fs.rmSync(file);
-    const killedState = await fleet.state();
-    const orgsAfterKill = (killedState.resources ?? []).filter((r) => r.type.endsWith("InstanceOrg")).length;
-    expect(killedState.pending_operations ?? []).toEqual([]);
-    expect(orgsAfterKill).toBe(0);
-    expect(lockFiles(backendDir)).toHaveLength(1);
-
-    await fleet.must(["cancel", "--yes"]);
-    const beforeUp = emulator.requests.length;
-    const upAgain = await fleet.must(["up", "--yes", "--skip-preview"]);
-    const recovery = emulator.requests.slice(beforeUp);
-    const preview = await fleet.must(["preview", "--expect-no-changes"]);
-    await fleet.expectWhole();
-
+    // With checkpoints skipped the engine had written nothing yet (a first up: not even a resource list), only the lock;
+    // then cancel, a plain up, an empty preview, and the fleet whole.
+    const { upMs, previewMs, requests: recovery } = await fleet.recoverKilledFirstUp();
     const patchedInRecovery = recovery.filter((r) => r.method === "PATCH").length;
     // An org the killed up had already PATCHed holds the declared values: the recovery sends it no PATCH.
     expect(patchedInRecovery).toBeLessThanOrEqual(ORGS - patchedBeforeKill + 1);
     notes.push(
-      `SIGKILL with skipped checkpoints: ${patchedBeforeKill} orgs PATCHed before the kill, ${orgsAfterKill} orgs in state after it; ` +
-        `recovery up ${upAgain.ms} ms (${recovery.length} requests, ${patchedInRecovery} PATCHes); preview ${preview.ms} ms`,
+      `SIGKILL with skipped checkpoints: ${patchedBeforeKill} orgs PATCHed before the kill, 0 orgs in state after it; ` +
+        `recovery up ${upMs} ms (${recovery.length} requests, ${patchedInRecovery} PATCHes); preview ${previewMs} ms`,
     );
   });
 
