@@ -22,7 +22,13 @@ import {
 const CHECKPOINT_LABELS: Record<Checkpoints, string> = { normal: "every step", skipped: "skipped" };
 
 const seconds = (m: Measure | undefined) => (m === undefined ? "-" : m.failed ? "failed" : `${m.seconds.toFixed(2)} s`);
-const perOrg = (m: Measure | undefined) => (m === undefined || m.failed ? "-" : `${round(m.requestsPerOrg)}`);
+/** Two significant digits below 0.1, so a refresh of 2,000 orgs in 4 requests shows as 0.002, not 0. */
+const perOrg = (m: Measure | undefined) =>
+  m === undefined || m.failed
+    ? "-"
+    : m.requestsPerOrg > 0 && m.requestsPerOrg < 0.1
+      ? `${Number(m.requestsPerOrg.toPrecision(2))}`
+      : `${round(m.requestsPerOrg)}`;
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 const load = (l: number[]) => l.map((v) => v.toFixed(2)).join(" / ");
 
@@ -182,6 +188,21 @@ export function largeFleetFigures(results: Results): string {
     );
   }
   return [...lines, "", ...notes].join("\n");
+}
+
+/** The README's one line of Large-fleet figures: the largest fleet, checkpoints skipped. */
+export function readmeLargeFleetLine(results: Results): string {
+  const size = sizesOf(results)
+    .filter((s) => s >= 1000)
+    .at(-1);
+  if (size === undefined) return "Not measured yet: `npm run bench -- --sizes 1000,2000`.";
+  const m = (c: Contender, op: Operation) => findRow(results, size, c, "skipped")?.operations[op];
+  const pair = (op: Operation) => `${seconds(m("ours", op))} (engine floor ${seconds(m("engineFloor", op))})`;
+  const state = findRow(results, size, "ours", "skipped")?.state;
+  return (
+    `Bench, ${size} orgs, checkpoints skipped: one-limit update ${pair("update")}, ` +
+    `no-op \`up --refresh\` ${pair("upRefresh")}${state ? `; state ${state.deploymentBytesPerResource} B per org` : ""}.`
+  );
 }
 
 /** Everything bench/README.md shows between its markers. */

@@ -23,7 +23,7 @@ import { REPO_ROOT, findPulumi, makeTempDir, removeTempDirs } from "../scripts/l
 import { Fleet, fleetStack, seedFleetFile, writeFleetFile } from "../scripts/lib/fleet";
 import { renderChart, Series } from "./chart";
 import { runDirect } from "./directApi";
-import { benchSection, largeFleetFigures, replaceBetweenMarkers, stateTable } from "./report";
+import { benchSection, largeFleetFigures, readmeLargeFleetLine, replaceBetweenMarkers, stateTable } from "./report";
 import {
   Checkpoints,
   Contender,
@@ -221,7 +221,7 @@ async function runOnce(contender: Contender, size: number, steps: Step[], option
         outcome.state = { ...stateBreakdown(deployment, fleetType(deployment)), ...measuredWith };
       }
       process.stdout.write(
-        `  ${String(size).padStart(4)} orgs  ${CONTENDER_LABELS[contender].padEnd(22)} ${OPERATION_LABELS[step.op].padEnd(22)} ${step.checkpoints.padEnd(8)} ${seconds.toFixed(2).padStart(8)} s  ${(requests / size).toFixed(2)} req/org${changed !== undefined ? `  ${changed} changed` : ""}  load ${loadAverage()[0]}${step.record ? "" : "  (setup)"}${failed ? `  FAILED: ${failed}` : ""}\n`,
+        `  ${String(size).padStart(4)} orgs  ${CONTENDER_LABELS[contender].padEnd(22)} ${OPERATION_LABELS[step.op].padEnd(22)} ${step.checkpoints.padEnd(8)} ${seconds.toFixed(2).padStart(8)} s  ${(requests / size).toFixed(3)} req/org${changed !== undefined ? `  ${changed} changed` : ""}  load ${loadAverage()[0]}${step.record ? "" : "  (setup)"}${failed ? `  FAILED: ${failed}` : ""}\n`,
       );
     }
   } finally {
@@ -348,6 +348,8 @@ function writeOutputs(results: Results, options: Options, writeJson = true): voi
     text = replaceBetweenMarkers(text, "state", stateTable(results));
     fs.writeFileSync(benchReadme, text);
   }
+  const readme = path.join(REPO_ROOT, "README.md");
+  fs.writeFileSync(readme, replaceBetweenMarkers(fs.readFileSync(readme, "utf8"), "large-fleets", readmeLargeFleetLine(results)));
   const largeFleets = path.join(REPO_ROOT, "docs", "large-fleets.md");
   fs.writeFileSync(largeFleets, replaceBetweenMarkers(fs.readFileSync(largeFleets, "utf8"), "large-fleets", largeFleetFigures(results)));
 }

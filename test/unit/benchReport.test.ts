@@ -6,7 +6,7 @@
 import fs from "fs";
 import path from "path";
 import { planSteps, Options } from "../../bench/plan";
-import { benchSection, betweenMarkers, largeFleetFigures, stateTable } from "../../bench/report";
+import { benchSection, betweenMarkers, largeFleetFigures, readmeLargeFleetLine, stateTable } from "../../bench/report";
 import { emptyResults, loadResults, Measure, mergeResults, Results } from "../../bench/results";
 import { stateBreakdown, STATE_PARTS } from "../../bench/stateSize";
 
@@ -20,6 +20,11 @@ test("bench/results.json is in the bench's format", () => {
 test("the Large fleets figures (docs/large-fleets.md) are bench/results.json's", () => {
   const page = fs.readFileSync(path.join(ROOT, "docs", "large-fleets.md"), "utf8");
   expect(betweenMarkers(page, "large-fleets")).toBe(largeFleetFigures(results!));
+});
+
+test("the README's Large fleets figures are bench/results.json's", () => {
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  expect(betweenMarkers(readme, "large-fleets")).toBe(readmeLargeFleetLine(results!));
 });
 
 test("bench/README.md's tables are bench/results.json's", () => {
