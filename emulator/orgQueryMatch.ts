@@ -24,7 +24,7 @@ export interface QueryableOrg {
   disabledAt?: string | boolean;
   referralId?: string;
   tags?: readonly OrgTag[];
-  memberIds: readonly string[];
+  members?: ReadonlyArray<{ readonly userId: string }>;
 }
 
 type Scalar = string | number | boolean | null | undefined;
@@ -43,7 +43,11 @@ function matchesClause(org: QueryableOrg, key: string, condition: Json): boolean
   if (key === "$or") return queries.some((q) => matchesOrgQuery(org, q));
   if (key === "$nor") return !queries.some((q) => matchesOrgQuery(org, q));
   if (key === "tags") return matchesTagsCondition(org.tags ?? [], condition);
-  if (key === "memberId") return matchesMember(org.memberIds, condition);
+  if (key === "memberId")
+    return matchesMember(
+      (org.members ?? []).map((m) => m.userId),
+      condition,
+    );
   if (key === "id") return matchesValue(org.id.toLowerCase(), lowerIds(condition), {});
   return matchesValue(fieldValue(org, key), condition, { date: DATE_FIELDS.has(key) });
 }
@@ -63,8 +67,20 @@ function fieldValue(org: QueryableOrg, key: string): Scalar {
   return FIELD_READERS[key]?.(org);
 }
 
+/** A query's conditions, lower-cased once per query rather than once per org it is tested against. */
+const loweredConditions = new WeakMap<object, Json>();
+
 function lowerIds(condition: Json): Json {
   if (typeof condition === "string") return condition.toLowerCase();
+  if (condition === null || typeof condition !== "object") return condition;
+  const cached = loweredConditions.get(condition);
+  if (cached !== undefined) return cached;
+  const lowered = lowerIdsOnce(condition);
+  loweredConditions.set(condition, lowered);
+  return lowered;
+}
+
+function lowerIdsOnce(condition: Json): Json {
   if (Array.isArray(condition)) return condition.map(lowerIds);
   if (isObject(condition)) return Object.fromEntries(Object.entries(condition).map(([k, v]) => [k, lowerIds(v)]));
   return condition;
@@ -101,7 +117,7 @@ function matchesOperator(actual: Scalar, op: string, operand: Json, reading: Rea
     case "$ne":
       return !equals(actual, operand as Scalar, reading, ci);
     case "$in":
-      return (operand as Scalar[]).some((v) => equals(actual, v, reading, ci));
+      return plainValues(operand as Scalar[], reading, ci)?.has(actual) ?? (operand as Scalar[]).some((v) => equals(actual, v, reading, ci));
     case "$nin":
       return !(operand as Scalar[]).some((v) => equals(actual, v, reading, ci));
     case "$gt":
@@ -116,6 +132,22 @@ function matchesOperator(actual: Scalar, op: string, operand: Json, reading: Rea
     default:
       return true; // $ci only modifies the others
   }
+}
+
+/**
+ * An `$in` list as a set, where a plain `===` is the whole comparison (no dates, no `$ci`, no null):
+ * an id batch of 100 is then one lookup per org instead of 100 comparisons.
+ */
+const valueSets = new WeakMap<readonly Scalar[], Set<Scalar> | null>();
+
+function plainValues(values: readonly Scalar[], reading: Reading, ci: boolean): Set<Scalar> | undefined {
+  if (reading.date || ci) return undefined;
+  let set = valueSets.get(values);
+  if (set === undefined) {
+    set = values.some((v) => v === null) ? null : new Set(values);
+    valueSets.set(values, set);
+  }
+  return set ?? undefined;
 }
 
 /** A comparable form of a value: instants for date fields where both sides read as dates. */

@@ -113,7 +113,16 @@ export class OrgStore {
   }
 
   listOrgs(instanceId: string): StoredOrg[] {
-    return [...this.orgs.values()].filter((org) => org.instanceId === instanceId).map((org) => structuredClone(org));
+    return this.orgsOf(instanceId).map((org) => structuredClone(org));
+  }
+
+  /**
+   * The instance's orgs as stored, not copied: the list endpoint filters thousands of orgs per
+   * request, and copying each one cost the bench more CPU than the provider under test (the real
+   * server's CPU is not on the client's machine). Callers copy only what they hand out.
+   */
+  orgsOf(instanceId: string): ReadonlyArray<Readonly<StoredOrg>> {
+    return [...this.orgs.values()].filter((org) => org.instanceId === instanceId);
   }
 
   /**

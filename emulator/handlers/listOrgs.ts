@@ -7,7 +7,7 @@ import { presentPage } from "./present";
 export const listOrgs: CollectionHandler = ({ store, instanceId, query }) => {
   const summaryInclude = parseSummaryInclude(query);
   const params = parseListParams(query, store.modes.pageSize);
-  const page = selectPage(store.listOrgs(instanceId), params);
+  const page = selectPage(store.orgsOf(instanceId), params);
   const echo = params.nameFilter !== undefined ? { filter: params.nameFilter, filterField: "name" } : {};
   return presentPage(instanceId, page, params, echo, summaryInclude, store.modes.hypermedia);
 };

@@ -3,6 +3,7 @@
  * paging, sort, name glob, advanced query, scopes, hypermedia.
  */
 import { DEFAULT_TOKEN, Emulator, startEmulator } from "../../emulator/server";
+import { parseListParams, selectPage } from "../../emulator/listing";
 import { INSTANCE_ID } from "../support/fixtures";
 
 // Replies are read by path in assertions; their shapes are what the tests check.
@@ -329,5 +330,29 @@ describe("pipeline", () => {
       ["GET", { perPage: "1" }, 503, "status 503"],
       ["GET", { perPage: "1" }, 200, undefined],
     ]);
+  });
+});
+
+describe("selectPage works on the stored orgs without copying them", () => {
+  test("a listed org is a copy: changing it changes nothing stored", async () => {
+    const page = selectPage(emulator.store.orgsOf(INSTANCE_ID), parseListParams({ sortField: "id", perPage: "1" }));
+    const before = emulator.store.getOrg(INSTANCE_ID, page.items[0].id)!;
+    page.items[0].name = "changed by a caller";
+    page.items[0].limits.device = -1;
+    expect(emulator.store.getOrg(INSTANCE_ID, page.items[0].id)).toEqual(before);
+  });
+
+  test("an $in list matches by set lookup the same way as by comparison: ids ignore case, names only under $ci", () => {
+    const stored = emulator.store.orgsOf(INSTANCE_ID);
+    const wanted = [stored[0].id.toUpperCase(), stored[1].id, "f".repeat(24)];
+    const byQuery = (query: object) =>
+      selectPage(stored, parseListParams({ query: JSON.stringify(query), perPage: "1000" }))
+        .items.map((o) => o.id)
+        .sort();
+    expect(byQuery({ id: { $in: wanted } })).toEqual([stored[0].id, stored[1].id].sort());
+    expect(byQuery({ name: { $in: [stored[0].name, "no such org"] } })).toEqual([stored[0].id]);
+    expect(byQuery({ name: { $in: [stored[0].name.toUpperCase()] } })).toEqual([]);
+    expect(byQuery({ name: { $in: [stored[0].name.toUpperCase()], $ci: true } })).toEqual([stored[0].id]);
+    expect(byQuery({ $or: [{ id: { $in: wanted } }, { id: stored[2].id }] })).toEqual([stored[0].id, stored[1].id, stored[2].id].sort());
   });
 });

@@ -123,7 +123,7 @@ describe("matchesOrgQuery", () => {
       { key: "tier", value: "gold" },
       { key: "region", value: "eu" },
     ],
-    memberIds: [],
+    members: [],
   };
   const matches = (q: object) => matchesOrgQuery(org, parseOrgQuery(JSON.stringify(q)));
 
