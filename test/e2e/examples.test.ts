@@ -6,8 +6,16 @@ import { Emulator } from "../../emulator/server";
 import { seedFleet } from "../../emulator/seed";
 import { prepareProgram } from "../../scripts/lib/workspace";
 import { INSTANCE_ID, ORG_ID } from "../support/fixtures";
-import { orgPath, requestLines, startSeededEmulator } from "../support/emulatorHarness";
-import { describeWithPulumi, emulatorStack, expectQuietPreview, exportWithSecrets, serializedProviders, tempDir } from "../support/e2eHarness";
+import { orgPath, requestLines } from "../support/emulatorHarness";
+import {
+  describeWithPulumi,
+  emulatorStack,
+  expectQuietPreview,
+  exportWithSecrets,
+  serializedProviders,
+  startConfigOnlyEmulator,
+  tempDir,
+} from "../support/e2eHarness";
 import { orgsRead } from "../support/reads";
 
 jest.setTimeout(180_000);
@@ -41,10 +49,7 @@ async function upAdoptingExample(workDir: string): Promise<{ stack: Stack; expor
 }
 
 let emulator: Emulator;
-beforeEach(async () => {
-  emulator = await startSeededEmulator();
-  delete process.env.LOSANT_API_TOKEN;
-});
+beforeEach(async () => void (emulator = await startConfigOnlyEmulator()));
 afterEach(() => emulator.close());
 
 describeWithPulumi("examples through the real Pulumi CLI", () => {

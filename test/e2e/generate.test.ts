@@ -10,21 +10,17 @@ import { execFile, spawn } from "child_process";
 import { Emulator } from "../../emulator/server";
 import { prepareProgram } from "../../scripts/lib/workspace";
 import { INSTANCE_ID } from "../support/fixtures";
-import { startSeededEmulator, TOKEN } from "../support/emulatorHarness";
-import { describeWithPulumi, emulatorStack, expectQuietPreview } from "../support/e2eHarness";
+import { TOKEN } from "../support/emulatorHarness";
+import { describeWithPulumi, emulatorStack, expectQuietPreview, startConfigOnlyEmulator, timingLog } from "../support/e2eHarness";
 import { orgsRead } from "../support/reads";
 
 jest.setTimeout(300_000);
 
 let emulator: Emulator;
-beforeEach(async () => {
-  emulator = await startSeededEmulator();
-  delete process.env.LOSANT_API_TOKEN;
-});
+beforeEach(async () => void (emulator = await startConfigOnlyEmulator()));
 afterEach(() => emulator.close());
 
-const timings: string[] = [];
-afterAll(() => console.log(`generate e2e:\n${timings.join("\n")}`));
+const timed = timingLog("generate e2e");
 
 function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) =>
@@ -64,9 +60,7 @@ describeWithPulumi("the package's command line through the real Pulumi CLI", () 
 
     const stack = await emulatorStack(workDir, emulator);
     emulator.resetRequests();
-    const started = Date.now();
-    const up = await stack.up();
-    timings.push(`  up of the generated TypeScript (30 orgs): ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const up = await timed("up of the generated TypeScript (30 orgs)", () => stack.up());
     expect(up.summary.resourceChanges).toEqual({ create: 31 });
     // Every org read exactly once: a single GET or a share of a batched list request.
     const reads = orgsRead(emulator.requests);

@@ -10,27 +10,15 @@ import { seedFleet } from "../../emulator/seed";
 import { prepareProgram } from "../../scripts/lib/workspace";
 import { CREATION_MARKER_KEY } from "../../provider/creationMarker";
 import { INSTANCE_ID, ORG_ID } from "../support/fixtures";
-import { startSeededEmulator } from "../support/emulatorHarness";
-import { describeWithPulumi, emulatorStack, expectQuietPreview, tempDir } from "../support/e2eHarness";
+import { describeWithPulumi, emulatorStack, expectQuietPreview, startConfigOnlyEmulator, tempDir, timingLog } from "../support/e2eHarness";
 
 jest.setTimeout(300_000);
 
 let emulator: Emulator;
-beforeEach(async () => {
-  emulator = await startSeededEmulator();
-  delete process.env.LOSANT_API_TOKEN;
-});
+beforeEach(async () => void (emulator = await startConfigOnlyEmulator()));
 afterEach(() => emulator.close());
 
-const timings: string[] = [];
-afterAll(() => console.log(`onboarding e2e:\n${timings.join("\n")}`));
-
-async function timed<T>(label: string, run: () => Promise<T>): Promise<T> {
-  const started = Date.now();
-  const result = await run();
-  timings.push(`  ${label}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return result;
-}
+const timed = timingLog("onboarding e2e");
 
 const methods = () => emulator.requests.map((r) => r.method);
 const count = (method: string) => methods().filter((m) => m === method).length;
