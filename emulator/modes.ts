@@ -20,15 +20,6 @@ export interface EmulatorModes {
   pageSize: "refuseAbove1000" | "capAt100";
 }
 
-export const DEFAULT_MODES: Readonly<EmulatorModes> = Object.freeze({
-  limitsPatch: "replace",
-  bannerPatch: "replace",
-  tagOrder: "asSent",
-  emailDomains: "asSent",
-  hypermedia: true,
-  pageSize: "refuseAbove1000",
-});
-
 /** The values each mode takes; the first is the default. */
 export const MODE_VALUES: { readonly [K in keyof EmulatorModes]: ReadonlyArray<EmulatorModes[K]> } = {
   limitsPatch: ["replace", "merge"],
@@ -38,6 +29,18 @@ export const MODE_VALUES: { readonly [K in keyof EmulatorModes]: ReadonlyArray<E
   hypermedia: [true, false],
   pageSize: ["refuseAbove1000", "capAt100"],
 };
+
+const firstOf = <K extends keyof EmulatorModes>(mode: K): EmulatorModes[K] => MODE_VALUES[mode][0];
+
+/** Each mode's first value, so that MODE_VALUES states the defaults once. */
+export const DEFAULT_MODES: Readonly<EmulatorModes> = Object.freeze({
+  limitsPatch: firstOf("limitsPatch"),
+  bannerPatch: firstOf("bannerPatch"),
+  tagOrder: firstOf("tagOrder"),
+  emailDomains: firstOf("emailDomains"),
+  hypermedia: firstOf("hypermedia"),
+  pageSize: firstOf("pageSize"),
+});
 
 /**
  * Named mode sets that between them take every value of every mode, so a suite that runs once per

@@ -8,23 +8,19 @@ import fs from "fs";
 import path from "path";
 import { execFile, spawn } from "child_process";
 import { Emulator } from "../../emulator/server";
-import { createStack, prepareProgram } from "../../scripts/lib/workspace";
+import { prepareProgram } from "../../scripts/lib/workspace";
 import { INSTANCE_ID } from "../support/fixtures";
-import { startSeededEmulator, TOKEN } from "../support/emulatorHarness";
-import { describeWithPulumi, tempDir } from "../support/e2eHarness";
+import { TOKEN } from "../support/emulatorHarness";
+import { describeWithPulumi, emulatorStack, expectQuietPreview, startConfigOnlyEmulator, timingLog } from "../support/e2eHarness";
 import { orgsRead } from "../support/reads";
 
 jest.setTimeout(300_000);
 
 let emulator: Emulator;
-beforeEach(async () => {
-  emulator = await startSeededEmulator();
-  delete process.env.LOSANT_API_TOKEN;
-});
+beforeEach(async () => void (emulator = await startConfigOnlyEmulator()));
 afterEach(() => emulator.close());
 
-const timings: string[] = [];
-afterAll(() => console.log(`generate e2e:\n${timings.join("\n")}`));
+const timed = timingLog("generate e2e");
 
 function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) =>
@@ -62,16 +58,9 @@ describeWithPulumi("the package's command line through the real Pulumi CLI", () 
     const tsc = await run(process.execPath, [path.join(workDir, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], workDir);
     expect({ code: tsc.code, output: tsc.stdout + tsc.stderr }).toEqual({ code: 0, output: "" });
 
-    const stack = await createStack({
-      workDir,
-      backendDir: tempDir("losant-backend-"),
-      config: { "losant:apiUrl": emulator.url },
-      secrets: { "losant:apiToken": TOKEN },
-    });
+    const stack = await emulatorStack(workDir, emulator);
     emulator.resetRequests();
-    const started = Date.now();
-    const up = await stack.up();
-    timings.push(`  up of the generated TypeScript (30 orgs): ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const up = await timed("up of the generated TypeScript (30 orgs)", () => stack.up());
     expect(up.summary.resourceChanges).toEqual({ create: 31 });
     // Every org read exactly once: a single GET or a share of a batched list request.
     const reads = orgsRead(emulator.requests);
@@ -79,9 +68,7 @@ describeWithPulumi("the package's command line through the real Pulumi CLI", () 
     expect(new Set(reads).size).toBe(30);
     expect(emulator.requests.filter((r) => r.method !== "GET")).toEqual([]);
     expect(Object.keys(up.outputs.orgs.value as object)).toHaveLength(30);
-    emulator.resetRequests();
-    expect((await stack.preview()).changeSummary).toEqual({ same: 31 });
-    expect(emulator.requests).toEqual([]);
+    await expectQuietPreview(stack, emulator, 31);
   });
 
   test("generate (fleet file) run by examples/fleet: 0 PATCHes, then an empty preview", async () => {
@@ -90,17 +77,12 @@ describeWithPulumi("the package's command line through the real Pulumi CLI", () 
     const generated = await npx(workDir, ["generate", "--instance", INSTANCE_ID], { LOSANT_API_URL: emulator.url, LOSANT_API_TOKEN: TOKEN });
     expect(generated.code).toBe(0);
     fs.writeFileSync(path.join(workDir, "orgs.json"), generated.stdout);
-    const stack = await createStack({
-      workDir,
-      backendDir: tempDir("losant-backend-"),
-      config: { "losant:apiUrl": emulator.url },
-      secrets: { "losant:apiToken": TOKEN },
-    });
+    const stack = await emulatorStack(workDir, emulator);
     emulator.resetRequests();
     const up = await stack.up();
     expect(up.summary.resourceChanges).toEqual({ create: 22 });
     expect(emulator.requests.filter((r) => r.method !== "GET")).toEqual([]);
-    expect((await stack.preview()).changeSummary).toEqual({ same: 22 });
+    await expectQuietPreview(stack, emulator, 22);
   });
 
   test("the emulator for users: `npx pulumi-losant-instance-org emulator` serves a program's up; `pulumi-losant-instance-org/emulator` starts one in a test", async () => {
@@ -137,12 +119,7 @@ describeWithPulumi("the package's command line through the real Pulumi CLI", () 
           ],
         }),
       );
-      const stack = await createStack({
-        workDir,
-        backendDir: tempDir("losant-backend-"),
-        config: { "losant:apiUrl": started.url },
-        secrets: { "losant:apiToken": "user-ci-token" },
-      });
+      const stack = await emulatorStack(workDir, started, { token: "user-ci-token" });
       const up = await stack.up();
       expect(up.summary.resourceChanges).toEqual({ create: 4 });
       expect((await stack.preview()).changeSummary).toEqual({ same: 4 });

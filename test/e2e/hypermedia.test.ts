@@ -7,10 +7,10 @@ import fs from "fs";
 import path from "path";
 import fetch from "node-fetch";
 import { Emulator } from "../../emulator/server";
-import { createStack, prepareProgram } from "../../scripts/lib/workspace";
+import { prepareProgram } from "../../scripts/lib/workspace";
 import { INSTANCE_ID, ORG_ID } from "../support/fixtures";
-import { orgPath, startSeededEmulator, TOKEN } from "../support/emulatorHarness";
-import { describeWithPulumi, exportWithSecrets, tempDir } from "../support/e2eHarness";
+import { orgPath, TOKEN } from "../support/emulatorHarness";
+import { describeWithPulumi, emulatorStack, exportWithSecrets, startConfigOnlyEmulator, tempDir } from "../support/e2eHarness";
 
 jest.setTimeout(120_000);
 
@@ -36,8 +36,7 @@ describeWithPulumi("hypermedia replies never reach the state", () => {
   afterAll(() => emulator?.close());
 
   test("adopt, update and refresh leave no `_` field in any InstanceOrg's inputs or outputs", async () => {
-    emulator = await startSeededEmulator({ hypermedia: true });
-    delete process.env.LOSANT_API_TOKEN;
+    emulator = await startConfigOnlyEmulator({ hypermedia: true });
     // Not vacuous: the emulator does send hypermedia.
     const reply = (await (await fetch(`${emulator.url}${orgPath()}`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json()) as Record<string, unknown>;
     expect(Object.keys(reply)).toEqual(expect.arrayContaining(["_type", "_links"]));
@@ -45,11 +44,9 @@ describeWithPulumi("hypermedia replies never reach the state", () => {
     const workDir = prepareProgram("root");
     for (const f of fs.readdirSync(workDir)) if (/^Pulumi\..+\.yaml$/.test(f)) fs.rmSync(path.join(workDir, f));
     const backendDir = tempDir("losant-hypermedia-");
-    const stack = await createStack({
-      workDir,
+    const stack = await emulatorStack(workDir, emulator, {
       backendDir,
-      config: { instanceId: INSTANCE_ID, orgId: ORG_ID, "losant:apiUrl": emulator.url, name: "Acme", tags: JSON.stringify([{ key: "tier", value: "gold" }]) },
-      secrets: { "losant:apiToken": TOKEN },
+      config: { instanceId: INSTANCE_ID, orgId: ORG_ID, name: "Acme", tags: JSON.stringify([{ key: "tier", value: "gold" }]) },
     });
 
     await stack.up();

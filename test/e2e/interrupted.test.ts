@@ -10,9 +10,8 @@
 import fs from "fs";
 import path from "path";
 import { ChildProcess } from "child_process";
-import { Emulator } from "../../emulator/server";
 import { describeWithPulumi } from "../support/e2eHarness";
-import { alive, emptyAttrsFiles, fleetSetup, lockFiles, processes, sleep, waitFor } from "../support/interruptHarness";
+import { alive, emptyAttrsFiles, fleetSetup, interruptedRunResources, lockFiles, processes, sleep, waitFor } from "../support/interruptHarness";
 import { isWalkPage, orgsRead } from "../support/reads";
 
 jest.setTimeout(600_000);
@@ -23,18 +22,8 @@ const LATENCY_MS = 150;
 /** Time the provider gets to notice the engine is gone: a request that arrives later was started after it. */
 const NOTICE_MARGIN_MS = 1000;
 
-const timings: string[] = [];
-
 describeWithPulumi("interrupted deployments through the real CLI, and the documented recovery", () => {
-  const emulators: Emulator[] = [];
-  const leftovers: number[] = [];
-
-  afterAll(async () => {
-    // Pulumi's language host outlives a SIGKILLed engine too; it is ours to clean up here, by pid.
-    for (const pid of leftovers) if (alive(pid)) process.kill(pid, "SIGKILL");
-    for (const emulator of emulators) await emulator.close();
-    console.log(`interrupted deployment:\n${timings.join("\n")}`);
-  });
+  const { emulators, leftovers, notes: timings } = interruptedRunResources("interrupted deployment");
 
   test(`SIGKILL of the process group of \`pulumi up\` (${ORGS} orgs); cancel, refresh --clear-pending-creates, up: the fleet is whole`, async () => {
     const fleet = await fleetSetup(ORGS, emulators);

@@ -13,10 +13,10 @@
  * checkpoints rests on the creation marker and is tested with it.
  */
 import { ChildProcess } from "child_process";
-import { Emulator, startEmulator } from "../../emulator/server";
+import { startEmulator } from "../../emulator/server";
 import { fleetStack, seedFleetFile } from "../../scripts/lib/fleet";
 import { describeWithPulumi, tempDir } from "../support/e2eHarness";
-import { alive, fleetSetup, killUpMidRun, lockFiles, sleep, waitFor } from "../support/interruptHarness";
+import { fleetSetup, interruptedRunResources, killUpMidRun, lockFiles, sleep, waitFor } from "../support/interruptHarness";
 import { stateBreakdown, INSTANCE_ORG_TYPE } from "../../bench/stateSize";
 
 jest.setTimeout(600_000);
@@ -39,15 +39,7 @@ const ENTRY_BYTES_PER_ORG = 3000;
 const TRACE_BYTES_PER_ORG = 300;
 
 describeWithPulumi("large fleets: state per org, and an up with skipped checkpoints killed mid-run", () => {
-  const emulators: Emulator[] = [];
-  const leftovers: number[] = [];
-  const notes: string[] = [];
-
-  afterAll(async () => {
-    for (const pid of leftovers) if (alive(pid)) process.kill(pid, "SIGKILL");
-    for (const emulator of emulators) await emulator.close();
-    console.log(`large fleets:\n${notes.join("\n")}`);
-  });
+  const { emulators, leftovers, notes } = interruptedRunResources("large fleets");
 
   test(`state per org on a real state: the provider's part within ${PROVIDER_BYTES_PER_ORG} B, no summary unless asked for`, async () => {
     const emulator = await startEmulator({ tokens: { "state-size-token": ["all.Instance"] } });

@@ -7,30 +7,18 @@ import fs from "fs";
 import path from "path";
 import { Emulator } from "../../emulator/server";
 import { seedFleet } from "../../emulator/seed";
-import { createStack, prepareProgram } from "../../scripts/lib/workspace";
+import { prepareProgram } from "../../scripts/lib/workspace";
 import { CREATION_MARKER_KEY } from "../../provider/creationMarker";
 import { INSTANCE_ID, ORG_ID } from "../support/fixtures";
-import { startSeededEmulator, TOKEN } from "../support/emulatorHarness";
-import { describeWithPulumi, tempDir } from "../support/e2eHarness";
+import { describeWithPulumi, emulatorStack, expectQuietPreview, startConfigOnlyEmulator, tempDir, timingLog } from "../support/e2eHarness";
 
 jest.setTimeout(300_000);
 
 let emulator: Emulator;
-beforeEach(async () => {
-  emulator = await startSeededEmulator();
-  delete process.env.LOSANT_API_TOKEN;
-});
+beforeEach(async () => void (emulator = await startConfigOnlyEmulator()));
 afterEach(() => emulator.close());
 
-const timings: string[] = [];
-afterAll(() => console.log(`onboarding e2e:\n${timings.join("\n")}`));
-
-async function timed<T>(label: string, run: () => Promise<T>): Promise<T> {
-  const started = Date.now();
-  const result = await run();
-  timings.push(`  ${label}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return result;
-}
+const timed = timingLog("onboarding e2e");
 
 const methods = () => emulator.requests.map((r) => r.method);
 const count = (method: string) => methods().filter((m) => m === method).length;
@@ -52,12 +40,7 @@ describeWithPulumi("onboarding through the real Pulumi CLI", () => {
     };
     const write = () => fs.writeFileSync(path.join(workDir, "orgs.json"), JSON.stringify(fleetFile, null, 2));
     write();
-    const stack = await createStack({
-      workDir,
-      backendDir: tempDir("losant-backend-"),
-      config: { "losant:apiUrl": emulator.url },
-      secrets: { "losant:apiToken": TOKEN },
-    });
+    const stack = await emulatorStack(workDir, emulator);
     emulator.resetRequests();
 
     const up = await timed("up (2 adopted, 2 created)", () => stack.up());
@@ -74,10 +57,7 @@ describeWithPulumi("onboarding through the real Pulumi CLI", () => {
     expect(ids["new-1"]).toBe(created.id);
     expect(ids["old-1"]).toBe(existing[0]);
 
-    emulator.resetRequests();
-    const preview = await timed("preview", () => stack.preview());
-    expect(preview.changeSummary).toEqual({ same: 6 });
-    expect(emulator.requests).toEqual([]);
+    await timed("preview", () => expectQuietPreview(stack, emulator, 6));
 
     fleetFile.orgs[2].name = "New One Renamed";
     write();
@@ -111,14 +91,13 @@ describeWithPulumi("onboarding through the real Pulumi CLI", () => {
     };
     fs.writeFileSync(path.join(oldDir, "orgs.json"), JSON.stringify(fleetFile));
     const backendDir = tempDir("losant-backend-");
-    const setup = { backendDir, config: { "losant:apiUrl": emulator.url }, secrets: { "losant:apiToken": TOKEN } };
-    const oldStack = await createStack({ workDir: oldDir, ...setup });
+    const oldStack = await emulatorStack(oldDir, emulator, { backendDir });
     expect((await oldStack.up()).summary.resourceChanges).toEqual({ create: 4 });
 
     // The same project and stack, now with the current example.
     const newDir = prepareProgram("fleet");
     fs.writeFileSync(path.join(newDir, "orgs.json"), JSON.stringify(fleetFile));
-    const newStack = await createStack({ workDir: newDir, ...setup });
+    const newStack = await emulatorStack(newDir, emulator, { backendDir });
     emulator.resetRequests();
     const moved = await timed("up after the move to InstanceOrgFleet (3 orgs)", () => newStack.up());
     expect(moved.summary.resourceChanges).toEqual({ same: 4, create: 1 });
@@ -130,12 +109,7 @@ describeWithPulumi("onboarding through the real Pulumi CLI", () => {
     emulator.store.createOrg(INSTANCE_ID, { name: "Acme Two" });
     emulator.store.createOrg(INSTANCE_ID, { name: "Globex" });
     const workDir = prepareProgram({ dir: "test/e2e/programs/lookup" });
-    const stack = await createStack({
-      workDir,
-      backendDir: tempDir("losant-backend-"),
-      config: { "losant:apiUrl": emulator.url, instanceId: INSTANCE_ID, otherOrgId: ORG_ID },
-      secrets: { "losant:apiToken": TOKEN },
-    });
+    const stack = await emulatorStack(workDir, emulator, { config: { instanceId: INSTANCE_ID, otherOrgId: ORG_ID } });
     emulator.resetRequests();
     const up = await timed("up of a program with InstanceOrg.get and getInstanceOrgs", () => stack.up());
     expect(up.outputs.otherName.value).toBe("Acme");

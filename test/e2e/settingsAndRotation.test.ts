@@ -38,6 +38,17 @@ async function rootStack(config: Record<string, string>, secrets: Record<string,
   return createStack({ workDir, backendDir, config: { instanceId: INSTANCE_ID, orgId: ORG_ID, name: "Acme Corp", ...config }, secrets, env });
 }
 
+/** A stack deployed with OLD_TOKEN in secret config, then rotated as a platform team does: OLD_TOKEN revoked, NEW_TOKEN put in config. */
+async function upThenRotateToken(): Promise<{ emulator: Emulator; stack: Stack }> {
+  const emulator = await seededEmulator();
+  const stack = await rootStack({ "losant:apiUrl": emulator.url }, { "losant:apiToken": OLD_TOKEN });
+  await stack.up();
+  emulator.tokens.delete(OLD_TOKEN);
+  await stack.setConfig("losant:apiToken", { value: NEW_TOKEN, secret: true });
+  emulator.resetRequests();
+  return { emulator, stack };
+}
+
 /** The pulumi CLI itself, for flags the Automation API does not pass (-v, --logtostderr) and env it does not set. */
 function cli(args: string[], env: Record<string, string> = {}): Promise<{ ok: boolean; output: string }> {
   return new Promise((resolve) => {
@@ -101,13 +112,7 @@ describeWithPulumi("provider settings, token rotation and secrets through the re
   });
 
   test("a rotated token: plain refresh fails naming the cause; refresh and destroy with --run-program use the new token", async () => {
-    const emulator = await seededEmulator();
-    const stack = await rootStack({ "losant:apiUrl": emulator.url }, { "losant:apiToken": OLD_TOKEN });
-    await stack.up();
-    // The old token is revoked and the new one is put in stack config, as a rotation does.
-    emulator.tokens.delete(OLD_TOKEN);
-    await stack.setConfig("losant:apiToken", { value: NEW_TOKEN, secret: true });
-    emulator.resetRequests();
+    const { emulator, stack } = await upThenRotateToken();
 
     const message = await expectFailure(() => stack.refresh());
     expect(message).toContain("HTTP 401");
@@ -130,12 +135,7 @@ describeWithPulumi("provider settings, token rotation and secrets through the re
   });
 
   test("a rotated token, then `pulumi up` first: plain refresh and destroy work (the up records the new settings)", async () => {
-    const emulator = await seededEmulator();
-    const stack = await rootStack({ "losant:apiUrl": emulator.url }, { "losant:apiToken": OLD_TOKEN });
-    await stack.up();
-    emulator.tokens.delete(OLD_TOKEN);
-    await stack.setConfig("losant:apiToken", { value: NEW_TOKEN, secret: true });
-    emulator.resetRequests();
+    const { emulator, stack } = await upThenRotateToken();
 
     const up = await stack.up();
     expect(up.summary.result).toBe("succeeded");

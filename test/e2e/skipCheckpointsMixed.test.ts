@@ -7,11 +7,10 @@
  * exactly one org per declared name, every POST sent once over both runs, no undeclared value
  * changed, each org once in state, nothing pending, and an empty preview.
  */
-import { Emulator } from "../../emulator/server";
 import type { RecordedRequest } from "../../emulator/recording";
 import { CREATION_MARKER_KEY } from "../../provider/creationMarker";
 import { describeWithPulumi } from "../support/e2eHarness";
-import { alive, fleetSetup, killUpMidRun, sleep, waitFor } from "../support/interruptHarness";
+import { fleetSetup, interruptedRunResources, killUpMidRun, sleep, waitFor } from "../support/interruptHarness";
 
 jest.setTimeout(400_000);
 
@@ -39,15 +38,7 @@ const shape = (requests: RecordedRequest[]) =>
   requests.map((r) => (r.method === "POST" ? "C" : r.method === "PATCH" ? "U" : isMarkerLookup(r) ? "L" : r.method === "GET" ? "G" : "?")).join("");
 
 describeWithPulumi("skipped checkpoints with a fleet that adopts and creates orgs", () => {
-  const emulators: Emulator[] = [];
-  const leftovers: number[] = [];
-  const notes: string[] = [];
-
-  afterAll(async () => {
-    for (const pid of leftovers) if (alive(pid)) process.kill(pid, "SIGKILL");
-    for (const emulator of emulators) await emulator.close();
-    console.log(`skipped checkpoints, mixed fleet:\n${notes.join("\n")}`);
-  });
+  const { emulators, leftovers, notes } = interruptedRunResources("skipped checkpoints, mixed fleet");
 
   test(`SIGKILL of \`pulumi up\` with PULUMI_SKIP_CHECKPOINTS=true (${ADOPTED} adopted + ${CREATED} created orgs) mid-run (POSTs and PATCHes sent); cancel, then a plain up converges with no duplicate`, async () => {
     const started = Date.now();

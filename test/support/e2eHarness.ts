@@ -2,7 +2,10 @@ import fs from "fs";
 import path from "path";
 import { execFileSync } from "child_process";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { findPulumi, makeTempDir, pulumiEnv, removeTempDirs } from "../../scripts/lib/workspace";
+import type { Emulator } from "../../emulator/server";
+import type { EmulatorModes } from "../../emulator/modes";
+import { createStack, findPulumi, makeTempDir, pulumiEnv, removeTempDirs } from "../../scripts/lib/workspace";
+import { startSeededEmulator, TOKEN } from "./emulatorHarness";
 
 /**
  * The end-to-end suites need the real pulumi CLI. In CI a missing CLI is a failure; elsewhere the
@@ -30,6 +33,52 @@ export function describeWithPulumi(name: string, body: () => void): void {
 
 export function tempDir(prefix: string): string {
   return makeTempDir(prefix);
+}
+
+/**
+ * A seeded emulator that programs reach only through stack config: the LOSANT_API_TOKEN
+ * startSeededEmulator puts in this process's environment would reach them too, so it goes again.
+ */
+export async function startConfigOnlyEmulator(modes: Partial<EmulatorModes> = {}): Promise<Emulator> {
+  const emulator = await startSeededEmulator(modes);
+  delete process.env.LOSANT_API_TOKEN;
+  return emulator;
+}
+
+/** Timings printed under `title` after the file's tests; `timed` runs one step and records how long it took. */
+export function timingLog(title: string): <T>(label: string, run: () => Promise<T>) => Promise<T> {
+  const lines: string[] = [];
+  afterAll(() => console.log(`${title}:\n${lines.join("\n")}`));
+  return async (label, run) => {
+    const started = Date.now();
+    const result = await run();
+    lines.push(`  ${label}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return result;
+  };
+}
+
+/**
+ * A stack of the program in `workDir` on a file backend (a new one unless given), pointed at an
+ * emulator by losant:apiUrl, with the seeded emulators' token (or `token`) in secret config.
+ */
+export function emulatorStack(
+  workDir: string,
+  emulator: Pick<Emulator, "url">,
+  options: { config?: Record<string, string>; backendDir?: string; token?: string } = {},
+): Promise<Stack> {
+  return createStack({
+    workDir,
+    backendDir: options.backendDir ?? tempDir("losant-backend-"),
+    config: { "losant:apiUrl": emulator.url, ...options.config },
+    secrets: { "losant:apiToken": options.token ?? TOKEN },
+  });
+}
+
+/** A preview after an up: every resource the same, and not one request reaches the emulator. */
+export async function expectQuietPreview(stack: Stack, emulator: Emulator, same: number): Promise<void> {
+  emulator.resetRequests();
+  expect((await stack.preview()).changeSummary).toEqual({ same });
+  expect(emulator.requests).toEqual([]);
 }
 
 /** `pulumi stack export --show-secrets`, run with the same backend as the stack. */

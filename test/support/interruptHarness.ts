@@ -109,6 +109,23 @@ export async function killUpMidRun(up: ChildProcess, workDir: string): Promise<n
   return children.map((p) => p.pid);
 }
 
+/**
+ * What an interrupted-run suite keeps for one describe block: the emulators its fleets start and the
+ * pids a kill may leave, both ended after the block, and notes printed then under `title`.
+ */
+export function interruptedRunResources(title: string): { emulators: Emulator[]; leftovers: number[]; notes: string[] } {
+  const emulators: Emulator[] = [];
+  const leftovers: number[] = [];
+  const notes: string[] = [];
+  afterAll(async () => {
+    // Pulumi's language host outlives a SIGKILLed engine too; it is ours to clean up here, by pid.
+    for (const pid of leftovers) if (alive(pid)) process.kill(pid, "SIGKILL");
+    for (const emulator of emulators) await emulator.close();
+    console.log(`${title}:\n${notes.join("\n")}`);
+  });
+  return { emulators, leftovers, notes };
+}
+
 export interface Deployment {
   resources: Array<{ type: string; id?: string; urn: string }>;
   pending_operations?: unknown[];

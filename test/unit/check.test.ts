@@ -169,19 +169,6 @@ describe("input rules exactly as Losant's", () => {
     expect(normalizeInputs({ orgId: UNKNOWN, instanceId: "NOT-AN-ID" })).toEqual({ orgId: UNKNOWN, instanceId: "NOT-AN-ID" });
   });
 
-  test("the same key with different values is allowed: Losant tags are a multimap", () => {
-    expect(
-      checkInputs(
-        validInputs({
-          tags: [
-            { key: "region", value: "eu" },
-            { key: "region", value: "us" },
-          ],
-        }),
-      ),
-    ).toEqual([]);
-  });
-
   test("the same tag twice (key and value) is refused at preview, naming both entries", () => {
     const failures = checkInputs(
       validInputs({
@@ -195,30 +182,30 @@ describe("input rules exactly as Losant's", () => {
     expect(failures).toEqual([{ property: "tags[2]", reason: expect.stringContaining("repeats tags[0]") }]);
   });
 
-  test("tags that differ only by case are different tags", () => {
-    expect(
-      checkInputs(
-        validInputs({
-          tags: [
-            { key: "env", value: "prod" },
-            { key: "Env", value: "prod" },
-            { key: "env", value: "Prod" },
-          ],
-        }),
-      ),
-    ).toEqual([]);
-  });
-
-  test("a repeated tag with a value not known yet is not judged during preview", () => {
-    expect(
-      checkInputs(
-        validInputs({
-          tags: [
-            { key: "env", value: UNKNOWN },
-            { key: "env", value: UNKNOWN },
-          ],
-        }),
-      ),
-    ).toEqual([]);
+  test.each([
+    [
+      "the same key with different values (Losant tags are a multimap)",
+      [
+        { key: "region", value: "eu" },
+        { key: "region", value: "us" },
+      ],
+    ],
+    [
+      "tags that differ only by case (they are different tags)",
+      [
+        { key: "env", value: "prod" },
+        { key: "Env", value: "prod" },
+        { key: "env", value: "Prod" },
+      ],
+    ],
+    [
+      "a repeated tag with a value not known yet (not judged during preview)",
+      [
+        { key: "env", value: UNKNOWN },
+        { key: "env", value: UNKNOWN },
+      ],
+    ],
+  ])("allowed: %s", (_what, tags) => {
+    expect(checkInputs(validInputs({ tags }))).toEqual([]);
   });
 });

@@ -52,6 +52,15 @@ function callerLine(): number {
 
 const orgsOf = (recorded: Recorded[]) => recorded.filter((r) => r.type.endsWith(":InstanceOrg"));
 
+/** Once `org` is settled: it is the one org recorded, its trace is `line` of this file alone, and sourcePosition is that line. */
+async function expectTracedToLineAlone(recorded: Recorded[], org: InstanceOrg, line: number): Promise<void> {
+  await settled(org);
+  const [entry] = orgsOf(recorded);
+  expect(orgsOf(recorded)).toHaveLength(1);
+  expect(entry.sourcePosition).toEqual({ uri: THIS_FILE, line, column: expect.any(Number) });
+  expect(entry.stackTrace).toEqual([entry.sourcePosition]);
+}
+
 beforeAll(() =>
   pulumi.runtime.setMocks({
     newResource: (args) => ({ id: args.id ?? ORG_ID, state: args.inputs }),
@@ -65,24 +74,14 @@ test("an org declared in the program: the trace is the declaring line alone, and
   const recorded = capture();
   const line = callerLine() + 1;
   const org = new InstanceOrg("acme", { instanceId: INSTANCE_ID, orgId: ORG_ID });
-  await settled(org);
-
-  const [entry] = orgsOf(recorded);
-  expect(orgsOf(recorded)).toHaveLength(1);
-  expect(entry.sourcePosition).toEqual({ uri: THIS_FILE, line, column: expect.any(Number) });
-  expect(entry.stackTrace).toEqual([entry.sourcePosition]);
+  await expectTracedToLineAlone(recorded, org, line);
 });
 
 test("InstanceOrg.get: the static method's frame is left out too", async () => {
   const recorded = capture();
   const line = callerLine() + 1;
   const org = InstanceOrg.get("read", ORG_ID, { instanceId: INSTANCE_ID });
-  await settled(org);
-
-  const [entry] = orgsOf(recorded);
-  expect(orgsOf(recorded)).toHaveLength(1);
-  expect(entry.sourcePosition).toEqual({ uri: THIS_FILE, line, column: expect.any(Number) });
-  expect(entry.stackTrace).toEqual([entry.sourcePosition]);
+  await expectTracedToLineAlone(recorded, org, line);
 });
 
 test("orgs of an InstanceOrgFleet: the component's frame, then the program's line that declared the fleet", async () => {

@@ -56,6 +56,8 @@ describe("MODE_MATRIX", () => {
   });
 
   test("defaults: limits and banner replace, tags and domains as sent, hypermedia on, pages above 1000 refused", () => {
+    // Written out on purpose: the source takes each default from the order of MODE_VALUES, and
+    // docs/emulator.md promises these, so a reordered value list must fail here.
     expect(DEFAULT_MODES).toEqual({
       limitsPatch: "replace",
       bannerPatch: "replace",
