@@ -5,6 +5,7 @@ import type { InstanceOrgArgs, InstanceOrgAttributes } from "./generated/instanc
 import { INSTANCE_ORG_PROPERTIES } from "./resourceFields";
 import { creationMarkerFor } from "./creationMarker";
 import { trimStackTraces } from "./declarationTrace";
+import { providerText } from "./providerText";
 
 export type { InstanceOrgArgs, InstanceOrgAttributes } from "./generated/instanceOrgArgs";
 export { INSTANCE_ORG_PROPERTIES };
@@ -21,13 +22,18 @@ export interface InstanceOrgLookupArgs {
   instanceId: pulumi.Input<string>;
 }
 
+/** The type Pulumi's own `dynamic.Resource` would register for module "losant", type "InstanceOrg"; states keep it. */
+const INSTANCE_ORG_TYPE = "pulumi-nodejs:dynamic/losant:InstanceOrg";
+
 /**
  * A Losant instance organization, kept as the program declares it: adopted when `orgId` is given,
  * created (once, see the README's POST-safety rules) when it is not.
  * `pulumi destroy` deletes the org in Losant: use `protect` or `retainOnDelete` where that is not wanted.
  */
+// It is what `pulumi.dynamic.Resource` makes (that type, run by Pulumi's dynamic-provider host), but
+// registers a `__provider` text of its own (providerText.ts) instead of the closure serializer's.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export class InstanceOrg extends pulumi.dynamic.Resource {
+export class InstanceOrg extends pulumi.CustomResource {
   constructor(name: string, args: InstanceOrgArgs, opts?: pulumi.CustomResourceOptions) {
     // Every output must be registered (as undefined when not an input) to be readable on the resource.
     const registered: Record<string, unknown> = Object.fromEntries(INSTANCE_ORG_PROPERTIES.map((key) => [key, undefined]));
@@ -37,7 +43,7 @@ export class InstanceOrg extends pulumi.dynamic.Resource {
     // The stack trace Pulumi records per org ends at the program's line that declared it (declarationTrace.ts).
     const restore = trimStackTraces(__filename);
     try {
-      super(instanceOrgProvider, name, { ...registered, ...args, ...marker }, opts, "losant", "InstanceOrg");
+      super(INSTANCE_ORG_TYPE, name, { ...registered, ...args, ...marker, __provider: providerText() }, opts);
     } finally {
       restore();
     }
