@@ -106,6 +106,11 @@ export class LosantClient {
     return this.options.apiUrl;
   }
 
+  /** Whether a request made now would go out at once (see RequestGate.admitsNow). */
+  get sendsAtOnce(): boolean {
+    return this.options.gate.admitsNow;
+  }
+
   /**
    * GET the org; `undefined` when Losant answers 404, which means "instance or org not found":
    * see `confirmNotFound` before taking it as proof that the org is gone.

@@ -139,6 +139,15 @@ export class RequestGate {
     return { requests: this.perWindow, windowMs: this.window.longEnoughMs, tooShortMs: this.window.tooShortMs };
   }
 
+  /**
+   * Whether a request asked for now would start at once: nobody waiting, a slot free, no pause or
+   * pacing in force. Where it would, a batch has nothing to gain by waiting (orgBatcher.ts).
+   */
+  get admitsNow(): boolean {
+    if (this.waiters.length > 0 || this.inFlight >= this.inFlightCap) return false;
+    return this.nextStart(this.clock()).at <= this.clock();
+  }
+
   /** Waits for a slot; retries go before requests not tried yet. */
   acquire(options: { retry?: boolean } = {}): Promise<Admission> {
     const retry = options.retry === true;

@@ -42,9 +42,16 @@ beforeEach(async () => {
 });
 afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-function client(): LosantClient {
+function client(gate = new RequestGate(10)): LosantClient {
   const { port } = server.address() as AddressInfo;
-  return new LosantClient({ apiUrl: `http://127.0.0.1:${port}`, apiToken: "t", userAgent: "test", timeoutMs: 5000, gate: new RequestGate(10) });
+  return new LosantClient({ apiUrl: `http://127.0.0.1:${port}`, apiToken: "t", userAgent: "test", timeoutMs: 5000, gate });
+}
+
+/** A gate that says requests are queuing (a rate limit learned, say): reads for a PATCH then wait the window too. */
+function queuingGate(): RequestGate {
+  const gate = new RequestGate(10);
+  Object.defineProperty(gate, "admitsNow", { get: () => false });
+  return gate;
 }
 
 const lists = () => served.filter((s) => s.path.endsWith("/orgs"));
@@ -125,7 +132,7 @@ test("reads of different instances never share a batch", async () => {
 
 test("once as many reads wait as ever were outstanding, the batch goes out without waiting out its window", async () => {
   const batcher = new OrgReadBatcher({ windowMs: 1000 });
-  const api = client();
+  const api = client(queuingGate());
   const readThree = (from: number) => Promise.all([0, 1, 2].map((i) => batcher.read(api, { instanceId: INSTANCE_ID, orgId: id(from + i) })));
   let started = Date.now();
   await readThree(1);

@@ -1,0 +1,86 @@
+/**
+ * How long a read whose value goes into a PATCH (adopt, update) waits for others to batch with,
+ * over real HTTP: not at all while the request gate would send it at once (it holds one of the
+ * engine's --parallel slots, and the PATCH waits on it), one batch window while requests queue at
+ * the gate. Refresh reads keep the window either way.
+ */
+import { LosantClient } from "../../client/losantClient";
+import { OrgReadBatcher, DEFAULT_BATCH_WINDOW_MS } from "../../client/orgBatcher";
+import { RequestGate } from "../../client/requestGate";
+import type { Emulator } from "../../emulator/server";
+import { seedFleet } from "../../emulator/seed";
+import { INSTANCE_ID } from "../support/fixtures";
+import { isList, listedIds } from "../support/reads";
+import { TOKEN, startSeededEmulator } from "../support/emulatorHarness";
+
+let emulator: Emulator;
+let orgIds: string[];
+
+beforeEach(async () => {
+  emulator = await startSeededEmulator();
+  orgIds = seedFleet(emulator, 6, INSTANCE_ID).orgIds;
+  emulator.resetRequests();
+});
+
+afterEach(() => emulator.close());
+
+function clientWith(maxConcurrency: number): LosantClient {
+  return new LosantClient({ apiUrl: emulator.url, apiToken: TOKEN, userAgent: "patch-reads-test", timeoutMs: 10_000, gate: new RequestGate(maxConcurrency) });
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Starts a read of each org, `gapMs` apart (as the engine starts operations), and waits for all. */
+async function readSpaced(batcher: OrgReadBatcher, api: LosantClient, ids: string[], gapMs: number, fromListing: boolean): Promise<void> {
+  const reads: Promise<unknown>[] = [];
+  for (const orgId of ids) {
+    reads.push(batcher.read(api, { instanceId: INSTANCE_ID, orgId }, undefined, { fromListing }));
+    await pause(gapMs);
+  }
+  const found = await Promise.all(reads);
+  expect(found.every((read) => (read as { kind: string }).kind === "org")).toBe(true);
+}
+
+test("with the gate free, reads for a PATCH started 5 ms apart each go out at once, as their own GET", async () => {
+  const api = clientWith(10);
+  await readSpaced(new OrgReadBatcher(), api, orgIds.slice(0, 5), 5, false);
+  // Each on its own connection, so the server may see them in another order.
+  expect(emulator.requests.map((r) => `${r.method} ${r.path}`).sort()).toEqual(
+    orgIds
+      .slice(0, 5)
+      .map((id) => `GET /instances/${INSTANCE_ID}/orgs/${id}`)
+      .sort(),
+  );
+});
+
+test("reads for a PATCH started in the same tick still go out together", async () => {
+  const api = clientWith(10);
+  const batcher = new OrgReadBatcher();
+  await Promise.all(orgIds.map((orgId) => batcher.read(api, { instanceId: INSTANCE_ID, orgId })));
+  expect(emulator.requests).toHaveLength(1);
+  expect(listedIds(emulator.requests[0]).sort()).toEqual([...orgIds].sort());
+});
+
+test("refresh reads started 5 ms apart wait the batch window and share list requests", async () => {
+  const api = clientWith(10);
+  await readSpaced(new OrgReadBatcher(), api, orgIds.slice(0, 4), 5, true);
+  expect(emulator.requests.length).toBeLessThan(4);
+  expect(emulator.requests.some((r) => isList(r) && listedIds(r).length >= 2)).toBe(true);
+});
+
+test("while requests queue at the gate, reads for a PATCH wait the batch window and share a list request", async () => {
+  emulator.faults.configure({ latencyMs: 4 * DEFAULT_BATCH_WINDOW_MS });
+  const api = clientWith(1);
+  const batcher = new OrgReadBatcher();
+  // The first read takes the gate's only slot; the ones started while it is out find the gate busy.
+  const first = batcher.read(api, { instanceId: INSTANCE_ID, orgId: orgIds[0] });
+  await pause(5);
+  await readSpaced(batcher, api, orgIds.slice(1, 5), 3, false);
+  await first;
+  const lists = emulator.requests.filter(isList);
+  const singles = emulator.requests.filter((r) => !isList(r)).map((r) => r.path.split("/").pop());
+  expect(singles[0]).toBe(orgIds[0]);
+  expect(emulator.requests.length).toBeLessThanOrEqual(3);
+  expect(lists.some((r) => listedIds(r).length >= 2)).toBe(true);
+  expect([...singles, ...lists.flatMap(listedIds)].sort()).toEqual(orgIds.slice(0, 5).sort());
+});
