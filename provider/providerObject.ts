@@ -31,15 +31,13 @@ function forward<K extends keyof Implementation>(method: K): Implementation[K] {
 }
 
 /**
- * The provider object Pulumi serializes into every InstanceOrg's state as `__provider`, twice (in
- * inputs and outputs). It is this module's whole `module.exports` on purpose: when the package is
- * installed under node_modules, Pulumi's closure serializer then writes a mere
- * `require("pulumi-losant-instance-org/dynamic")` instead of the code: it names the module by the
- * last subpath of package.json's `exports` that maps to this file, so `./dynamic` comes after
- * `./dist/provider/providerObject.js` (the path earlier versions wrote, still exported). Where
- * it is not (this repository's own root program), the code is serialized, and each method only
- * forwards to the implementation loaded at run time. Either way the text stays small (its size
- * drives the engine's checkpoint cost on big fleets), captures no token, no `this` and no absolute
+ * The provider object Pulumi's dynamic-provider host runs for every InstanceOrg: the `__provider`
+ * text each org records (providerText.ts) requires this module, as `pulumi-losant-instance-org/dynamic`
+ * or, in this repository's own root program, by its path. States written by earlier versions hold
+ * Pulumi's serialized closure instead, which requires it by that subpath or by
+ * `dist/provider/providerObject.js` (both stay exported), or, for the root program, holds this code
+ * itself. So it stays the whole `module.exports`, and each method only forwards to the implementation
+ * loaded at run time from the program's directory: it captures no token, no `this` and no absolute
  * path, and keeps working when the project moves.
  */
 const instanceOrgProvider: dynamic.ResourceProvider = {

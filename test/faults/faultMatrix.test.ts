@@ -72,7 +72,16 @@ interface FaultCase {
   emptyPreview?: boolean;
   /** Entries without orgId, created by the first up: each must exist exactly once at the end. */
   creates?: number;
+  /** Stack config on top of the matrix's own (a 1 s request timeout). */
+  config?: Record<string, string>;
 }
+
+/**
+ * With at most 2 requests in flight, the reads of the first up's adopts queue at the request gate
+ * and go out as list requests of several ids, as they do under a rate limit (with the gate free,
+ * each goes out at once, alone: see docs/behaviour.md).
+ */
+const QUEUED_READS = { "losant:maxConcurrency": "2" };
 
 interface EmulatorControl {
   current(): Emulator;
@@ -128,6 +137,7 @@ const CASES: FaultCase[] = [
   {
     name: "429 on list requests (batches retried as batches)",
     orgs: 20,
+    config: QUEUED_READS,
     faults: { rules: [{ kind: "status", status: 429, retryAfter: "1", pathEndsWith: "/orgs", times: 3 }] },
     firstUpSucceeds: true,
     afterFirstUp: async ({ control }) => expectListsRetried(control.current(), 429, 3),
@@ -135,6 +145,7 @@ const CASES: FaultCase[] = [
   {
     name: "503 on list requests",
     orgs: 20,
+    config: QUEUED_READS,
     faults: { rules: [{ kind: "status", status: 503, pathEndsWith: "/orgs", times: 3 }] },
     firstUpSucceeds: true,
     afterFirstUp: async ({ control }) => expectListsRetried(control.current(), 503, 3),
@@ -142,6 +153,7 @@ const CASES: FaultCase[] = [
   {
     name: "connection reset mid-batch",
     orgs: 20,
+    config: QUEUED_READS,
     faults: { rules: [{ kind: "reset", pathEndsWith: "/orgs", times: 2 }] },
     firstUpSucceeds: true,
     afterFirstUp: async ({ control }) => expectListsRetried(control.current(), undefined, 2),
@@ -149,6 +161,7 @@ const CASES: FaultCase[] = [
   {
     name: "list refused with 403: single GETs instead",
     orgs: 20,
+    config: QUEUED_READS,
     faults: { rules: [{ kind: "status", status: 403, pathEndsWith: "/orgs" }] },
     firstUpSucceeds: true,
     afterFirstUp: async ({ control, fleet, output }) => {
@@ -252,7 +265,10 @@ describeWithPulumi("fault matrix through the real Pulumi CLI", () => {
       const output: string[] = [];
       const onOutput = (text: string) => output.push(text);
       const backendDir = tempDir("losant-faults-state-");
-      const { stack, workDir } = await fleetStack("ours", emulator, fleet, TOKEN, { backendDir, config: { "losant:requestTimeoutMs": "1000" } });
+      const { stack, workDir } = await fleetStack("ours", emulator, fleet, TOKEN, {
+        backendDir,
+        config: { "losant:requestTimeoutMs": "1000", ...faultCase.config },
+      });
 
       emulator.faults.configure(faultCase.faults ?? {});
       const first = await Promise.all([
