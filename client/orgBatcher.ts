@@ -163,12 +163,13 @@ export class OrgReadBatcher {
             dispatch();
           };
           // A read for a PATCH holds one of the engine's --parallel slots, and the PATCH waits on it:
-          // measured at 2,000 orgs, the 20 ms window made a one-limit update 69 s against 53 s
+          // measured at 2,000 orgs, the 20 ms window made a one-limit update 69 s against 55 s
           // without it. So it goes out as soon as the gate would send it at once (after the reads of
           // the same tick: a fleet adopted at once still goes out 100 per request). While requests
           // queue at the gate (a rate limit learned, losant:maxConcurrency reached) waiting costs
           // nothing, so the batch stays open and gathers reads until the gate frees. Refresh reads
           // keep the window: the walk of the list (readAhead.ts) needs it.
+          // `api` is the client of the read that opened this group; every client shares the process's one gate.
           const openedAt = Date.now();
           let timer: NodeJS.Timeout;
           const sendWhenGateFrees = () => {
