@@ -54,10 +54,8 @@ export interface ReadOptions {
  */
 export const DEFAULT_BATCH_WINDOW_MS = 20;
 
-/** How often a batch of reads for a PATCH looks whether the gate has room again. */
+/** How often a batch of reads for a PATCH looks whether the gate has room again (for at most one window). */
 const GATE_POLL_MS = 5;
-/** The longest such a batch stays open while the gate is busy; it then waits at the gate like any request. */
-const MAX_GATHER_MS = 1000;
 
 interface OpenBatch {
   size: number;
@@ -166,14 +164,16 @@ export class OrgReadBatcher {
           // measured at 2,000 orgs, the 20 ms window made a one-limit update 69 s against 55 s
           // without it. So it goes out as soon as the gate would send it at once (after the reads of
           // the same tick: a fleet adopted at once still goes out 100 per request). While requests
-          // queue at the gate (a rate limit learned, losant:maxConcurrency reached) waiting costs
-          // nothing, so the batch stays open and gathers reads until the gate frees. Refresh reads
-          // keep the window: the walk of the list (readAhead.ts) needs it.
+          // queue at the gate (a rate limit learned, losant:maxConcurrency reached) it would wait
+          // anyway, so the batch stays open and gathers reads until the gate has room, for at most
+          // one window: longer, and a stream of other requests (POSTs of a fleet being created)
+          // would keep it waiting behind them, since it only joins the queue when it goes out.
+          // Refresh reads keep the window: the walk of the list (readAhead.ts) needs it.
           // `api` is the client of the read that opened this group; every client shares the process's one gate.
           const openedAt = Date.now();
           let timer: NodeJS.Timeout;
           const sendWhenGateFrees = () => {
-            if (api.sendsAtOnce || Date.now() - openedAt >= MAX_GATHER_MS) batch.send();
+            if (api.sendsAtOnce || Date.now() - openedAt >= this.windowMs) batch.send();
             else timer = setTimeout(sendWhenGateFrees, GATE_POLL_MS);
           };
           timer = refresh ? setTimeout(batch.send, this.windowMs) : setTimeout(sendWhenGateFrees, 0);
