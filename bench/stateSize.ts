@@ -4,7 +4,9 @@
  * Sizes are of compact JSON, as `pulumi stack export` holds it: each part is its `"key":value,`.
  */
 
-export const INSTANCE_ORG_TYPE = "pulumi-nodejs:dynamic/losant:InstanceOrg";
+import { INSTANCE_ORG_TYPE } from "../provider/resourceType";
+
+export { INSTANCE_ORG_TYPE };
 
 /** The parts, in the order the README's table lists them. */
 export const STATE_PARTS = [

@@ -1,7 +1,6 @@
 import fs from "fs";
 import path from "path";
-
-const PACKAGE_NAME = "pulumi-losant-instance-org";
+import { PACKAGE_NAME } from "./version";
 
 /**
  * The `__provider` text of a program that has the package installed. Pulumi's dynamic-provider host

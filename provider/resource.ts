@@ -6,6 +6,7 @@ import { INSTANCE_ORG_PROPERTIES } from "./resourceFields";
 import { creationMarkerFor } from "./creationMarker";
 import { trimStackTraces } from "./declarationTrace";
 import { providerText } from "./providerText";
+import { INSTANCE_ORG_TYPE } from "./resourceType";
 
 export type { InstanceOrgArgs, InstanceOrgAttributes } from "./generated/instanceOrgArgs";
 export { INSTANCE_ORG_PROPERTIES };
@@ -21,9 +22,6 @@ export interface InstanceOrg extends InstanceOrgAttributes {}
 export interface InstanceOrgLookupArgs {
   instanceId: pulumi.Input<string>;
 }
-
-/** The type Pulumi's own `dynamic.Resource` would register for module "losant", type "InstanceOrg"; states keep it. */
-const INSTANCE_ORG_TYPE = "pulumi-nodejs:dynamic/losant:InstanceOrg";
 
 /**
  * A Losant instance organization, kept as the program declares it: adopted when `orgId` is given,
