@@ -26,6 +26,11 @@ export interface ClientOptions {
   retryPolicy?: RetryPolicy;
 }
 
+export interface SendOptions {
+  /** The first attempt goes out with this place in the gate's queue (`reserveRequest`), not a new one. */
+  admission?: Promise<Admission> | undefined;
+}
+
 /** What listing an instance's orgs filtered to one id found. */
 export type OrgLookup =
   /** The instance answered, and lists the org (as the list shows it). */
@@ -112,11 +117,20 @@ export class LosantClient {
   }
 
   /**
+   * A place in the gate's queue, taken now for a request that is sent later with it (`SendOptions`):
+   * a batch of reads takes its place when its first read comes and gathers others until its turn.
+   * One that goes unused must be given back with `finish({ kind: "notSent" })`.
+   */
+  reserveRequest(): Promise<Admission> {
+    return this.options.gate.acquire();
+  }
+
+  /**
    * GET the org; `undefined` when Losant answers 404, which means "instance or org not found":
    * see `confirmNotFound` before taking it as proof that the org is gone.
    */
-  async getOrg(ref: OrgRef, summaryInclude?: readonly string[]): Promise<LosantInstanceOrg | undefined> {
-    const result = await this.send("get", ref, "GET", orgPath(ref), { summaryInclude: summaryParam(summaryInclude) });
+  async getOrg(ref: OrgRef, summaryInclude?: readonly string[], options: SendOptions = {}): Promise<LosantInstanceOrg | undefined> {
+    const result = await this.send("get", ref, "GET", orgPath(ref), { summaryInclude: summaryParam(summaryInclude) }, undefined, options);
     return result.status === 404 ? undefined : documentedOrg(result.body);
   }
 
@@ -199,14 +213,14 @@ export class LosantClient {
    * `{"id": {"$in": [...]}}`. `complete` is false when the reply says more orgs matched than it
    * carries: an id missing from such a reply proves nothing.
    */
-  async listOrgsById(instanceId: string, orgIds: readonly string[], summaryInclude?: readonly string[]): Promise<OrgsByIdLookup> {
+  async listOrgsById(instanceId: string, orgIds: readonly string[], summaryInclude?: readonly string[], options: SendOptions = {}): Promise<OrgsByIdLookup> {
     const params = {
       query: JSON.stringify({ id: { $in: orgIds } }),
       perPage: String(MAX_IDS_PER_LIST),
       summaryInclude: summaryParam(summaryInclude),
     };
     const ref = { instanceId, orgId: orgIds[0] ?? "" };
-    const result = await this.send("list", ref, "GET", `/instances/${encodeURIComponent(instanceId)}/orgs`, params);
+    const result = await this.send("list", ref, "GET", `/instances/${encodeURIComponent(instanceId)}/orgs`, params, undefined, options);
     if (result.status === 404) return { kind: "instanceNotFound" };
     const items = listItems(result.body);
     if (items === undefined) {
@@ -234,7 +248,7 @@ export class LosantClient {
     path: string,
     params: Record<string, string | undefined>,
     body?: unknown,
-    { unsafe = false }: { unsafe?: boolean } = {},
+    { unsafe = false, admission: reserved }: SendOptions & { unsafe?: boolean } = {},
   ): Promise<{ status: number; body: unknown }> {
     const url = `${this.options.apiUrl.replace(/\/+$/, "")}${path}${queryString(params)}`;
     let firstStart: number | undefined;
@@ -242,7 +256,7 @@ export class LosantClient {
     let failures = 0;
     let limited = 0;
     for (;;) {
-      const admission = await this.options.gate.acquire({ retry: attempts > 0 });
+      const admission = attempts === 0 && reserved !== undefined ? await reserved : await this.options.gate.acquire({ retry: attempts > 0 });
       firstStart ??= admission.startedAt;
       attempts++;
       const outcome = await this.attempt(admission, method, url, body);

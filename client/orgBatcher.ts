@@ -4,10 +4,10 @@
  * `GET /instances/{id}/orgs?query={"id":{"$in":[...]}}` reads up to 100 orgs for the price of one
  * request, which is what counts under a rate limit.
  *
- * Reads wait a few milliseconds (or until 100 are waiting) and go out as one list request per
- * instance and `summaryInclude` set. A read whose value goes into a PATCH (adopt, update) waits
- * only while requests would wait anyway (see `load`). A lone read stays a plain GET, so a single-org program makes
- * exactly the requests it always did. The batching is `dataloader`'s (no dependencies; its
+ * Refresh reads wait a few milliseconds (or until 100 are waiting) and go out as one list request
+ * per instance and `summaryInclude` set. A read whose value goes into a PATCH (adopt, update) waits
+ * only while requests would wait anyway, in its batch's place in the gate's queue (see `load`). A
+ * lone read stays a plain GET, so a single-org program makes exactly the requests it always did. The batching is `dataloader`'s (no dependencies; its
  * `batchScheduleFn` and `maxBatchSize` are the window and the 100-id cap), with its cache off: a
  * cached org would be a stale org, and the limits merge of a PATCH must use what the server holds.
  */
@@ -15,6 +15,7 @@ import DataLoader from "dataloader";
 import { LosantApiError, LosantNetworkError, OrgRef } from "./errors";
 import { LosantClient, MAX_IDS_PER_LIST } from "./losantClient";
 import { ListingReadAhead, ReadAheadOptions } from "./readAhead";
+import type { Admission } from "./requestGate";
 import type { LosantInstanceOrg } from "../losant/types";
 
 /** What reading one org found. */
@@ -46,7 +47,7 @@ export interface ReadOptions {
 }
 
 /**
- * How long a refresh read waits for others, and a read for a PATCH while requests are queued.
+ * How long a refresh read waits for others.
  * Long enough for the reads the engine sends one after another (some milliseconds apart, measured
  * with Pulumi 3.248 at its default --parallel) to meet; a batch that holds every read the engine
  * can have outstanding goes out at once, so the window costs only while the engine is still
@@ -54,14 +55,31 @@ export interface ReadOptions {
  */
 export const DEFAULT_BATCH_WINDOW_MS = 20;
 
-/** How often a batch of reads for a PATCH looks whether the gate has room again (for at most one window). */
-const GATE_POLL_MS = 5;
-
 interface OpenBatch {
   size: number;
   /** Refresh reads among them: a refresh batch sent makes the next refresh reads walk the list. */
   refreshReads: number;
+  /** Its place in the gate's queue, taken when it opened while requests were queuing. */
+  place?: PlaceInQueue;
   send: () => void;
+}
+
+/** A batch's place in the gate's queue: its first request goes out with it, or it is given back unused. */
+class PlaceInQueue {
+  private used = false;
+  constructor(readonly admitted: Promise<Admission>) {}
+
+  take(): Promise<Admission> | undefined {
+    if (this.used) return undefined;
+    this.used = true;
+    return this.admitted;
+  }
+
+  /** Frees the slot once admitted, unless a request took it (safe to call more than once). */
+  giveBack(): void {
+    const unused = this.take();
+    void unused?.then((admission) => admission.finish({ kind: "notSent" }));
+  }
 }
 
 /** Refresh reads of one instance before a walk of its list may answer them (readAhead.ts). */
@@ -99,6 +117,8 @@ export class OrgReadBatcher {
   /** Per group: refresh reads asked for, and batches of them sent (readSomeWay). */
   private readonly demand = new Map<string, Demand>();
   private readonly readAhead: ListingReadAhead;
+  /** The place in the gate's queue of the batch being dispatched, for `readBatch` to send with. */
+  private dispatchingPlace: PlaceInQueue | undefined;
 
   constructor(options: OrgReadBatcherOptions = {}) {
     this.windowMs = options.windowMs ?? DEFAULT_BATCH_WINDOW_MS;
@@ -158,25 +178,32 @@ export class OrgReadBatcher {
             clearTimeout(timer);
             this.peak = Math.max(this.peak, this.outstanding);
             if (batch.refreshReads > 0) this.demandOf(readGroup).refreshBatches++;
-            dispatch();
+            // The batch function runs synchronously inside dispatch() and takes the place from here.
+            this.dispatchingPlace = batch.place;
+            try {
+              dispatch();
+            } finally {
+              this.dispatchingPlace = undefined;
+            }
           };
           // A read for a PATCH holds one of the engine's --parallel slots, and the PATCH waits on it:
           // measured at 2,000 orgs, the 20 ms window made a one-limit update 69 s against 55 s
           // without it. So it goes out as soon as the gate would send it at once (after the reads of
           // the same tick: a fleet adopted at once still goes out 100 per request). While requests
           // queue at the gate (a rate limit learned, losant:maxConcurrency reached) it would wait
-          // anyway, so the batch stays open and gathers reads until the gate has room, for at most
-          // one window: longer, and a stream of other requests (POSTs of a fleet being created)
-          // would keep it waiting behind them, since it only joins the queue when it goes out.
+          // anyway: the batch takes its place in the gate's queue at once, as its first read alone
+          // would, and gathers reads until its turn comes. It never waits behind requests that
+          // queued after its first read (the POSTs of a fleet being created), and under a rate
+          // limit every read that comes meanwhile rides along for free.
           // Refresh reads keep the window: the walk of the list (readAhead.ts) needs it.
           // `api` is the client of the read that opened this group; every client shares the process's one gate.
-          const openedAt = Date.now();
-          let timer: NodeJS.Timeout;
-          const sendWhenGateFrees = () => {
-            if (api.sendsAtOnce || Date.now() - openedAt >= this.windowMs) batch.send();
-            else timer = setTimeout(sendWhenGateFrees, GATE_POLL_MS);
-          };
-          timer = refresh ? setTimeout(batch.send, this.windowMs) : setTimeout(sendWhenGateFrees, 0);
+          let timer: NodeJS.Timeout | undefined;
+          if (refresh) timer = setTimeout(batch.send, this.windowMs);
+          else if (api.sendsAtOnce) timer = setTimeout(batch.send, 0);
+          else {
+            batch.place = new PlaceInQueue(api.reserveRequest());
+            void batch.place.admitted.then(batch.send);
+          }
           this.openBatches.set(group, batch);
         },
       });
@@ -194,19 +221,34 @@ export class OrgReadBatcher {
     return read;
   }
 
-  private async readBatch(keys: readonly ReadKey[]): Promise<Array<BatchedRead | Error>> {
+  private readBatch(keys: readonly ReadKey[]): Promise<Array<BatchedRead | Error>> {
+    const place = this.dispatchingPlace;
+    return this.readBatchWith(keys, place).finally(() => place?.giveBack());
+  }
+
+  /** `place`, where given, goes with the batch's first request; `readBatch` gives it back if none used it. */
+  private async readBatchWith(keys: readonly ReadKey[], place: PlaceInQueue | undefined): Promise<Array<BatchedRead | Error>> {
     const { api, ref, summaryInclude } = keys[0];
     const ids = [...new Set(keys.map((key) => key.ref.orgId.toLowerCase()))];
     if (ids.length === 1) {
-      const read = await settle(singleRead(keys[0]));
+      const read = await settle(singleRead(keys[0], place?.take()));
       return keys.map(() => read);
     }
-    await this.firstListing.get(api.apiUrl);
-    if (this.listingOff.has(api.apiUrl)) return singleReads(keys);
+    const firstListing = this.firstListing.get(api.apiUrl);
+    if (firstListing !== undefined) {
+      // Not held while waiting: the first list request may need a slot to be retried (a 503, say).
+      place?.giveBack();
+      await firstListing;
+    }
+    if (this.listingOff.has(api.apiUrl)) {
+      // Given back first: with losant:maxConcurrency 1 the single GETs would wait for it forever.
+      place?.giveBack();
+      return singleReads(keys);
+    }
     let found: Map<string, LosantInstanceOrg>;
     let complete: boolean;
     try {
-      const listing = api.listOrgsById(ref.instanceId, ids, summaryInclude);
+      const listing = api.listOrgsById(ref.instanceId, ids, summaryInclude, { admission: place?.take() });
       if (!this.listingKnown.has(api.apiUrl) && !this.firstListing.has(api.apiUrl)) {
         const settled = listing.then(
           () => this.listingKnown.add(api.apiUrl),
@@ -252,8 +294,8 @@ function listingRefused(error: unknown): error is LosantApiError {
   return error instanceof LosantApiError && (error.status === 400 || error.status === 403);
 }
 
-async function singleRead({ api, ref, summaryInclude }: ReadKey): Promise<BatchedRead> {
-  const org = await api.getOrg(ref, summaryInclude);
+async function singleRead({ api, ref, summaryInclude }: ReadKey, admission?: Promise<Admission>): Promise<BatchedRead> {
+  const org = await api.getOrg(ref, summaryInclude, { admission });
   return org === undefined ? { kind: "notFound" } : { kind: "org", org };
 }
 

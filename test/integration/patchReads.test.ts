@@ -1,8 +1,9 @@
 /**
  * How long a read whose value goes into a PATCH (adopt, update) waits for others to batch with,
  * over real HTTP: not at all while the request gate would send it at once (it holds one of the
- * engine's --parallel slots, and the PATCH waits on it), one batch window while requests queue at
- * the gate. Refresh reads keep the window either way.
+ * engine's --parallel slots, and the PATCH waits on it); while requests queue at the gate, until the
+ * turn of the place in the queue its batch took when its first read came. Refresh reads keep the
+ * window either way.
  */
 import { LosantClient } from "../../client/losantClient";
 import { OrgReadBatcher, DEFAULT_BATCH_WINDOW_MS } from "../../client/orgBatcher";
@@ -68,19 +69,35 @@ test("refresh reads started 5 ms apart wait the batch window and share list requ
   expect(emulator.requests.some((r) => isList(r) && listedIds(r).length >= 2)).toBe(true);
 });
 
-test("while requests queue at the gate, reads for a PATCH wait the batch window and share a list request", async () => {
+test("while requests queue at the gate, reads for a PATCH wait for their batch's turn and share one list request", async () => {
   emulator.faults.configure({ latencyMs: 4 * DEFAULT_BATCH_WINDOW_MS });
   const api = clientWith(1);
   const batcher = new OrgReadBatcher();
   // The first read takes the gate's only slot; the ones started while it is out find the gate busy.
   const first = batcher.read(api, { instanceId: INSTANCE_ID, orgId: orgIds[0] });
   await pause(5);
-  await readSpaced(batcher, api, orgIds.slice(1, 5), 3, false);
+  // 30 ms apart, longer than the batch window: they meet because the batch is waiting for its turn.
+  await readSpaced(batcher, api, orgIds.slice(1, 4), 30, false);
   await first;
-  const lists = emulator.requests.filter(isList);
-  const singles = emulator.requests.filter((r) => !isList(r)).map((r) => r.path.split("/").pop());
-  expect(singles[0]).toBe(orgIds[0]);
-  expect(emulator.requests.length).toBeLessThanOrEqual(3);
-  expect(lists.some((r) => listedIds(r).length >= 2)).toBe(true);
-  expect([...singles, ...lists.flatMap(listedIds)].sort()).toEqual(orgIds.slice(0, 5).sort());
+  expect(emulator.requests.map((r) => (isList(r) ? listedIds(r).sort().join(",") : r.path.split("/").pop()))).toEqual([
+    orgIds[0],
+    orgIds.slice(1, 4).sort().join(","),
+  ]);
 });
+
+test("batches waiting for the first list request hold no slot: its retries after a 503 still get one", async () => {
+  // Found by the fault matrix: with losant:maxConcurrency 2, two batches whose places came up while
+  // the first list request was out held both slots waiting for it, and its retry waited for them.
+  orgIds = [...orgIds, ...seedFleet(emulator, 14, INSTANCE_ID).orgIds];
+  emulator.faults.configure({ latencyMs: 40, rules: [{ kind: "status", status: 503, pathEndsWith: "/orgs", times: 2 }] });
+  const api = clientWith(2);
+  const batcher = new OrgReadBatcher();
+  await readSpaced(batcher, api, orgIds, 3, false);
+  const lists = emulator.requests.filter(isList);
+  expect(lists.slice(0, 2).map((r) => r.status)).toEqual([503, 503]);
+  const read = new Set([
+    ...emulator.requests.filter((r) => !isList(r) && r.status === 200).map((r) => r.path.split("/").pop()),
+    ...lists.filter((r) => r.status === 200).flatMap(listedIds),
+  ]);
+  expect(read).toEqual(new Set(orgIds));
+}, 20_000);

@@ -47,13 +47,6 @@ function client(gate = new RequestGate(10)): LosantClient {
   return new LosantClient({ apiUrl: `http://127.0.0.1:${port}`, apiToken: "t", userAgent: "test", timeoutMs: 5000, gate });
 }
 
-/** A gate that says requests are queuing (a rate limit learned, say): reads for a PATCH then wait the window too. */
-function queuingGate(): RequestGate {
-  const gate = new RequestGate(10);
-  Object.defineProperty(gate, "admitsNow", { get: () => false });
-  return gate;
-}
-
 const lists = () => served.filter((s) => s.path.endsWith("/orgs"));
 const singles = () => served.filter((s) => !s.path.endsWith("/orgs"));
 
@@ -130,21 +123,91 @@ test("reads of different instances never share a batch", async () => {
   expect(singles().map((s) => s.path)).toEqual([`/instances/${other}/orgs/${id(3)}`]);
 });
 
-test("once as many reads wait as ever were outstanding, the batch goes out without waiting out its window", async () => {
+test("once as many refresh reads wait as ever were outstanding, the batch goes out without waiting out its window", async () => {
   const batcher = new OrgReadBatcher({ windowMs: 1000 });
-  const api = client(queuingGate());
-  const readThree = (from: number) => Promise.all([0, 1, 2].map((i) => batcher.read(api, { instanceId: INSTANCE_ID, orgId: id(from + i) })));
+  const api = client();
+  // Each round reads from another instance, so no walk of a listing answers it (readAhead.ts).
+  const instances = ["5f1e2d3c4b5a69788796a5b1", "5f1e2d3c4b5a69788796a5b2", "5f1e2d3c4b5a69788796a5b3"];
+  const readIds = (instanceId: string, ns: number[]) =>
+    Promise.all(ns.map((n) => batcher.read(api, { instanceId, orgId: id(n) }, undefined, { fromListing: true })));
   let started = Date.now();
-  await readThree(1);
+  await readIds(instances[0], [1, 2, 3]);
   // The first batch learns that 3 reads can be outstanding at once: it waited the whole window.
   expect(Date.now() - started).toBeGreaterThanOrEqual(990);
   started = Date.now();
-  await readThree(10);
+  await readIds(instances[1], [10, 11, 12]);
   expect(Date.now() - started).toBeLessThan(500);
   expect(lists()).toHaveLength(2);
   // Two reads are fewer than three: the window is waited out again.
   started = Date.now();
-  await Promise.all([20, 21].map((n) => batcher.read(api, { instanceId: INSTANCE_ID, orgId: id(n) })));
+  await readIds(instances[2], [20, 21]);
   expect(Date.now() - started).toBeGreaterThanOrEqual(990);
   expect(lists()).toHaveLength(3);
+});
+
+/** Takes the only slot of `gate` until the returned function lets go: every request asked for meanwhile queues. */
+async function hold(gate: RequestGate): Promise<() => void> {
+  const held = await gate.acquire();
+  return () => held.finish({ kind: "answered" });
+}
+
+async function heldGate(): Promise<{ gate: RequestGate; letGo: () => void }> {
+  const gate = new RequestGate(1);
+  return { gate, letGo: await hold(gate) };
+}
+
+const listedIn = (s: Served) => (JSON.parse(s.query.get("query")!) as { id: { $in: string[] } }).id.$in;
+
+test("while the gate is busy, reads for a PATCH gather in a batch that holds its place in the gate's queue", async () => {
+  const { gate, letGo } = await heldGate();
+  const batcher = new OrgReadBatcher({ windowMs: 5 });
+  const api = client(gate);
+  const reads = [batcher.read(api, { instanceId: INSTANCE_ID, orgId: id(1) })];
+  // Far longer apart than the window: they join because the batch is still waiting for its turn.
+  for (const n of [2, 3]) {
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    reads.push(batcher.read(api, { instanceId: INSTANCE_ID, orgId: id(n) }));
+  }
+  expect(served).toHaveLength(0);
+  letGo();
+  expect((await Promise.all(reads)).map((r) => r.kind)).toEqual(["org", "org", "org"]);
+  expect(lists().map(listedIn)).toEqual([[id(1), id(2), id(3)]]);
+  expect(singles()).toHaveLength(0);
+});
+
+test("a batch of reads for a PATCH goes before requests asked for after its first read", async () => {
+  const { gate, letGo } = await heldGate();
+  const batcher = new OrgReadBatcher({ windowMs: 5 });
+  const api = client(gate);
+  const first = batcher.read(api, { instanceId: INSTANCE_ID, orgId: id(1) });
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  // A request asked for after it (a PATCH or POST of another org, say) queues behind the batch.
+  const later = api.getOrg({ instanceId: INSTANCE_ID, orgId: id(7) });
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  const joining = batcher.read(api, { instanceId: INSTANCE_ID, orgId: id(2) });
+  letGo();
+  await Promise.all([first, later, joining]);
+  expect(served.map((s) => (s.path.endsWith("/orgs") ? listedIn(s).join(",") : s.path.split("/").pop()))).toEqual([`${id(1)},${id(2)}`, id(7)]);
+});
+
+test("a batch of reads for a PATCH that holds as many reads as were ever outstanding closes; later reads start another", async () => {
+  const { gate, letGo } = await heldGate();
+  const batcher = new OrgReadBatcher({ windowMs: 5 });
+  const api = client(gate);
+  const read = (n: number) => batcher.read(api, { instanceId: INSTANCE_ID, orgId: id(n) });
+  // The first batch learns that 3 reads can be outstanding at once.
+  const firstRound = [1, 2, 3].map(read);
+  letGo();
+  await Promise.all(firstRound);
+  const letGoAgain = await hold(gate);
+  const secondRound = [10, 11, 12].map(read);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  const fourth = read(13);
+  letGoAgain();
+  await Promise.all([...secondRound, fourth]);
+  expect(lists().map(listedIn)).toEqual([
+    [id(1), id(2), id(3)],
+    [id(10), id(11), id(12)],
+  ]);
+  expect(singles().map((s) => s.path.split("/").pop())).toEqual([id(13)]);
 });
