@@ -11,7 +11,9 @@ export type FaultKind =
   /** Carry out the request, then destroy the connection: the change is made but its answer is lost. */
   | "applyThenReset"
   /** Carry out the request, then never answer: the change is made while the client still waits (a kill then loses it). */
-  | "applyThenHang";
+  | "applyThenHang"
+  /** Answer `delayMs` later than the latency alone would, then as usual: a slow query or endpoint. */
+  | "delay";
 
 export interface FaultRule {
   kind: FaultKind;
@@ -25,6 +27,10 @@ export interface FaultRule {
   pathIncludes?: string;
   /** Only requests whose path ends with this text (`/orgs`: the org list, not one org). */
   pathEndsWith?: string;
+  /** Only requests whose query, decoded as `key=value` pairs joined by `&`, contains this text (`"$in"`: a list by ids). */
+  queryIncludes?: string;
+  /** For `delay`: how much later the answer comes. */
+  delayMs?: number;
   /** Fire for this many matching requests, then stop. */
   times?: number;
   /** Let this many matching requests through before firing (the second list of a refresh, say). */
@@ -61,6 +67,14 @@ function rateLimitOf(config: FaultConfig, current: RateLimitSettings | undefined
 export interface RequestInfo {
   method: string;
   path: string;
+  /** The query string as parsed key/values. */
+  query?: Record<string, string>;
+}
+
+function queryText(query: Record<string, string> | undefined): string {
+  return Object.entries(query ?? {})
+    .map(([key, value]) => `${key}=${value}`)
+    .join("&");
 }
 
 /** Decides, request by request, which fault (if any) applies. Deterministic when given a seeded random. */
@@ -102,6 +116,7 @@ export class FaultInjector {
       if (rule.method && rule.method.toUpperCase() !== request.method) continue;
       if (rule.pathIncludes && !request.path.includes(rule.pathIncludes)) continue;
       if (rule.pathEndsWith && !request.path.endsWith(rule.pathEndsWith)) continue;
+      if (rule.queryIncludes && !queryText(request.query).includes(rule.queryIncludes)) continue;
       if (rule.skip !== undefined) {
         const passed = this.passed.get(rule) ?? 0;
         if (passed < rule.skip) {

@@ -24,7 +24,7 @@ export async function admit(faults: FaultInjector, res: http.ServerResponse, rec
     send(res, 429, { type: "TooManyRequests", message: "Rate limit exceeded" }, retryAfterHeaders(limited.settings, limited.retryAfterMs));
     return { answered: true };
   }
-  const rule = faults.pick({ method: record.method, path: record.path });
+  const rule = faults.pick({ method: record.method, path: record.path, query: record.query });
   if (!rule) return { answered: false };
   record.fault = rule.kind === "status" ? `status ${rule.status ?? 500}` : rule.kind;
   if (rule.kind === "status") {
@@ -39,6 +39,10 @@ export async function admit(faults: FaultInjector, res: http.ServerResponse, rec
     return { answered: true };
   }
   if (rule.kind === "hang") return { answered: true }; // left open; close() destroys it
+  if (rule.kind === "delay") {
+    await sleep(rule.delayMs ?? 0);
+    return { answered: false };
+  }
   return { answered: false, rule };
 }
 

@@ -134,9 +134,14 @@ export interface Deployment {
 /**
  * A fleet in the emulator, its stack, and the CLI run in the stack's directory: `orgs` seeded orgs
  * to adopt and, with `creates`, that many entries without orgId between them (created by POST).
- * `env` is added to every command's environment (e.g. PULUMI_SKIP_CHECKPOINTS).
+ * `env` is added to every command's environment (e.g. PULUMI_SKIP_CHECKPOINTS), `config` to the
+ * stack's config (by default one request at a time: `losant:maxConcurrency` 1).
  */
-export async function fleetSetup(orgs: number, emulators: Emulator[], options: { token?: string; env?: Record<string, string>; creates?: number } = {}) {
+export async function fleetSetup(
+  orgs: number,
+  emulators: Emulator[],
+  options: { token?: string; env?: Record<string, string>; creates?: number; config?: Record<string, string> } = {},
+) {
   const token = options.token ?? DEFAULT_TOKEN;
   const creates = options.creates ?? 0;
   const pulumi = findPulumi()!;
@@ -147,7 +152,7 @@ export async function fleetSetup(orgs: number, emulators: Emulator[], options: {
   const before = undeclaredSnapshot(emulator, fleet);
   const newNames = addNewOrgs(fleet, creates, { interleave: true });
   const backendDir = tempDir("losant-interrupted-state-");
-  const { workDir } = await fleetStack("ours", emulator, fleet, token, { backendDir, config: { "losant:maxConcurrency": "1" } });
+  const { workDir } = await fleetStack("ours", emulator, fleet, token, { backendDir, config: { "losant:maxConcurrency": "1", ...options.config } });
   const env = { ...process.env, ...pulumiEnv(backendDir), ...(options.env ?? {}) };
   delete env.LOSANT_API_TOKEN;
 

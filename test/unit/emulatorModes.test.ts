@@ -328,3 +328,25 @@ describe("command-line flags", () => {
     }
   });
 });
+
+describe("fault rules", () => {
+  test("delay with queryIncludes: a list by ids is answered delayMs later, a list by name and a single GET are not", async () => {
+    await start();
+    emulator.faults.configure({ rules: [{ kind: "delay", delayMs: 300, pathEndsWith: "/orgs", queryIncludes: "$in" }] });
+    const timed = async (url: string) => {
+      const started = Date.now();
+      const res = await fetch(url, { headers: headers() });
+      return { status: res.status, ms: Date.now() - started };
+    };
+    const list = (query: unknown) => `${emulator.url}/instances/${INSTANCE_ID}/orgs?query=${encodeURIComponent(JSON.stringify(query))}`;
+    const byIds = await timed(list({ id: { $in: [ORG_ID] } }));
+    const byName = await timed(list({ name: "Acme" }));
+    const single = await timed(orgUrl());
+    expect([byIds.status, byName.status, single.status]).toEqual([200, 200, 200]);
+    expect(byIds.ms).toBeGreaterThanOrEqual(290);
+    // Far under the delay: the bound only has to tell the two apart on a busy machine.
+    expect(byName.ms).toBeLessThan(250);
+    expect(single.ms).toBeLessThan(250);
+    expect(emulator.requests.map((r) => r.fault)).toEqual(["delay", undefined, undefined]);
+  });
+});
