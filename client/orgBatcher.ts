@@ -7,9 +7,10 @@
  * Refresh reads wait a few milliseconds (or until 100 are waiting) and go out as one list request
  * per instance and `summaryInclude` set. A read whose value goes into a PATCH (adopt, update) waits
  * only while requests would wait anyway, in its batch's place in the gate's queue (see `load`). A
- * lone read stays a plain GET, so a single-org program makes exactly the requests it always did. The batching is `dataloader`'s (no dependencies; its
- * `batchScheduleFn` and `maxBatchSize` are the window and the 100-id cap), with its cache off: a
- * cached org would be a stale org, and the limits merge of a PATCH must use what the server holds.
+ * lone read stays a plain GET, so a single-org program makes exactly the requests it always did.
+ * The batching is `dataloader`'s (no dependencies; its `batchScheduleFn` and `maxBatchSize` are the
+ * window and the 100-id cap), with its cache off: a cached org would be a stale org, and the limits
+ * merge of a PATCH must use what the server holds.
  */
 import DataLoader from "dataloader";
 import { LosantApiError, LosantNetworkError, OrgRef } from "./errors";
