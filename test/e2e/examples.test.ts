@@ -100,10 +100,13 @@ describeWithPulumi("examples through the real Pulumi CLI", () => {
     const up = await stack.up();
     expect(up.summary.resourceChanges).toEqual({ create: 22 });
     expect(up.outputs.orgCount.value).toBe(20);
-    // One read (a single GET or a share of a list request) and one PATCH per org, nothing more.
+    // One read (a single GET or a share of a list request) and one PATCH per org, nothing more. How
+    // many reads share a list request depends on timing: with the request gate free, a read for a
+    // PATCH goes out at once, with only the reads of the same tick (docs/behaviour.md), and here the
+    // engine's 8 slots never fill the gate's 10. Node 24 in CI sent all 20 alone.
     const gets = emulator.requests.filter((r) => r.method === "GET");
     expect(orgsRead(gets)).toEqual([...fleet.orgIds].sort());
-    expect(gets.length).toBeLessThan(20);
+    expect(gets.length).toBeLessThanOrEqual(20);
     expect(emulator.requests.filter((r) => r.method === "PATCH")).toHaveLength(20);
     expect(emulator.requests).toHaveLength(20 + gets.length);
     for (const [i, orgId] of fleet.orgIds.entries()) {
