@@ -13,11 +13,12 @@ import { checkInputs, normalizeInputs } from "./check";
 import { processWatchdog, runningAsDynamicProvider, WatchedGate } from "./engineWatchdog";
 import { withRotationHint } from "./rotationHint";
 import { declaredSettings, diffInstanceOrg, planPatch, sameList } from "./plan";
-import { keptOutputs, refreshedInputs, refreshedOutputs, toOutputs } from "./outputs";
+import { fromState, keptOutputs, refreshedInputs, refreshedOutputs, toOutputs, toState, type StoredOutputs } from "./outputs";
 import { RawSettings, readConfig, resolveSettings, resolveToken, settingsProblem, tokenSource, DEFAULT_MAX_CONCURRENCY } from "./settings";
 import type { InstanceOrgInputs, InstanceOrgOutputs, LosantInstanceOrg, OrgSettings } from "../losant/types";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version";
 import { createOrg } from "./createOrg";
+import { limitsFromState } from "./storedLimits";
 
 let configured: RawSettings = {};
 const watchdog = processWatchdog();
@@ -62,7 +63,7 @@ function refFor(news: InstanceOrgInputs, olds: InstanceOrgOutputs, id: string): 
 /** A failure after the org was adopted: Pulumi keeps the resource in state and retries on the next up. */
 function partialFailure(error: unknown, outputs: InstanceOrgOutputs): Error {
   const failure = error instanceof Error ? error : new Error(String(error));
-  return Object.assign(failure, { id: outputs.orgId, properties: outputs, reasons: [failure.message] });
+  return Object.assign(failure, { id: outputs.orgId, properties: toState(outputs), reasons: [failure.message] });
 }
 
 /**
@@ -77,7 +78,7 @@ export async function check(_olds: Record<string, unknown>, news: Record<string,
 }
 
 export async function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.DiffResult> {
-  const outcome = diffInstanceOrg(olds, news);
+  const outcome = diffInstanceOrg({ ...olds, limits: limitsFromState(olds.limits) }, news);
   return { changes: outcome.changes, replaces: outcome.replaces, deleteBeforeReplace: false };
 }
 
@@ -92,10 +93,10 @@ export async function create(inputs: InstanceOrgInputs): Promise<dynamic.CreateR
   const current = await currentOrg(api, "adopt", ref, inputs.summaryInclude);
   const adopted = toOutputs(current, inputs);
   const plan = planPatch(declaredSettings(inputs), current);
-  if (Object.keys(plan.body).length === 0) return { id: adopted.orgId, outs: adopted };
+  if (Object.keys(plan.body).length === 0) return { id: adopted.orgId, outs: toState(adopted) };
   try {
     const patched = await patchOrg(api, "adopt", ref, plan.body, inputs.summaryInclude);
-    return { id: adopted.orgId, outs: toOutputs(patched, inputs) };
+    return { id: adopted.orgId, outs: toState(toOutputs(patched, inputs)) };
   } catch (error) {
     throw partialFailure(error, adopted);
   }
@@ -111,10 +112,10 @@ async function createByPost(inputs: InstanceOrgInputs): Promise<dynamic.CreateRe
   const withId = { ...inputs, orgId: org.id };
   const created = toOutputs(org, withId);
   const plan = planPatch(declaredSettings(inputs), org);
-  if (Object.keys(plan.body).length === 0) return { id: created.orgId, outs: created };
+  if (Object.keys(plan.body).length === 0) return { id: created.orgId, outs: toState(created) };
   try {
     const patched = await patchOrg(api, "update", refOf({ instanceId: inputs.instanceId, orgId: org.id }), plan.body, inputs.summaryInclude);
-    return { id: created.orgId, outs: toOutputs(patched, withId) };
+    return { id: created.orgId, outs: toState(toOutputs(patched, withId)) };
   } catch (error) {
     throw partialFailure(error, created);
   }
@@ -125,7 +126,8 @@ async function createByPost(inputs: InstanceOrgInputs): Promise<dynamic.CreateRe
  * first reads the org (within one batch window), so the limits object it sends carries the server's
  * current undeclared limits.
  */
-export async function update(_id: string, olds: InstanceOrgOutputs, news: InstanceOrgInputs): Promise<dynamic.UpdateResult> {
+export async function update(_id: string, stored: StoredOutputs, news: InstanceOrgInputs): Promise<dynamic.UpdateResult> {
+  const olds = fromState(stored);
   const api = client();
   const ref = refFor(news, olds, _id);
   const declared = declaredSettings(news);
@@ -138,11 +140,11 @@ export async function update(_id: string, olds: InstanceOrgOutputs, news: Instan
   }
   if (Object.keys(plan.body).length > 0) {
     const patched = await patchOrg(api, "update", ref, plan.body, news.summaryInclude);
-    return { outs: toOutputs(patched, news) };
+    return { outs: toState(toOutputs(patched, news)) };
   }
-  if (latest !== undefined) return { outs: toOutputs(latest, news) };
+  if (latest !== undefined) return { outs: toState(toOutputs(latest, news)) };
   // Nothing to send: only the set of managed values changed.
-  return { outs: keptOutputs(olds, news) };
+  return { outs: toState(keptOutputs(olds, news)) };
 }
 
 /** Refresh and destroy run with the settings recorded at the last up: a 401 there may mean a rotated token. */
@@ -150,12 +152,12 @@ function explainRotation(error: unknown): Promise<never> {
   return Promise.reject(withRotationHint(error, tokenSource(configured)));
 }
 
-export function read(id: string, props: InstanceOrgOutputs): Promise<dynamic.ReadResult> {
-  return readOrg(id, props).catch(explainRotation);
+export function read(id: string, props: StoredOutputs): Promise<dynamic.ReadResult> {
+  return readOrg(id, fromState(props)).catch(explainRotation);
 }
 
-export function remove(id: string, props: InstanceOrgOutputs): Promise<void> {
-  return removeOrg(id, props).catch(explainRotation);
+export function remove(id: string, props: StoredOutputs): Promise<void> {
+  return removeOrg(id, fromState(props)).catch(explainRotation);
 }
 
 async function readOrg(id: string, props: InstanceOrgOutputs): Promise<dynamic.ReadResult> {
@@ -166,7 +168,7 @@ async function readOrg(id: string, props: InstanceOrgOutputs): Promise<dynamic.R
   if (verdict.gone) return { id: "" };
   const org = verdict.org;
   const outputs = refreshedOutputs(org, props, ref);
-  return { id: outputs.orgId, props: outputs, inputs: refreshedInputs(outputs) };
+  return { id: outputs.orgId, props: toState(outputs), inputs: refreshedInputs(outputs) };
 }
 
 async function removeOrg(id: string, props: InstanceOrgOutputs): Promise<void> {

@@ -3,6 +3,7 @@ import { documentedOrg } from "../losant/orgFields";
 import { INSTANCE_ORG_PROPERTIES } from "./resourceFields";
 import { declaredSettings, managedFieldsOf } from "./plan";
 import { BILLING_FIELDS } from "../losant/types";
+import { limitsFromState, storedLimits } from "./storedLimits";
 import type { InstanceOrgInputs, InstanceOrgOutputs, LosantInstanceOrg, OrgBilling, OrgLimits } from "../losant/types";
 
 /** Copies without undefined members: protobuf Structs, and so Pulumi state, cannot hold them. */
@@ -111,4 +112,20 @@ export function refreshedInputs(outputs: InstanceOrgOutputs): Record<string, unk
     }
   }
   return inputs;
+}
+
+/** Outputs as state records them: the limits as one string where it holds them (storedLimits.ts). */
+export type StoredOutputs = Omit<InstanceOrgOutputs, "limits"> & { limits: string | OrgLimits };
+
+/** What state records for these outputs. */
+export function toState(outputs: InstanceOrgOutputs): StoredOutputs {
+  return { ...outputs, limits: storedLimits(outputs.limits) };
+}
+
+/**
+ * The outputs a state entry holds, limits decoded. The engine hands the provider its stored outputs
+ * as they are (diff's olds, update's olds, read's and delete's props): each is decoded here first.
+ */
+export function fromState(stored: StoredOutputs): InstanceOrgOutputs {
+  return { ...stored, limits: limitsFromState(stored.limits) };
 }

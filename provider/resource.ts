@@ -7,6 +7,8 @@ import { creationMarkerFor } from "./creationMarker";
 import { trimStackTraces } from "./declarationTrace";
 import { providerText } from "./providerText";
 import { INSTANCE_ORG_TYPE } from "./resourceType";
+import { limitsFromState } from "./storedLimits";
+import type { OrgLimits } from "../losant/types";
 
 export type { InstanceOrgArgs, InstanceOrgAttributes } from "./generated/instanceOrgArgs";
 export { INSTANCE_ORG_PROPERTIES };
@@ -45,6 +47,9 @@ export class InstanceOrg extends pulumi.CustomResource {
     } finally {
       restore();
     }
+    // State holds the limits as one string (storedLimits.ts); the program reads them as the object.
+    const decoded: pulumi.Output<OrgLimits> = this.limits.apply((stored: unknown) => limitsFromState(stored));
+    (this as { limits: pulumi.Output<OrgLimits> }).limits = decoded;
   }
 
   /**

@@ -4,7 +4,8 @@
  * failed, and found again by name if the POST's answer was lost.
  */
 import { create, diff, read, remove, update } from "../../provider/lifecycle";
-import type { InstanceOrgInputs, InstanceOrgOutputs } from "../../losant/types";
+import type { InstanceOrgInputs } from "../../losant/types";
+import { fromState, type StoredOutputs } from "../../provider/outputs";
 import type { LiveEnv } from "./env";
 import { RawLosant, RawOrg } from "./rawApi";
 
@@ -63,7 +64,7 @@ export async function runLiveCheck(env: LiveEnv, log: Log, now: () => Date = () 
       expectThat(result.id === orgId, `create returned id ${result.id}, expected ${orgId}`);
       expectThat(result.outs.name === name, "the adopted outputs do not carry the org's name");
       expectThat((await diff(orgId!, result.outs, record(declared))).changes === false, "a diff right after adopt shows changes");
-      return result.outs as InstanceOrgOutputs;
+      return fromState(result.outs as StoredOutputs);
     });
 
     const before = await raw.getOrg(orgId);
@@ -79,13 +80,13 @@ export async function runLiveCheck(env: LiveEnv, log: Log, now: () => Date = () 
       expectThat(after?.limits?.device === deviceLimit, `limits.device is ${after?.limits?.device} in Losant, expected ${deviceLimit}`);
       const kept = JSON.stringify(otherLimits(after!, "device")) === JSON.stringify(otherLimits(before!, "device"));
       expectThat(kept, "the update changed limits it did not declare");
-      return result.outs as InstanceOrgOutputs;
+      return fromState(result.outs as StoredOutputs);
     });
 
     await step(log, "refresh (provider read) finds the values and no change to make", async () => {
       const refreshed = await read(orgId!, updated);
       expectThat(refreshed.id === orgId, `read returned id "${refreshed.id}", expected ${orgId}`);
-      const props = refreshed.props as InstanceOrgOutputs;
+      const props = fromState(refreshed.props as StoredOutputs);
       expectThat(props.auditLogEnabled === auditLogEnabled && props.limits.device === deviceLimit, "read does not report the updated values");
       expectThat((await diff(orgId!, record(props), record(changed))).changes === false, "a diff after refresh shows changes");
     });

@@ -7,6 +7,8 @@ import path from "path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { Emulator } from "../../emulator/server";
 import { DEFAULT_INSTANCE_LIMITS } from "../../emulator/store";
+import { limitsFromState } from "../../provider/storedLimits";
+import { INSTANCE_ORG_TYPE } from "../../provider/resourceType";
 import { createStack, prepareProgram, REPO_ROOT } from "../../scripts/lib/workspace";
 import { INSTANCE_ID, ORG_ID, OTHER_ORG_ID } from "../support/fixtures";
 import { orgPath, requestLines, startSeededEmulator, TOKEN } from "../support/emulatorHarness";
@@ -62,7 +64,12 @@ describeWithPulumi("InstanceOrg through the real Pulumi CLI", () => {
     expect(requestLines(emulator.requests)).toEqual([`GET ${orgPath()}`, `PATCH ${orgPath()}`]);
     expect(emulator.requests[1].body).toEqual({ name: "Acme Corp", auditLogEnabled: true, limits: { ...DEFAULT_INSTANCE_LIMITS, device: 500 } });
     expect(up.outputs.name.value).toBe("Acme Corp");
-    expect(up.outputs.limits.value.device).toBe(500);
+    expect(up.outputs.limits.value).toEqual({ ...DEFAULT_INSTANCE_LIMITS, device: 500 });
+    // State keeps the limits as one string (storedLimits.ts); the program above read them as the object.
+    const { deployment } = await stack.exportStack();
+    const entry = (deployment.resources as Array<{ type: string; outputs: Record<string, unknown> }>).find((r) => r.type === INSTANCE_ORG_TYPE)!;
+    expect(typeof entry.outputs.limits).toBe("string");
+    expect(limitsFromState(entry.outputs.limits)).toEqual(up.outputs.limits.value);
 
     emulator.resetRequests();
     const preview = await stack.preview();

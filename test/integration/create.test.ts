@@ -6,6 +6,7 @@ import { instanceOrgProvider as provider } from "../../provider";
 import type { Emulator } from "../../emulator/server";
 import type { FaultRule } from "../../emulator/faults";
 import { CREATION_MARKER_KEY } from "../../provider/creationMarker";
+import { limitsFromState } from "../../provider/storedLimits";
 import { INSTANCE_ID, ORG_ID } from "../support/fixtures";
 import { startSeededEmulator } from "../support/emulatorHarness";
 
@@ -71,7 +72,7 @@ describe("create without orgId", () => {
     expect(stored).toHaveLength(1);
     expect(result.id).toBe(stored[0].id);
     expect(result.outs).toMatchObject({ orgId: stored[0].id, instanceId: INSTANCE_ID, name: "Customer New", mfaMode: "adminRequired" });
-    expect(result.outs.limits.device).toBe(250);
+    expect(limitsFromState(result.outs.limits).device).toBe(250);
     expect(result.outs.managedFields).toEqual(["name", "limits.device", "auditLogEnabled", "tags", "mfaMode"]);
     // The token's user is the org's sole administrator, as Losant documents.
     expect(emulator.store.getOrg(INSTANCE_ID, result.id)!.members).toEqual([{ userId: expect.any(String), role: "admin" }]);

@@ -3,6 +3,7 @@ import { instanceOrgProvider as provider } from "../../provider";
 import type { Emulator } from "../../emulator/server";
 import { MODE_MATRIX } from "../../emulator/modes";
 import { DEFAULT_INSTANCE_LIMITS } from "../../emulator/store";
+import { limitsFromState } from "../../provider/storedLimits";
 import { INSTANCE_ID, ORG_ID, OTHER_ORG_ID } from "../support/fixtures";
 import { orgPath, requestLines, startSeededEmulator, TOKEN } from "../support/emulatorHarness";
 
@@ -43,7 +44,9 @@ describe.each(MODE_MATRIX)("emulator mode $name", ({ modes }) => {
       expect(emulator.requests[1].body).toEqual({ auditLogEnabled: true, limits: { ...DEFAULT_INSTANCE_LIMITS, device: 5 } });
       expect(result.id).toBe(ORG_ID);
       expect(result.outs).toMatchObject({ orgId: ORG_ID, instanceId: INSTANCE_ID, name: "Acme", auditLogEnabled: true });
-      expect(result.outs.limits).toEqual({ ...DEFAULT_INSTANCE_LIMITS, device: 5 });
+      // State holds the effective limits as one string (storedLimits.ts), every key.
+      expect(typeof result.outs.limits).toBe("string");
+      expect(limitsFromState(result.outs.limits)).toEqual({ ...DEFAULT_INSTANCE_LIMITS, device: 5 });
       expect(result.outs.managedFields).toEqual(["name", "limits.device", "auditLogEnabled"]);
       expect(result.outs.lastUpdated).toBe(emulator.store.getOrg(INSTANCE_ID, ORG_ID)!.lastUpdated);
     });
@@ -122,6 +125,24 @@ describe.each(MODE_MATRIX)("emulator mode $name", ({ modes }) => {
       const result = await provider.update!(ORG_ID, olds, { ...ids, name: "Acme" });
       expect(emulator.requests).toEqual([]);
       expect(result.outs).toEqual({ ...olds, managedFields: ["name"] });
+    });
+
+    test("state holds the limits as one string, and state of earlier versions (an object) reads the same", async () => {
+      const olds = await adopted({ ...ids, name: "Acme", limits: { device: 10 } });
+      expect(typeof olds.limits).toBe("string");
+      const earlier = { ...olds, limits: limitsFromState(olds.limits) };
+      expect(earlier.limits).toEqual({ ...DEFAULT_INSTANCE_LIMITS, device: 10 });
+      for (const state of [olds, earlier]) {
+        expect((await provider.diff!(ORG_ID, state, { ...ids, name: "Acme", limits: { device: 10 } })).changes).toBe(false);
+        expect((await provider.diff!(ORG_ID, state, { ...ids, name: "Acme", limits: { device: 11 } })).changes).toBe(true);
+        const refreshed = await provider.read!(ORG_ID, state);
+        expect(refreshed.props.limits).toBe(olds.limits);
+        expect(refreshed.inputs!.limits).toEqual({ device: 10 });
+      }
+      emulator.requests.length = 0;
+      const result = await provider.update!(ORG_ID, earlier, { ...ids, name: "Acme", limits: { device: 12 } });
+      expect(requestLines(emulator.requests)).toEqual([`GET ${orgPath()}`, `PATCH ${orgPath()}`]);
+      expect(limitsFromState(result.outs!.limits)).toEqual({ ...DEFAULT_INSTANCE_LIMITS, device: 12 });
     });
 
     test("changing name, a limit and auditLogEnabled together is one GET and one PATCH", async () => {
