@@ -139,7 +139,9 @@ describe.each(MODE_MATRIX)("emulator mode $name", ({ modes }) => {
         expect(refreshed.props.limits).toBe(olds.limits);
         expect(refreshed.inputs!.limits).toEqual({ device: 10 });
       }
-      emulator.requests.length = 0;
+      // The diffs above started reads for updates (updateReadAhead.ts); let them go stale, so the update reads afresh.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      emulator.resetRequests();
       const result = await provider.update!(ORG_ID, earlier, { ...ids, name: "Acme", limits: { device: 12 } });
       expect(requestLines(emulator.requests)).toEqual([`GET ${orgPath()}`, `PATCH ${orgPath()}`]);
       expect(limitsFromState(result.outs!.limits)).toEqual({ ...DEFAULT_INSTANCE_LIMITS, device: 12 });
