@@ -85,7 +85,7 @@ export async function check(_olds: Record<string, unknown>, news: Record<string,
 export async function diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.DiffResult> {
   const state = { ...olds, limits: limitsFromState(olds.limits) };
   const outcome = diffInstanceOrg(state, news);
-  if (outcome.changes && outcome.replaces.length === 0 && updateReads.isApplying && knownInputs(news)) {
+  if (outcome.changes && outcome.replaces.length === 0 && updateReads.startsReads && knownInputs(news)) {
     startUpdateRead(id, state as InstanceOrgOutputs, news);
   }
   return { changes: outcome.changes, replaces: outcome.replaces, deleteBeforeReplace: false };
@@ -169,8 +169,9 @@ export async function update(_id: string, stored: StoredOutputs, news: InstanceO
   let plan = planPatch(declared, olds);
   let latest: LosantInstanceOrg | undefined;
   if (readsBeforePatch(news, olds)) {
-    const started = updateReads.take(updateReadKey(ref.instanceId, ref.orgId, news.summaryInclude));
-    latest = await currentOrg(api, "update", ref, news.summaryInclude, started);
+    const key = updateReadKey(ref.instanceId, ref.orgId, news.summaryInclude);
+    const verdict = updateReads.read(key, () => readOrgProven(reads, api, "update", ref, news.summaryInclude));
+    latest = await currentOrg(api, "update", ref, news.summaryInclude, verdict);
     plan = planPatch(declared, latest);
   }
   if (Object.keys(plan.body).length > 0) {
@@ -221,9 +222,9 @@ async function currentOrg(
   action: OrgAction,
   ref: OrgRef,
   summaryInclude?: string[],
-  started?: Promise<NotFoundVerdict>,
+  pending?: Promise<NotFoundVerdict>,
 ): Promise<LosantInstanceOrg> {
-  const verdict = await (started ?? readOrgProven(reads, api, action, ref, summaryInclude));
+  const verdict = await (pending ?? readOrgProven(reads, api, action, ref, summaryInclude));
   if (verdict.gone) throw new LosantOrgNotFoundError({ action, ref });
   return verdict.org;
 }

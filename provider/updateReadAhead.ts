@@ -10,7 +10,9 @@
  * `create` or `update` (the engine calls neither in a preview of a dynamic provider's resources).
  *
  * Merge safety is unchanged: `update` uses the read only while it is still in flight or was answered
- * at most one batch window before (`FRESH_FOR_MS`); anything older is read again.
+ * at most one batch window before (`FRESH_FOR_MS`); anything older is read again. So reads start
+ * early only while they take at least that window (`observe`): a faster read gains little from
+ * starting early, and would often be answered too early to use, costing a second read.
  */
 import type { NotFoundVerdict } from "../client/notFound";
 
@@ -30,11 +32,16 @@ export interface UpdateReadAheadOptions {
   freshForMs?: number;
 }
 
+/** How much the latest read counts in the estimate of how long reads take. */
+const ROUND_TRIP_WEIGHT = 0.25;
+
 export class UpdateReadAhead {
   private applying = false;
   private readonly started = new Map<string, StartedRead>();
   private readonly now: () => number;
   private readonly freshForMs: number;
+  /** How long an update's read takes, smoothed; unknown until one was timed. */
+  private roundTripMs: number | undefined;
 
   constructor(options: UpdateReadAheadOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -46,22 +53,44 @@ export class UpdateReadAhead {
     this.applying = true;
   }
 
-  get isApplying(): boolean {
-    return this.applying;
+  /** Whether a read started now would be used: the process applies changes and reads are slow enough. */
+  get startsReads(): boolean {
+    return this.applying && this.roundTripMs !== undefined && this.roundTripMs >= this.freshForMs;
   }
 
-  /** Starts `read` for `key` when this process applies changes; otherwise does nothing. */
+  /** How long an update's read took, from asking to answer. */
+  observe(ms: number): void {
+    this.roundTripMs = this.roundTripMs === undefined ? ms : this.roundTripMs + ROUND_TRIP_WEIGHT * (ms - this.roundTripMs);
+  }
+
+  /** Starts `read` for `key` when `startsReads`; otherwise does nothing. */
   start(key: string, read: () => Promise<NotFoundVerdict>): void {
-    if (!this.applying) return;
+    if (!this.startsReads) return;
     this.dropUnused();
     const entry: StartedRead = { startedAt: this.now(), verdict: read() };
     const answered = () => {
       entry.answeredAt = this.now();
+      this.observe(entry.answeredAt - entry.startedAt);
     };
     // Handled here so that a read nobody takes never surfaces as an unhandled rejection; the
     // update that takes it awaits the same promise and gets the same error.
     entry.verdict.then(answered, answered);
     this.started.set(key, entry);
+  }
+
+  /**
+   * Reads the org for an update: the read started for `key` if it is still in flight or fresh (each
+   * is taken once), else `read` now, timed.
+   */
+  async read(key: string, read: () => Promise<NotFoundVerdict>): Promise<NotFoundVerdict> {
+    const started = this.take(key);
+    if (started !== undefined) return started;
+    const askedAt = this.now();
+    try {
+      return await read();
+    } finally {
+      this.observe(this.now() - askedAt);
+    }
   }
 
   /** The read started for `key`, if it is still in flight or fresh; each read is taken once. */

@@ -36,10 +36,18 @@ async function adoptedState(): Promise<Record<string, unknown>> {
   return state;
 }
 
-/** A process that has applied a change already (its own adopt), as an `up` is after its first step. */
+/** How long the emulator takes to answer here: more than one batch window, as a WAN round trip does. */
+const LATENCY_MS = 30;
+
+/**
+ * A process that has applied a change already, as an `up` is after its first steps: it adopted and
+ * then updated the limits of another org, so it has timed an update's read.
+ */
 async function applyingProcess(): Promise<Lifecycle> {
   const lifecycle = await freshProcess();
-  await lifecycle.create({ ...ids, orgId: OTHER_ORG_ID, name: "Other" }).catch(() => undefined);
+  const other = { ...ids, orgId: OTHER_ORG_ID, name: "Other", limits: { device: 10 } };
+  const state = (await lifecycle.create(other)).outs;
+  await lifecycle.update(OTHER_ORG_ID, state as never, { ...other, limits: { device: 11 } });
   emulator.resetRequests();
   return lifecycle;
 }
@@ -47,6 +55,7 @@ async function applyingProcess(): Promise<Lifecycle> {
 beforeEach(async () => {
   emulator = await startSeededEmulator();
   emulator.store.createOrg(INSTANCE_ID, { name: "Other" }, OTHER_ORG_ID);
+  emulator.faults.configure({ latencyMs: LATENCY_MS });
 });
 afterEach(() => emulator.close());
 
@@ -65,7 +74,7 @@ test("once the process applies changes, a limits diff starts the read and the up
   emulator.faults.configure({ rules: [{ kind: "delay", delayMs: 150, method: "GET" }] });
   const news = { ...declared, limits: { device: 20 } };
   expect((await up.diff(ORG_ID, state, news)).changes).toBe(true);
-  await pause(20);
+  await pause(LATENCY_MS + 20);
   // Sent before update was called: the diff started it.
   expect(requestLines(emulator.requests)).toEqual([`GET ${orgPath()}`]);
   const result = await up.update(ORG_ID, state as never, news);
@@ -79,7 +88,7 @@ test(`a read answered more than ${FRESH_FOR_MS} ms before the update is read aga
   const up = await applyingProcess();
   const news = { ...declared, limits: { device: 20 } };
   await up.diff(ORG_ID, state, news);
-  await pause(FRESH_FOR_MS + 80);
+  await pause(LATENCY_MS + FRESH_FOR_MS + 80);
   // Someone raises an undeclared limit after the early read was answered.
   emulator.store.patchOrg(INSTANCE_ID, ORG_ID, { limits: { ...emulator.store.getOrg(INSTANCE_ID, ORG_ID)!.limits, flow: 42 } });
   await up.update(ORG_ID, state as never, news);
@@ -95,8 +104,20 @@ test.each([
   const state = await adoptedState();
   const up = await applyingProcess();
   await up.diff(ORG_ID, state, news);
+  await pause(LATENCY_MS + 50);
+  expect(emulator.requests).toEqual([]);
+});
+
+test(`while reads take less than one batch window (${FRESH_FOR_MS} ms), a limits diff starts no read: it would be answered too early to use`, async () => {
+  emulator.faults.configure({ latencyMs: 0 });
+  const state = await adoptedState();
+  const up = await applyingProcess();
+  const news = { ...declared, limits: { device: 20 } };
+  await up.diff(ORG_ID, state, news);
   await pause(50);
   expect(emulator.requests).toEqual([]);
+  await up.update(ORG_ID, state as never, news);
+  expect(requestLines(emulator.requests)).toEqual([`GET ${orgPath()}`, `PATCH ${orgPath()}`]);
 });
 
 test("a read started for an update that never comes fails quietly; the next update reads for itself", async () => {
@@ -105,7 +126,7 @@ test("a read started for an update that never comes fails quietly; the next upda
   emulator.faults.configure({ rules: [{ kind: "status", status: 400, method: "GET", times: 1 }] });
   const news = { ...declared, limits: { device: 20 } };
   await up.diff(ORG_ID, state, news);
-  await pause(FRESH_FOR_MS + 80);
+  await pause(LATENCY_MS + FRESH_FOR_MS + 80);
   // The early read failed and is stale: the update reads again and succeeds.
   await up.update(ORG_ID, state as never, news);
   expect(requestLines(emulator.requests)).toEqual([`GET ${orgPath()}`, `GET ${orgPath()}`, `PATCH ${orgPath()}`]);
