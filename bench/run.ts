@@ -162,7 +162,8 @@ function fleetType(deployment: { resources?: Array<{ type: string; custom?: bool
 }
 
 interface RunOutcome {
-  measures: Map<string, Measure>;
+  /** Per operation and checkpoint mode, each time it was measured in the run. */
+  measures: Map<string, Measure[]>;
   state?: Row["state"];
   noOpPreviewChanges?: number;
   undeclaredLimitKept?: number;
@@ -212,13 +213,15 @@ async function runOnce(contender: Contender, size: number, steps: Step[], option
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const requests = emulator.requests.length;
       if (step.record) {
-        outcome.measures.set(key(step.op, step.checkpoints), {
+        const measured = outcome.measures.get(key(step.op, step.checkpoints)) ?? [];
+        measured.push({
           seconds: Math.round(seconds * 100) / 100,
           requestsPerOrg: Math.round((requests / size) * 1000) / 1000,
           ...(changed !== undefined ? { changed } : {}),
           ...(failed ? { failed } : {}),
           ...measuredWith,
         });
+        outcome.measures.set(key(step.op, step.checkpoints), measured);
       }
       if (step.op === "update") {
         const kept = fleet.orgIds.filter((orgId) => emulator.store.getOrg(fleet.instanceId, orgId)!.limits[HAND_SET_LIMIT.key] === HAND_SET_LIMIT.value);
@@ -256,9 +259,11 @@ async function measure(contender: Contender, size: number, options: Options): Pr
     return rows.get(mode)!;
   };
   for (const step of steps.filter((s) => s.record)) {
-    const all = outcomes.map((o) => o.measures.get(key(step.op, step.checkpoints))!).filter(Boolean);
+    // Every time it was measured, in every run (a step may repeat within a run: plan.ts).
+    const all = outcomes.flatMap((o) => o.measures.get(key(step.op, step.checkpoints)) ?? []);
     const mid = median(all.map((m) => m.seconds));
-    rowFor(step.checkpoints).operations[step.op] = all.find((m) => m.seconds === mid);
+    const chosen = all.find((m) => m.seconds === mid);
+    rowFor(step.checkpoints).operations[step.op] = chosen && { ...chosen, runs: all.length };
   }
   const adoptRow = rowFor(steps[0].checkpoints);
   const states = outcomes.map((o) => o.state).filter((s) => s !== undefined);

@@ -57,6 +57,8 @@ interface Listing {
   /** Refused, failed or out of order: it walks no further, and proves nothing beyond what it holds. */
   stopped: boolean;
   walking?: Promise<void> | undefined;
+  /** Settles when the page being walked is in `orgs`, or the walk ends: a read waits for its page, not the whole walk. */
+  pageWalked?: Promise<void>;
 }
 
 export class ListingReadAhead {
@@ -93,12 +95,15 @@ export class ListingReadAhead {
     if (walk.walking === undefined && mayWalkOn(walk, budget)) {
       walk.walking = this.walk(walk, api, instanceId, summaryInclude, budget).finally(() => (walk.walking = undefined));
     }
-    if (walk.walking !== undefined) await walk.walking;
     const id = orgId.toLowerCase();
-    const org = walk.orgs.get(id);
-    if (org !== undefined) return { kind: "org", org };
-    // Pages in id order cover every id up to the last one walked: the instance's answer without it.
-    return walk.complete || (walk.after !== undefined && id <= walk.after) ? { kind: "absent" } : undefined;
+    for (;;) {
+      const org = walk.orgs.get(id);
+      if (org !== undefined) return { kind: "org", org };
+      // Pages in id order cover every id up to the last one walked: the instance's answer without it.
+      if (walk.complete || (walk.after !== undefined && id <= walk.after)) return { kind: "absent" };
+      if (walk.walking === undefined) return undefined;
+      await walk.pageWalked;
+    }
   }
 
   private async walk(
@@ -108,7 +113,27 @@ export class ListingReadAhead {
     summaryInclude: readonly string[] | undefined,
     budget: WalkBudget,
   ): Promise<void> {
-    while (mayWalkOn(listing, budget)) {
+    let pageDone = () => {};
+    try {
+      while (mayWalkOn(listing, budget)) {
+        listing.pageWalked = new Promise<void>((resolve) => (pageDone = resolve));
+        const walked = await this.walkPage(listing, api, instanceId, summaryInclude);
+        pageDone();
+        if (!walked) return;
+      }
+    } finally {
+      pageDone();
+    }
+  }
+
+  /** Walks one page into `listing`; false when the walk ends here (complete, refused, failed or out of order). */
+  private async walkPage(
+    listing: Listing,
+    api: Pick<LosantClient, "listOrgsPage">,
+    instanceId: string,
+    summaryInclude: readonly string[] | undefined,
+  ): Promise<boolean> {
+    for (;;) {
       let items: LosantInstanceOrg[];
       let totalCount: number;
       try {
@@ -128,24 +153,25 @@ export class ListingReadAhead {
         }
         // Refused, failed or instance not found: the reads take the usual way, which reports it.
         listing.stopped = true;
-        return;
+        return false;
       }
       listing.pages++;
       const ids = items.map((org) => String(org.id).toLowerCase());
       // A server that ignored the sort or the `$gt` would make a keyset walk skip orgs: stop trusting it.
       if (!ids.every((id, i) => id > (i === 0 ? (listing.after ?? "") : ids[i - 1]))) {
         listing.stopped = true;
-        return;
+        return false;
       }
       items.forEach((org, i) => listing.orgs.set(ids[i], org));
       // An empty page is the end even where `totalCount` counts more than the query matched.
       if (items.length === 0 || totalCount <= items.length) {
         listing.complete = true;
-        return;
+        return false;
       }
       listing.after = ids[ids.length - 1];
       listing.left = totalCount - items.length;
       listing.served = items.length;
+      return true;
     }
   }
 }

@@ -5,7 +5,7 @@
  */
 import fs from "fs";
 import path from "path";
-import { planSteps, Options } from "../../bench/plan";
+import { LARGE_REFRESH_TIMES, planSteps, Options } from "../../bench/plan";
 import { benchSection, betweenMarkers, largeFleetFigures, readmeLargeFleetLine, stateTable } from "../../bench/report";
 import { emptyResults, loadResults, Measure, mergeResults, Results } from "../../bench/results";
 import { stateBreakdown, STATE_PARTS } from "../../bench/stateSize";
@@ -58,11 +58,15 @@ describe("plan", () => {
     ]);
   });
 
-  test("1,000 orgs: adopt with skipped checkpoints, the rest in both modes but the update (too long with a checkpoint per step)", () => {
+  test(`1,000 orgs: adopt with skipped checkpoints, the rest in both modes but the update (too long with a checkpoint per step), the refresh ${LARGE_REFRESH_TIMES} times`, () => {
     expect(show(planSteps(1000, "engineFloor", options()))).toEqual([
       "adopt/skipped",
       "update/skipped",
       "refresh/skipped",
+      "refresh/skipped",
+      "refresh/skipped",
+      "refresh/normal",
+      "refresh/normal",
       "refresh/normal",
       "upRefresh/skipped",
       "upRefresh/normal",
@@ -72,6 +76,10 @@ describe("plan", () => {
       "update/skipped",
       "update/normal",
       "refresh/skipped",
+      "refresh/skipped",
+      "refresh/skipped",
+      "refresh/normal",
+      "refresh/normal",
       "refresh/normal",
       "upRefresh/skipped",
       "upRefresh/normal",
@@ -84,7 +92,13 @@ describe("plan", () => {
   });
 
   test("a subset: the adopt it needs runs as setup only; the direct-API floor has no checkpoints", () => {
-    expect(show(planSteps(2000, "ours", options({ ops: ["refresh"], checkpoints: ["skipped"] })))).toEqual(["adopt/skipped(setup)", "refresh/skipped"]);
+    expect(show(planSteps(2000, "ours", options({ ops: ["refresh"], checkpoints: ["skipped"] })))).toEqual([
+      "adopt/skipped(setup)",
+      "refresh/skipped",
+      "refresh/skipped",
+      "refresh/skipped",
+    ]);
+    expect(show(planSteps(200, "ours", options({ ops: ["refresh"] })))).toEqual(["adopt/normal(setup)", "refresh/normal"]);
     expect(show(planSteps(2000, "directApi", options({ ops: ["update"] })))).toEqual(["adopt/normal(setup)", "update/normal"]);
   });
 });

@@ -82,3 +82,25 @@ test("a listing older than its age limit is walked afresh", async () => {
   await find(readAhead, api, hex(1));
   expect(asked).toHaveLength(2);
 });
+
+test("a read is answered once its page is walked, while the walk goes on to later pages", async () => {
+  const { api: paged, asked } = server({ cap: 100 });
+  // Page 2 and later answer only when the test says so.
+  let releaseLater!: () => void;
+  const later = new Promise<void>((resolve) => (releaseLater = resolve));
+  const api = {
+    listOrgsPage: async (request: OrgPageRequest) => {
+      if (request.query !== undefined) await later;
+      return paged.listOrgsPage(request);
+    },
+  };
+  const readAhead = new ListingReadAhead();
+  const onPageThree = find(readAhead, api, hex(250));
+  const onPageOne = await find(readAhead, api, hex(5));
+  expect(onPageOne).toMatchObject({ kind: "org", org: { id: hex(5) } });
+  // Page 1 answered it while page 2 was still out; the walk was not cut short for that.
+  expect(asked).toHaveLength(1);
+  releaseLater();
+  expect(await onPageThree).toMatchObject({ kind: "org", org: { id: hex(250) } });
+  expect(asked).toHaveLength(3);
+});
