@@ -158,7 +158,7 @@ async function createByPost(inputs: InstanceOrgInputs): Promise<dynamic.CreateRe
 /**
  * One PATCH of the declared values that differ from the last known state. When limits change it
  * first reads the org (within one batch window), so the limits object it sends carries the server's
- * current undeclared limits.
+ * current undeclared limits; that read may have started at `diff` (updateReadAhead.ts).
  */
 export async function update(_id: string, stored: StoredOutputs, news: InstanceOrgInputs): Promise<dynamic.UpdateResult> {
   updateReads.markApplying();
