@@ -85,7 +85,7 @@ export async function check(_olds: Record<string, unknown>, news: Record<string,
 export async function diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.DiffResult> {
   const state = { ...olds, limits: limitsFromState(olds.limits) };
   const outcome = diffInstanceOrg(state, news);
-  if (outcome.changes && outcome.replaces.length === 0 && updateReads.startsReads && knownInputs(news)) {
+  if (outcome.changes && outcome.replaces.length === 0 && updateReads.isApplying && knownInputs(news)) {
     startUpdateRead(id, state as InstanceOrgOutputs, news);
   }
   return { changes: outcome.changes, replaces: outcome.replaces, deleteBeforeReplace: false };
@@ -102,7 +102,7 @@ function readsBeforePatch(news: InstanceOrgInputs, olds: InstanceOrgOutputs): bo
   return plan.body.limits !== undefined || (Object.keys(plan.body).length === 0 && !sameList(news.summaryInclude, olds.summaryInclude));
 }
 
-/** The read `update` will make for this org, started now (updateReadAhead.ts). */
+/** Notes the diff of an org whose update will read it, and starts that read now if it would be used (updateReadAhead.ts). */
 function startUpdateRead(id: string, olds: InstanceOrgOutputs, news: InstanceOrgInputs): void {
   if (!readsBeforePatch(news, olds)) return;
   let api: LosantClient;
@@ -112,7 +112,7 @@ function startUpdateRead(id: string, olds: InstanceOrgOutputs, news: InstanceOrg
     return; // bad settings: update reports them itself
   }
   const ref = refFor(news, olds, id);
-  updateReads.start(updateReadKey(ref.instanceId, ref.orgId, news.summaryInclude), () => readOrgProven(reads, api, "update", ref, news.summaryInclude));
+  updateReads.noteDiff(updateReadKey(ref.instanceId, ref.orgId, news.summaryInclude), () => readOrgProven(reads, api, "update", ref, news.summaryInclude));
 }
 
 /**

@@ -40,14 +40,17 @@ async function adoptedState(): Promise<Record<string, unknown>> {
 const LATENCY_MS = 30;
 
 /**
- * A process that has applied a change already, as an `up` is after its first steps: it adopted and
- * then updated the limits of another org, so it has timed an update's read.
+ * A process that has applied a change already, as an `up` is after its first steps: it adopted
+ * another org, then diffed and updated its limits at once, so it has timed an update's read and
+ * the engine's wait between diff and update.
  */
 async function applyingProcess(): Promise<Lifecycle> {
   const lifecycle = await freshProcess();
   const other = { ...ids, orgId: OTHER_ORG_ID, name: "Other", limits: { device: 10 } };
   const state = (await lifecycle.create(other)).outs;
-  await lifecycle.update(OTHER_ORG_ID, state as never, { ...other, limits: { device: 11 } });
+  const changed = { ...other, limits: { device: 11 } };
+  await lifecycle.diff(OTHER_ORG_ID, state, changed);
+  await lifecycle.update(OTHER_ORG_ID, state as never, changed);
   emulator.resetRequests();
   return lifecycle;
 }
@@ -130,4 +133,25 @@ test("a read started for an update that never comes fails quietly; the next upda
   // The early read failed and is stale: the update reads again and succeeds.
   await up.update(ORG_ID, state as never, news);
   expect(requestLines(emulator.requests)).toEqual([`GET ${orgPath()}`, `GET ${orgPath()}`, `PATCH ${orgPath()}`]);
+});
+
+test("when the engine waits long between diff and update (a checkpoint per step), reads start at update, and none is wasted", async () => {
+  const state = await adoptedState();
+  const up = await applyingProcess();
+  // The engine now takes 150 ms from each diff to its update, for a few orgs in a row.
+  for (let i = 0; i < 4; i++) {
+    const other = { ...ids, orgId: OTHER_ORG_ID, name: "Other", limits: { device: 20 + i } };
+    const otherState = emulator.store.getOrg(INSTANCE_ID, OTHER_ORG_ID)!;
+    const olds = { ...other, limits: otherState.limits, managedFields: ["name", "limits.device"] };
+    await up.diff(OTHER_ORG_ID, olds, other);
+    await pause(150);
+    await up.update(OTHER_ORG_ID, olds as never, other);
+  }
+  emulator.resetRequests();
+  const news = { ...declared, limits: { device: 20 } };
+  await up.diff(ORG_ID, state, news);
+  await pause(LATENCY_MS + 50);
+  expect(emulator.requests).toEqual([]);
+  await up.update(ORG_ID, state as never, news);
+  expect(requestLines(emulator.requests)).toEqual([`GET ${orgPath()}`, `PATCH ${orgPath()}`]);
 });
