@@ -19,17 +19,12 @@ import type { InstanceOrgInputs, InstanceOrgOutputs, LosantInstanceOrg, OrgSetti
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version";
 import { createOrg } from "./createOrg";
 import { limitsFromState } from "./storedLimits";
-import { UpdateReadAhead, updateReadKey } from "./updateReadAhead";
-import { containsUnknown } from "./unknown";
-import type { NotFoundVerdict } from "../client/notFound";
 
 let configured: RawSettings = {};
 const watchdog = processWatchdog();
 const gate = new WatchedGate(DEFAULT_MAX_CONCURRENCY, watchdog);
 /** Like the gate, one per process: the GETs of concurrent operations go out together as list requests. */
 const reads = new OrgReadBatcher();
-/** Reads for limits updates, started at `diff` once this process is known to apply changes. */
-const updateReads = new UpdateReadAhead();
 
 /**
  * Pulumi calls this once per process with the stack's config; explicit config wins over env. It
@@ -82,37 +77,9 @@ export async function check(_olds: Record<string, unknown>, news: Record<string,
   return { inputs: normalizeInputs(news), failures: [...failures, ...checkInputs(news)] };
 }
 
-export async function diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.DiffResult> {
-  const state = { ...olds, limits: limitsFromState(olds.limits) };
-  const outcome = diffInstanceOrg(state, news);
-  if (outcome.changes && outcome.replaces.length === 0 && updateReads.isApplying && knownInputs(news)) {
-    startUpdateRead(id, state as InstanceOrgOutputs, news);
-  }
+export async function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.DiffResult> {
+  const outcome = diffInstanceOrg({ ...olds, limits: limitsFromState(olds.limits) }, news);
   return { changes: outcome.changes, replaces: outcome.replaces, deleteBeforeReplace: false };
-}
-
-/** Checked inputs with every value known, as the engine passes them to `update`. */
-function knownInputs(news: Record<string, unknown>): news is Record<string, unknown> & InstanceOrgInputs {
-  return typeof news.instanceId === "string" && !containsUnknown(news);
-}
-
-/** Whether an update from `olds` to `news` reads the org before its PATCH (see `update`). */
-function readsBeforePatch(news: InstanceOrgInputs, olds: InstanceOrgOutputs): boolean {
-  const plan = planPatch(declaredSettings(news), olds);
-  return plan.body.limits !== undefined || (Object.keys(plan.body).length === 0 && !sameList(news.summaryInclude, olds.summaryInclude));
-}
-
-/** Notes the diff of an org whose update will read it, and starts that read now if it would be used (updateReadAhead.ts). */
-function startUpdateRead(id: string, olds: InstanceOrgOutputs, news: InstanceOrgInputs): void {
-  if (!readsBeforePatch(news, olds)) return;
-  let api: LosantClient;
-  try {
-    api = client();
-  } catch {
-    return; // bad settings: update reports them itself
-  }
-  const ref = refFor(news, olds, id);
-  updateReads.noteDiff(updateReadKey(ref.instanceId, ref.orgId, news.summaryInclude), () => readOrgProven(reads, api, "update", ref, news.summaryInclude));
 }
 
 /**
@@ -120,7 +87,6 @@ function startUpdateRead(id: string, olds: InstanceOrgOutputs, news: InstanceOrg
  * org, then PATCH only the declared values it does not hold yet.
  */
 export async function create(inputs: InstanceOrgInputs): Promise<dynamic.CreateResult> {
-  updateReads.markApplying();
   if (inputs.orgId === undefined) return createByPost(inputs);
   const api = client();
   const ref = refOf({ ...inputs, orgId: inputs.orgId });
@@ -158,20 +124,18 @@ async function createByPost(inputs: InstanceOrgInputs): Promise<dynamic.CreateRe
 /**
  * One PATCH of the declared values that differ from the last known state. When limits change it
  * first reads the org (within one batch window), so the limits object it sends carries the server's
- * current undeclared limits; that read may have started at `diff` (updateReadAhead.ts).
+ * current undeclared limits.
  */
 export async function update(_id: string, stored: StoredOutputs, news: InstanceOrgInputs): Promise<dynamic.UpdateResult> {
-  updateReads.markApplying();
   const olds = fromState(stored);
   const api = client();
   const ref = refFor(news, olds, _id);
   const declared = declaredSettings(news);
   let plan = planPatch(declared, olds);
   let latest: LosantInstanceOrg | undefined;
-  if (readsBeforePatch(news, olds)) {
-    const key = updateReadKey(ref.instanceId, ref.orgId, news.summaryInclude);
-    const verdict = updateReads.read(key, () => readOrgProven(reads, api, "update", ref, news.summaryInclude));
-    latest = await currentOrg(api, "update", ref, news.summaryInclude, verdict);
+  const summaryChanged = !sameList(news.summaryInclude, olds.summaryInclude);
+  if (plan.body.limits !== undefined || (Object.keys(plan.body).length === 0 && summaryChanged)) {
+    latest = await currentOrg(api, "update", ref, news.summaryInclude);
     plan = planPatch(declared, latest);
   }
   if (Object.keys(plan.body).length > 0) {
@@ -217,14 +181,8 @@ async function removeOrg(id: string, props: InstanceOrgOutputs): Promise<void> {
 }
 
 /** Read the org (alone or in a batch); proven absent fails, and so does an instance that does not answer, each saying which. */
-async function currentOrg(
-  api: LosantClient,
-  action: OrgAction,
-  ref: OrgRef,
-  summaryInclude?: string[],
-  pending?: Promise<NotFoundVerdict>,
-): Promise<LosantInstanceOrg> {
-  const verdict = await (pending ?? readOrgProven(reads, api, action, ref, summaryInclude));
+async function currentOrg(api: LosantClient, action: OrgAction, ref: OrgRef, summaryInclude?: string[]): Promise<LosantInstanceOrg> {
+  const verdict = await readOrgProven(reads, api, action, ref, summaryInclude);
   if (verdict.gone) throw new LosantOrgNotFoundError({ action, ref });
   return verdict.org;
 }

@@ -139,9 +139,6 @@ describe.each(MODE_MATRIX)("emulator mode $name", ({ modes }) => {
         expect(refreshed.props.limits).toBe(olds.limits);
         expect(refreshed.inputs!.limits).toEqual({ device: 10 });
       }
-      // Had the diffs above started reads for updates (updateReadAhead.ts: only while reads are slow, as on a busy
-      // machine), they go stale here, so the update reads afresh either way.
-      await new Promise((resolve) => setTimeout(resolve, 100));
       emulator.resetRequests();
       const result = await provider.update!(ORG_ID, earlier, { ...ids, name: "Acme", limits: { device: 12 } });
       expect(requestLines(emulator.requests)).toEqual([`GET ${orgPath()}`, `PATCH ${orgPath()}`]);
