@@ -183,8 +183,10 @@ export function largeFleetFigures(results: Results): string {
     .filter((m): m is Measure => m !== undefined);
   if (provenance.length > 0) {
     const loads = provenance.map((m) => m.loadAverage[0]);
+    const counts = [...new Set(provenance.map((m) => m.runs))].sort((a, b) => a - b);
+    const runs = counts.length === 1 && counts[0] === 1 ? "one run each" : `${counts.join(" or ")} runs each (the median kept)`;
     notes.push(
-      `Measured ${[...new Set(provenance.map((m) => m.measuredAt.slice(0, 10)))].join(", ")} on ${provenance[0].machine}, ${results.latencyMs} ms emulator latency, one run each; load average (1 min) at the start of each measurement ${Math.min(...loads).toFixed(2)}-${Math.max(...loads).toFixed(2)}.`,
+      `Measured ${[...new Set(provenance.map((m) => m.measuredAt.slice(0, 10)))].join(", ")} on ${provenance[0].machine}, ${results.latencyMs} ms emulator latency, ${runs}; load average (1 min) at the start of each measurement ${Math.min(...loads).toFixed(2)}-${Math.max(...loads).toFixed(2)}.`,
     );
   }
   return [...lines, "", ...notes].join("\n");
