@@ -18,7 +18,6 @@ import { RawSettings, readConfig, resolveSettings, resolveToken, settingsProblem
 import type { InstanceOrgInputs, InstanceOrgOutputs, LosantInstanceOrg, OrgSettings } from "../losant/types";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version";
 import { createOrg } from "./createOrg";
-import { limitsFromState } from "./storedLimits";
 
 let configured: RawSettings = {};
 const watchdog = processWatchdog();
@@ -78,7 +77,7 @@ export async function check(_olds: Record<string, unknown>, news: Record<string,
 }
 
 export async function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.DiffResult> {
-  const outcome = diffInstanceOrg({ ...olds, limits: limitsFromState(olds.limits) }, news);
+  const outcome = diffInstanceOrg(fromState(olds), news);
   return { changes: outcome.changes, replaces: outcome.replaces, deleteBeforeReplace: false };
 }
 

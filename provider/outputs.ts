@@ -126,6 +126,8 @@ export function toState(outputs: InstanceOrgOutputs): StoredOutputs {
  * The outputs a state entry holds, limits decoded. The engine hands the provider its stored outputs
  * as they are (diff's olds, update's olds, read's and delete's props): each is decoded here first.
  */
-export function fromState(stored: StoredOutputs): InstanceOrgOutputs {
+export function fromState(stored: StoredOutputs): InstanceOrgOutputs;
+export function fromState(stored: Record<string, unknown>): Record<string, unknown> & { limits: OrgLimits };
+export function fromState(stored: { limits?: unknown }): { limits: OrgLimits } {
   return { ...stored, limits: limitsFromState(stored.limits) };
 }
