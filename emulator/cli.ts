@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
  * `npm run emulator -- [--port 0] [--host 127.0.0.1] [--token T] [--state file.json] [--seed N]
- *   [--latency MS] [--connection-latency MS] [--rate-limit N] [--rate-window-ms MS] [--no-retry-after]
+ *   [--latency MS] [--connection-latency MS] [--rate-limit N] [--rate-window-ms MS] [--rate-algorithm sliding-window|gcra] [--rate-burst N] [--no-retry-after]
  *   [--limits-patch replace|merge] [--banner-patch replace|merge] [--tag-order asSent|sortedByKey|reversed]
- *   [--email-domains asSent|lowercaseSorted] [--no-hypermedia]`
+ *   [--email-domains asSent|lowercaseSorted] [--no-hypermedia] [--page-size refuseAbove1000|capAt100]
+ *   [--post-reply api1.31|api1.30] [--not-found-text perResource|single] [--accept-version enforced|ignored]`
  * Starts the local Losant emulator, prints one JSON line with its URL and seeded ids, and runs
  * until interrupted. docs/emulator.md describes every flag.
  */

@@ -36,7 +36,7 @@ export function answerControl(deps: ControlDeps, method: string, pathname: strin
   }
   if (org && method === "PATCH" && org[2] !== undefined) {
     const patched = store.patchOrg(org[1], org[2], body as OrgSettings);
-    if (!patched) throw notFound();
+    if (!patched) throw notFound("org", store.modes.notFoundText);
     return toApiOrg(patched, undefined);
   }
   if (org && method === "DELETE" && org[2] !== undefined) return { success: store.deleteOrg(org[1], org[2]) };

@@ -1,4 +1,4 @@
-import { checkRateLimit, perSecond, RateLimitSettings, SlidingWindow } from "./rateLimit";
+import { checkRateLimit, Limiter, limiterFor, perSecond, RateLimitSettings } from "./rateLimit";
 
 /** Misbehaviour the emulator can be told to show, so clients can be tested against it. */
 export type FaultKind =
@@ -44,7 +44,7 @@ export interface FaultSettings {
   latencyMs: number;
   /** Added once more to the first request on each new connection, like the TCP and TLS handshakes a WAN costs. */
   connectionLatencyMs: number;
-  /** Throttle: 429 for requests over the allowance of a sliding window; absent for none. */
+  /** Throttle: 429 for requests over the allowance of a sliding window or a GCRA bucket; absent for none. */
   rateLimit?: RateLimitSettings;
   /**
    * Input shorthand for `configure` only (never kept in `settings`): N stands for
@@ -82,7 +82,7 @@ export class FaultInjector {
   settings: FaultSettings = { latencyMs: 0, connectionLatencyMs: 0, rules: [] };
   private fired = new Map<FaultRule, number>();
   private passed = new Map<FaultRule, number>();
-  private window: SlidingWindow | undefined;
+  private window: Limiter | undefined;
 
   constructor(private readonly random: () => number = Math.random) {}
 
@@ -92,8 +92,8 @@ export class FaultInjector {
     this.settings = { ...this.settings, ...rest, rules: rest.rules ?? this.settings.rules };
     if (limit) this.settings.rateLimit = limit;
     else delete this.settings.rateLimit;
-    // A new allowance starts with an empty window; the same allowance configured again keeps its history.
-    if (JSON.stringify(limit) !== JSON.stringify(this.window?.settings)) this.window = limit && new SlidingWindow(limit);
+    // A new allowance starts with an empty window (a full bucket); the same allowance configured again keeps its history.
+    if (JSON.stringify(limit) !== JSON.stringify(this.window?.settings)) this.window = limit && limiterFor(limit);
     this.fired.clear();
     this.passed.clear();
   }

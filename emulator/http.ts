@@ -13,9 +13,28 @@ export class HttpError extends Error {
 
 export const validationError = (message: string) => new HttpError(400, "Validation", message);
 
-/** Losant documents one 404 for "instance or organization was not found"; the emulator gives both the same body. */
+/** A 400 worded as bravado-core words a parameter's refusal: '{field} {validationMessage}' (`lib/errors.js`). */
+export const paramError = (field: string, validationMessage: string) => validationError(`${field} ${validationMessage}`);
+
+/** A reply other than 200 OK: POST under API 1.31 answers 201. */
+export class Reply {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {}
+}
+
+/** Mode `notFoundText: "single"`: the one text for every 404, after Losant's "instance or organization was not found". */
 export const NOT_FOUND_MESSAGE = "Instance or organization was not found";
-export const notFound = () => new HttpError(404, "NotFound", NOT_FOUND_MESSAGE);
+
+/** What a 404 is about; its title in bravado-core's '{title} was not found' (`lib/errors.js`). The titles are assumed. */
+export type Missing = "instance" | "org";
+export const NOT_FOUND_TITLES: Readonly<Record<Missing, string>> = { instance: "Instance", org: "Organization" };
+
+/** The 404 for a missing instance or org, its text as mode `notFoundText` says. */
+export function notFound(missing: Missing, text: "perResource" | "single"): HttpError {
+  return new HttpError(404, "NotFound", text === "single" ? NOT_FOUND_MESSAGE : `${NOT_FOUND_TITLES[missing]} was not found`);
+}
 
 /** Runs a change asked for from outside, turning a refusal into a 400 so a typo in a test setup fails loudly. */
 export function asValidation<T>(change: () => T): T {

@@ -1,25 +1,15 @@
-/** Checks of ids, bodies and query parameters that several routes share; each refusal is a 400. */
-import { OBJECT_ID_PATTERN, SUMMARY_FIELDS } from "../losant/instanceOrgSchema";
-import { ObjectSchema } from "../losant/schemaTypes";
-import { validate } from "../losant/validate";
-import { validationError } from "./http";
+/** Checks of query parameters that several handlers share; each refusal is a 400. */
+import { SUMMARY_FIELDS } from "../losant/instanceOrgSchema";
+import { paramError } from "./http";
 
-export function requireId(kind: string, id: string): void {
-  if (!OBJECT_ID_PATTERN.test(id)) throw validationError(`${kind} must be a 24-character hex id`);
-}
-
-export function validateBody(schema: ObjectSchema, body: unknown): void {
-  const violations = validate(schema, body ?? {});
-  if (violations.length > 0) {
-    const text = violations.map((v) => `${v.path || "body"} ${v.reason}`).join("; ");
-    throw validationError(`Validation failed: ${text}`);
-  }
-}
-
+/**
+ * `summaryInclude`, a plain string in the endpoint table: the framework does not check it, so an
+ * unknown field is refused by the handler, after the token (the refusal itself is assumed).
+ */
 export function parseSummaryInclude(query: Readonly<Record<string, string>>): string[] | undefined {
   if (query.summaryInclude === undefined || query.summaryInclude === "") return undefined;
   const fields = query.summaryInclude.split(",").map((f) => f.trim());
   const unknown = fields.filter((f) => !SUMMARY_FIELDS.includes(f));
-  if (unknown.length > 0) throw validationError(`summaryInclude has unknown fields: ${unknown.join(", ")}`);
+  if (unknown.length > 0) throw paramError("summaryInclude", `has unknown fields: ${unknown.join(", ")}`);
   return fields;
 }

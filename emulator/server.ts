@@ -9,7 +9,7 @@ import { answerApi } from "./api";
 import { TokenGrant, TokenSpec, toGrant } from "./auth";
 import { answerControl } from "./control";
 import { FaultInjector } from "./faults";
-import { parseBody, readBody, send, sendError } from "./http";
+import { parseBody, readBody, Reply, send, sendError } from "./http";
 import { DEFAULT_MODES, EmulatorModes, parseModes } from "./modes";
 import { admit, dropsAnswer, withholdsAnswer } from "./pipeline";
 import { RecordedRequest, recordOf } from "./recording";
@@ -23,7 +23,8 @@ export interface EmulatorOptions {
   host?: string | undefined;
   /**
    * token -> scopes, or -> { scopes, instances, userId }: a token limited to `instances` gets, for
-   * any other instance, the same 404 as a missing instance. Default: one token `emulator-token`
+   * any other instance, the same 404 as a missing instance; `expired: true` makes a token that
+   * answers 401 "Access token has expired". Default: one token `emulator-token`
    * with `all.Instance`.
    */
   tokens?: Record<string, TokenSpec> | undefined;
@@ -52,6 +53,11 @@ export interface Emulator {
   requests: RecordedRequest[];
   resetRequests(): void;
   close(): Promise<void>;
+}
+
+/** A header's text; Node gives an array only for headers that may repeat, and these are not among them. */
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(", ") : value;
 }
 
 /** Starts a local stand-in for Losant's Instance Org API on loopback. */
@@ -88,6 +94,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         method,
         pathname: url.pathname,
         authorization: req.headers.authorization,
+        acceptVersion: headerText(req.headers["accept-version"] ?? req.headers["x-api-version"]),
         query: record.query,
         body: record.body,
       });
@@ -96,10 +103,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         return;
       }
       if (withholdsAnswer(admission.rule)) return; // left open; close() destroys it
-      record.status = 200;
-      const items = (payload as { items?: unknown }).items;
+      const reply = payload instanceof Reply ? payload : new Reply(200, payload);
+      record.status = reply.status;
+      const items = (reply.body as { items?: unknown }).items;
       if (Array.isArray(items)) record.replyIds = items.map((item: { id?: unknown }) => String(item.id));
-      send(res, 200, payload);
+      send(res, reply.status, reply.body);
     } catch (error) {
       record.status = sendError(res, error);
     }

@@ -7,6 +7,6 @@ import { presentOrg } from "./present";
 export const getOrg: OrgHandler = ({ store, instanceId, orgId, query }) => {
   const summaryInclude = parseSummaryInclude(query);
   const org = store.getOrg(instanceId, orgId);
-  if (!org) throw notFound();
+  if (!org) throw notFound("org", store.modes.notFoundText);
   return presentOrg(org, summaryInclude, store.modes.hypermedia);
 };

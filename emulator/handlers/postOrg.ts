@@ -1,16 +1,15 @@
-import { ORG_POST_SCHEMA } from "../../losant/instanceOrgSchema";
 import type { OrgSettings } from "../../losant/types";
-import { parseSummaryInclude, validateBody } from "../requestChecks";
+import { parseSummaryInclude } from "../requestChecks";
 import type { CollectionHandler } from "./context";
 import { presentNewOrg } from "./present";
 
 /**
- * `POST /instances/{instanceId}/orgs`: 200 with the new org (Losant documents 200, not 201). It
- * starts with the instance's limits and the token's user as its one administrator.
+ * `POST /instances/{instanceId}/orgs`: 201 with the new org (API 1.31), or 200 with it as an
+ * Organization (API 1.30, mode `postReply`). The body was checked with the parameters
+ * (params.ts). The org starts with the instance's limits and the token's user as its one administrator.
  */
 export const postOrg: CollectionHandler = ({ store, grant, instanceId, query, body }) => {
   const summaryInclude = parseSummaryInclude(query);
-  validateBody(ORG_POST_SCHEMA, body);
   const org = store.createOrg(instanceId, body as OrgSettings & { name: string }, undefined, [{ userId: grant.userId, role: "admin" }]);
-  return presentNewOrg(org, summaryInclude, store.modes.hypermedia);
+  return presentNewOrg(org, summaryInclude, store.modes);
 };

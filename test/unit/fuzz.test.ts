@@ -91,7 +91,7 @@ function stateAfterApply(settings: OrgSettings, modes: EmulatorModes = DEFAULT_M
 
 /** What the emulator's GET answers for a stored org, hypermedia included where the mode says so. */
 function reply(org: StoredOrg, modes: EmulatorModes) {
-  return withHypermedia(toApiOrg(org, undefined), modes.hypermedia, () => orgHypermedia(INSTANCE_ID, org.id));
+  return withHypermedia(toApiOrg(org, undefined), modes.hypermedia, () => orgHypermedia(INSTANCE_ID, org.id, org.lastUpdated));
 }
 
 describe("diff", () => {
@@ -119,6 +119,9 @@ describe("diff", () => {
     emailDomains: fc.constantFrom(...MODE_VALUES.emailDomains),
     hypermedia: fc.constantFrom(...MODE_VALUES.hypermedia),
     pageSize: fc.constantFrom(...MODE_VALUES.pageSize),
+    postReply: fc.constantFrom(...MODE_VALUES.postReply),
+    notFoundText: fc.constantFrom(...MODE_VALUES.notFoundText),
+    acceptVersion: fc.constantFrom(...MODE_VALUES.acceptVersion),
   });
 
   test("whatever the server reorders, merges or normalises, apply then diff is empty, and a second apply sends nothing", () => {
