@@ -57,6 +57,36 @@ export interface ApiErrorOptions extends LosantErrorOptions {
   attempts?: number | undefined;
   /** Why retrying stopped, when it did: "the retry budget of 300 s ran out". */
   gaveUp?: string | undefined;
+  /**
+   * Whether the request carried a token. Default: as the error in `cause` says, else true (the
+   * settings refuse to run without one).
+   */
+  tokenSent?: boolean | undefined;
+}
+
+/** Losant's framework answers 403 with this text both without a token and without the scope (Losant/bravado-core `lib/authorize.js`). */
+const FORBIDDEN_TEXT = "Access is forbidden";
+
+/**
+ * What a refusal of the token means, for people. Losant's framework (Losant/bravado-core) answers
+ * 401 only for a token it cannot verify (`lib/authenticate.js`: invalid or expired), and 403 for a
+ * call without the scope, a call without any token included (`lib/authorize.js`). So only a 403
+ * with a token sent can be a scope's doing, and only there does the message list scopes.
+ */
+function tokenHint(operation: InstanceOrgOperation, status: number, losantMessage: string | undefined, tokenSent: boolean): string {
+  const scopes = REQUIRED_SCOPES[operation].join(", ");
+  if (status === 401) {
+    return ". The API token was not accepted: it is invalid or has expired (Losant's message says which). Set a current token; a scope cannot cause this";
+  }
+  if (status !== 403) return "";
+  if (!tokenSent) return ". No API token was sent, and Losant refuses every call without one: set losant:apiToken or LOSANT_API_TOKEN";
+  if (losantMessage === FORBIDDEN_TEXT) {
+    return (
+      `. Losant answers "${FORBIDDEN_TEXT}" when no token reaches it (check that nothing between here and Losant drops the Authorization header) ` +
+      `and when the token lacks the scope for this call; it needs one of ${scopes}`
+    );
+  }
+  return `. The API token lacks the scope for this call; it needs one of ${scopes}`;
 }
 
 /** An HTTP answer from Losant that is not a success. */
@@ -69,6 +99,8 @@ export class LosantApiError extends LosantError {
   readonly attempts: number;
   /** Why retrying stopped, when it did. */
   readonly gaveUp: string | undefined;
+  /** Whether the request carried a token: a 403 without one is no scope's doing. */
+  readonly tokenSent: boolean;
 
   constructor(options: ApiErrorOptions) {
     const { operation, ref, status, type, losantMessage, attempts = 1 } = options;
@@ -76,12 +108,10 @@ export class LosantApiError extends LosantError {
     let message = `${describeRequest(operation, ref)} failed: HTTP ${status} (${detail})`;
     if (attempts > 1) message += ` after ${attempts} attempts`;
     if (options.gaveUp) message += ` (${options.gaveUp})`;
-    if (status === 401) {
-      message += `. The API token was not accepted; it needs one of the scopes ${REQUIRED_SCOPES[operation].join(", ")}`;
-    } else if (status === 403) {
-      message += `. The API token lacks the scope for this call; it needs one of ${REQUIRED_SCOPES[operation].join(", ")}`;
-    }
+    const tokenSent = options.tokenSent ?? (options.cause instanceof LosantApiError ? options.cause.tokenSent : true);
+    message += tokenHint(operation, status, losantMessage, tokenSent);
     super(message, options);
+    this.tokenSent = tokenSent;
     this.operation = operation;
     this.ref = ref;
     this.status = status;
@@ -209,7 +239,9 @@ function unconfirmedMessage(options: UnconfirmedNotFoundErrorOptions): string {
       return (
         head +
         `and listing the orgs of instance ${ref.instanceId} to confirm that the org is gone was refused (HTTP ${options.checkStatus}). ${kept} ` +
-        `Give the token one of the scopes ${REQUIRED_SCOPES.list.join(", ")}, so the provider can tell a deleted org from an inaccessible instance.`
+        (options.checkStatus === 401
+          ? "The token was not accepted for the list (invalid or expired): set a current token."
+          : `Give the token one of the scopes ${REQUIRED_SCOPES.list.join(", ")}, so the provider can tell a deleted org from an inaccessible instance.`)
       );
     case "checkFailed":
       return head + `and listing the orgs of instance ${ref.instanceId} to confirm that the org is gone failed. ${kept} Try again.`;

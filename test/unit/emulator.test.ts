@@ -9,20 +9,27 @@ const auth = (token = DEFAULT_TOKEN) => ({ Authorization: `Bearer ${token}`, "Co
 const orgUrl = (orgId = ORG_ID, instanceId = INSTANCE_ID) => `${emulator.url}/instances/${instanceId}/orgs/${orgId}`;
 
 beforeEach(async () => {
-  emulator = await startEmulator({ tokens: { [DEFAULT_TOKEN]: ["all.Instance"], reader: ["instanceOrg.get"], bounded: ["all.Instance.bounded"] } });
+  emulator = await startEmulator({ tokens: {
+      [DEFAULT_TOKEN]: ["all.Instance"],
+      reader: ["instanceOrg.get"],
+      bounded: ["all.Instance.bounded"],
+      expired: { scopes: ["all.Instance"], expired: true },
+    }, });
   emulator.store.addInstance(INSTANCE_ID);
   emulator.store.createOrg(INSTANCE_ID, { name: "Acme" }, ORG_ID);
 });
 afterEach(() => emulator.close());
 
+// Losant/bravado-core: lib/authenticate.js (401 for a token it cannot verify), lib/authorize.js (403 without the scope, or without a token).
 test.each([
-  ["no token", {}, 401, "Unauthorized"],
-  ["an unknown token", auth("nope"), 401, "Unauthorized"],
-  ["a token without the PATCH scope", auth("reader"), 403, "Forbidden"],
-] as Array<[string, Record<string, string>, number, string]>)("PATCH with %s: %i", async (_what, headers, status, type) => {
+  ["no token", {}, 403, "Forbidden", "Access is forbidden"],
+  ["an unknown token", auth("nope"), 401, "Unauthorized", "Invalid access token"],
+  ["an expired token", auth("expired"), 401, "Unauthorized", "Access token has expired"],
+  ["a token without the PATCH scope", auth("reader"), 403, "Forbidden", "Access is forbidden"],
+] as Array<[string, Record<string, string>, number, string, string]>)("PATCH with %s: %i %s", async (_what, headers, status, type, message) => {
   const res = await fetch(orgUrl(), { method: "PATCH", headers, body: "{}" });
   expect(res.status).toBe(status);
-  expect(((await res.json()) as { type: string }).type).toBe(type);
+  expect(await res.json()).toEqual({ type, message });
 });
 
 test("the .bounded variant of all.Instance is accepted", async () => {

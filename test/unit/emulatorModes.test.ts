@@ -55,7 +55,7 @@ describe("MODE_MATRIX", () => {
     expect(new Set(MODE_MATRIX.map((e) => e.name)).size).toBe(MODE_MATRIX.length);
   });
 
-  test("defaults: limits and banner replace, tags and domains as sent, hypermedia on, pages above 1000 refused", () => {
+  test("defaults: limits and banner replace, tags and domains as sent, hypermedia on, pages above 1000 refused, API 1.31, framework texts", () => {
     // Written out on purpose: the source takes each default from the order of MODE_VALUES, and
     // docs/emulator.md promises these, so a reordered value list must fail here.
     expect(DEFAULT_MODES).toEqual({
@@ -65,6 +65,9 @@ describe("MODE_MATRIX", () => {
       emailDomains: "asSent",
       hypermedia: true,
       pageSize: "refuseAbove1000",
+      postReply: "api1.31",
+      notFoundText: "perResource",
+      acceptVersion: "enforced",
     });
   });
 });
@@ -130,8 +133,19 @@ describe("hypermedia", () => {
     await start();
     const org = (await (await fetch(orgUrl(), { headers: headers() })).json()) as JsonObject;
     expect(org._type).toBe("instanceOrg");
-    expect(org._links.self).toEqual({ href: `/instances/${INSTANCE_ID}/orgs/${ORG_ID}` });
-    expect(org._links.instance).toEqual({ href: `/instances/${INSTANCE_ID}` });
+    // Losant/bravado-core lib/extend-context.js: `self` plus the links the resource declares, and instanceOrg declares none.
+    expect(org._links).toEqual({ self: { href: `/instances/${INSTANCE_ID}/orgs/${ORG_ID}` } });
+    expect(org._etag).toEqual(expect.stringMatching(/^W\/"[0-9a-f]{16}"$/));
+  });
+
+  test("_etag changes when the org does, and only then", async () => {
+    await start();
+    const etag = async () => ((await (await fetch(orgUrl(), { headers: headers() })).json()) as JsonObject)._etag as string;
+    const before = await etag();
+    expect(await etag()).toBe(before);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    await patch({ description: "changed" });
+    expect(await etag()).not.toBe(before);
   });
 
   test("off: no field starting with _", async () => {
@@ -193,12 +207,19 @@ describe("tokens scoped to instances", () => {
       const res = await fetch(url, { method, headers: headers(token), body: body ?? null });
       return { status: res.status, body: await res.text() };
     };
-    const otherInstance = await answer(orgUrl(OTHER_INSTANCE_ORG, OTHER_INSTANCE), "bound-token");
-    const missingInstance = await answer(orgUrl(ORG_ID, MISSING_ID), DEFAULT_TOKEN);
-    const missingOrg = await answer(orgUrl(MISSING_ID), DEFAULT_TOKEN);
-    expect(otherInstance).toEqual({ status: 404, body: JSON.stringify({ type: "NotFound", message: NOT_FOUND_MESSAGE }) });
-    expect(missingInstance).toEqual(otherInstance);
-    expect(missingOrg).toEqual(otherInstance);
+    for (const [notFoundText, instanceText, orgText] of [
+      ["perResource", "Instance was not found", "Organization was not found"],
+      ["single", NOT_FOUND_MESSAGE, NOT_FOUND_MESSAGE],
+    ] as const) {
+      emulator.setModes({ notFoundText });
+      const otherInstance = await answer(orgUrl(OTHER_INSTANCE_ORG, OTHER_INSTANCE), "bound-token");
+      const missingInstance = await answer(orgUrl(ORG_ID, MISSING_ID), DEFAULT_TOKEN);
+      const missingOrg = await answer(orgUrl(MISSING_ID), DEFAULT_TOKEN);
+      // Never more than "instance or not": a bound token cannot tell another instance from a missing one.
+      expect(otherInstance).toEqual({ status: 404, body: JSON.stringify({ type: "NotFound", message: instanceText }) });
+      expect(missingInstance).toEqual(otherInstance);
+      expect(missingOrg).toEqual({ status: 404, body: JSON.stringify({ type: "NotFound", message: orgText }) });
+    }
     expect(emulator.store.getOrg(OTHER_INSTANCE, OTHER_INSTANCE_ORG)?.name).toBe("Elsewhere");
   });
 
@@ -209,7 +230,7 @@ describe("tokens scoped to instances", () => {
         headers: headers("bound-token"),
         body: method === "POST" ? JSON.stringify({ name: "n" }) : null,
       });
-      expect([method, res.status, await res.json()]).toEqual([method, 404, { type: "NotFound", message: NOT_FOUND_MESSAGE }]);
+      expect([method, res.status, await res.json()]).toEqual([method, 404, { type: "NotFound", message: "Instance was not found" }]);
     }
     expect(emulator.store.listOrgs(OTHER_INSTANCE)).toHaveLength(1);
   });
@@ -284,6 +305,9 @@ describe("command-line flags", () => {
         "tag-order": "sortedByKey",
         "email-domains": "lowercaseSorted",
         "no-hypermedia": true,
+        "post-reply": "api1.30",
+        "not-found-text": "single",
+        "accept-version": "ignored",
       }),
     ).toEqual({
       limitsPatch: "merge",
@@ -291,6 +315,9 @@ describe("command-line flags", () => {
       tagOrder: "sortedByKey",
       emailDomains: "lowercaseSorted",
       hypermedia: false,
+      postReply: "api1.30",
+      notFoundText: "single",
+      acceptVersion: "ignored",
     });
     expect(modesFromFlags({})).toEqual({});
     expect(() => modesFromFlags({ "tag-order": "shuffled" })).toThrow(/tagOrder must be one of/);
@@ -303,12 +330,24 @@ describe("command-line flags", () => {
     expect(rateLimitFromFlags({ "rate-limit": "0" })).toBeUndefined();
     expect(() => rateLimitFromFlags({ "rate-limit": "ten" })).toThrow(/requests must be a whole number/);
     expect(() => rateLimitFromFlags({ "rate-limit": "5", "rate-window-ms": "soon" })).toThrow(/windowMs must be a positive number/);
+    expect(rateLimitFromFlags({ "rate-limit": "20", "rate-algorithm": "gcra" })).toEqual({ algorithm: "gcra", burst: 20, rate: 20, periodMs: 1000, retryAfter: "seconds" });
+    expect(rateLimitFromFlags({ "rate-limit": "2", "rate-algorithm": "gcra", "rate-burst": "10", "rate-window-ms": "500", "no-retry-after": true })).toEqual({
+      algorithm: "gcra",
+      burst: 10,
+      rate: 2,
+      periodMs: 500,
+      retryAfter: "none",
+    });
+    expect(() => rateLimitFromFlags({ "rate-limit": "5", "rate-algorithm": "leaky" })).toThrow(/--rate-algorithm must be/);
+    expect(() => rateLimitFromFlags({ "rate-limit": "5", "rate-burst": "9" })).toThrow(/--rate-burst needs --rate-algorithm gcra/);
+    expect(() => rateLimitFromFlags({ "rate-limit": "5", "rate-algorithm": "gcra", "rate-burst": "0" })).toThrow(/burst must be a whole number/);
   });
 
   test("the CLI applies them", async () => {
     const child = spawn(process.execPath, [
       path.resolve(__dirname, "../../dist/emulator/cli.js"),
-      ...["--seed", "1", "--no-hypermedia", "--tag-order", "reversed", "--rate-limit", "1", "--rate-window-ms", "30000", "--no-retry-after"],
+      ...["--seed", "1", "--no-hypermedia", "--tag-order", "reversed", "--post-reply", "api1.30"],
+      ...["--rate-limit", "1", "--rate-window-ms", "30000", "--rate-algorithm", "gcra", "--rate-burst", "1", "--no-retry-after"],
     ]);
     try {
       const line = await new Promise<string>((resolve, reject) => {
@@ -317,7 +356,9 @@ describe("command-line flags", () => {
       });
       const { url, instanceId, orgIds } = JSON.parse(line) as { url: string; instanceId: string; orgIds: string[] };
       const modes = (await (await fetch(`${url}/_emulator/modes`)).json()) as EmulatorModes;
-      expect(modes).toEqual({ ...DEFAULT_MODES, hypermedia: false, tagOrder: "reversed" });
+      expect(modes).toEqual({ ...DEFAULT_MODES, hypermedia: false, tagOrder: "reversed", postReply: "api1.30" });
+      const faults = (await (await fetch(`${url}/_emulator/faults`, { method: "PUT", body: "{}" })).json()) as { rateLimit: unknown };
+      expect(faults.rateLimit).toEqual({ algorithm: "gcra", burst: 1, rate: 1, periodMs: 30_000, retryAfter: "none" });
       const target = `${url}/instances/${instanceId}/orgs/${orgIds[0]}`;
       const first = await fetch(target, { headers: headers() });
       expect(Object.keys((await first.json()) as object).some((k) => k.startsWith("_"))).toBe(false);
