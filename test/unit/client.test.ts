@@ -279,14 +279,36 @@ describe("errors", () => {
   });
 
   test.each([
-    [401, "get", "instanceOrg.get"],
     [403, "delete", "instanceOrg.delete"],
     [403, "list", "instanceOrgs.get"],
+    [403, "post", "instanceOrgs.post"],
   ] as const)("%d on %s names the scopes it needs, .bounded variants included", (status, operation, scope) => {
     const message = new LosantApiError({ operation, ref, status }).message;
     expect(message).toContain(scope);
     expect(message).toContain("all.Instance.bounded");
     expect(message).toContain("all.User.bounded");
+  });
+
+  // Losant/bravado-core: 401 only for a token it cannot verify (lib/authenticate.js), 403 without the
+  // scope or without any token (lib/authorize.js). Scopes are named only where one can be the cause.
+  test.each([
+    ["401 invalid", { status: 401, type: "Unauthorized", losantMessage: "Invalid access token" }, /invalid or has expired.*a scope cannot cause this/, false],
+    ["401 expired", { status: 401, type: "Unauthorized", losantMessage: "Access token has expired" }, /Access token has expired.*invalid or has expired/, false],
+    ["403 with no token sent", { status: 403, type: "Forbidden", losantMessage: "Access is forbidden", tokenSent: false }, /No API token was sent/, false],
+    ["403 'Access is forbidden' with a token", { status: 403, type: "Forbidden", losantMessage: "Access is forbidden" }, /when no token reaches it.*lacks the scope/, true],
+    ["403 with another text", { status: 403, type: "Forbidden", losantMessage: "Nope" }, /lacks the scope for this call/, true],
+  ] as const)("%s: the message says what it means", (_what, answer, meaning, namesScopes) => {
+    const message = new LosantApiError({ operation: "patch", ref, ...answer }).message;
+    expect(message).toMatch(meaning);
+    expect(message.includes("instanceOrg.patch")).toBe(namesScopes);
+    if (!namesScopes) expect(message).not.toMatch(/scope for this call/);
+  });
+
+  test("an error rebuilt from another (the batcher's, per org) keeps whether a token was sent", () => {
+    const first = new LosantApiError({ operation: "list", ref, status: 403, losantMessage: "Access is forbidden", tokenSent: false });
+    const rebuilt = new LosantApiError({ operation: "list", ref: { ...ref, orgId: "other" }, status: 403, losantMessage: "Access is forbidden", cause: first });
+    expect(rebuilt.tokenSent).toBe(false);
+    expect(rebuilt.message).toMatch(/No API token was sent/);
   });
 
   test.each([

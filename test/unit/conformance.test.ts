@@ -75,14 +75,14 @@ describeIfShared("conformance with Losant's published schemas", () => {
     });
     afterAll(() => emulator.close());
 
-    // Losant's replies carry `_type` and `_links` beside the properties its schemas describe (the
-    // schemas forbid extra properties), so the published shape is checked without them.
+    // Losant's replies carry `_type`, `_links` (and `_etag`) beside the properties its schemas describe
+    // (the schemas forbid extra properties), so the published shape is checked without them.
     const documented = (body: unknown): unknown => {
       if (Array.isArray(body)) return body.map(documented);
       if (body === null || typeof body !== "object") return body;
       return Object.fromEntries(
         Object.entries(body)
-          .filter(([key]) => key !== "_type" && key !== "_links")
+          .filter(([key]) => key !== "_type" && key !== "_links" && key !== "_etag")
           .map(([k, v]) => [k, documented(v)]),
       );
     };
@@ -115,11 +115,30 @@ describeIfShared("conformance with Losant's published schemas", () => {
       check("error.json", await missing.json());
     });
 
-    test("POST answers an Organization (200), DELETE answers {success: true}", async () => {
-      const created = await fetch(`${emulator.url}/instances/${INSTANCE_ID}/orgs`, { method: "POST", headers: auth, body: JSON.stringify({ name: "Temp" }) });
-      expect(created.status).toBe(200);
+    // API 1.31 answers 201 with an Instance Organization; 1.30 answered 200 with an Organization
+    // (org.json), which has no property for what only an instance org has (instanceId, tags, ...).
+    test.each([
+      ["api1.31", 201, "instanceOrg.json"],
+      ["api1.30", 200, "org.json"],
+    ] as const)("POST under %s answers %i with %s, and DELETE answers {success: true}", async (postReply, status, schemaFile) => {
+      emulator.setModes({ postReply });
+      const created = await fetch(`${emulator.url}/instances/${INSTANCE_ID}/orgs`, {
+        method: "POST",
+        headers: auth,
+        body: JSON.stringify({ name: "Temp", tags: [{ key: "k", value: "v" }], auditLogEnabled: true, referralId: "r" }),
+      });
+      emulator.setModes({ postReply: "api1.31" });
+      expect(created.status).toBe(status);
       const org = (await created.json()) as { id: string };
-      check("org.json", org);
+      check(schemaFile, org);
+      // org.json does not forbid extra properties, so "no more than the schema holds" is checked apart.
+      const properties = Object.keys(loadSchema(schemaFile).properties);
+      expect(Object.keys(documented(org) as object).filter((key) => !properties.includes(key))).toEqual([]);
+      if (postReply === "api1.30") {
+        const onlyInstanceOrg = Object.keys(loadSchema("instanceOrg.json").properties).filter((key) => !properties.includes(key));
+        expect(onlyInstanceOrg).toEqual(expect.arrayContaining(["instanceId", "tags", "auditLogEnabled", "referralId"]));
+        for (const key of onlyInstanceOrg) expect([key, key in org]).toEqual([key, false]);
+      }
       const { id } = org;
       const deleted = await fetch(`${emulator.url}/instances/${INSTANCE_ID}/orgs/${id}`, { method: "DELETE", headers: auth });
       check("success.json", await deleted.json());
