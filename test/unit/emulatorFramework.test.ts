@@ -21,7 +21,7 @@ async function start(modes: Partial<EmulatorModes> = {}): Promise<void> {
 }
 afterEach(() => emulator?.close());
 
-async function call(method: string, path: string, options: { token?: string; body?: unknown; version?: string } = {}) {
+async function call(method: string, path: string, options: { token?: string | undefined; body?: unknown; version?: string } = {}) {
   const headers: Record<string, string> = { "Content-Type": "application/json" };
   if (options.token !== undefined) headers.Authorization = `Bearer ${options.token}`;
   if (options.version !== undefined) headers["Accept-Version"] = options.version;
