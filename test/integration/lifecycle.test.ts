@@ -271,7 +271,8 @@ describe("transport (default mode)", () => {
     });
 
     test.each([
-      ["an unknown token", "not-a-token", 401, /HTTP 401 \(Unauthorized: Authorization failed\).*instanceOrg\.get/],
+      ["an unknown token", "not-a-token", 401, /HTTP 401 \(Unauthorized: Invalid access token\).*invalid or has expired/],
+      ["an expired token", "expired-token", 401, /HTTP 401 \(Unauthorized: Access token has expired\).*invalid or has expired/],
       ["a token without the scope", "read-only-token", 403, /HTTP 403 \(Forbidden: .*\).*instanceOrg\.patch/],
     ] as Array<[string, string, number, RegExp]>)("%s: the error names status, message and scopes, never the token", async (_what, token, status, pattern) => {
       process.env.LOSANT_API_TOKEN = token;
@@ -335,6 +336,7 @@ describe("transport (default mode)", () => {
 
     test.each([
       ["an unknown token", "not-a-token", 401],
+      ["an expired token", "expired-token", 401],
       ["a token without the scope", "read-only-token", 403],
     ] as Array<[string, string, number]>)("%s fails the operation at once: one request, no retry", async (_what, token, status) => {
       process.env.LOSANT_API_TOKEN = token;

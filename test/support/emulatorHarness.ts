@@ -19,6 +19,7 @@ export async function startSeededEmulator(modes: Partial<EmulatorModes> = {}): P
       "read-only-token": ["all.Instance.read"],
       [OTHER_INSTANCE_TOKEN]: { scopes: ["all.Instance"], instances: [OTHER_INSTANCE_ID] },
       [NO_LIST_TOKEN]: ["instanceOrg.*"],
+      "expired-token": { scopes: ["all.Instance"], expired: true },
     },
   });
   emulator.store.addInstance(OTHER_INSTANCE_ID);
