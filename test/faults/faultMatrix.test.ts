@@ -97,6 +97,13 @@ const CASES: FaultCase[] = [
   // Losant documents windows of 1 s to 5 min elsewhere, and never mentions Retry-After.
   { name: "5 per 5 s window with Retry-After", orgs: 10, faults: { rateLimit: { requests: 5, windowMs: 5000, retryAfter: "seconds" } }, firstUpSucceeds: true },
   { name: "5 per 5 s window without Retry-After", orgs: 10, faults: { rateLimit: { requests: 5, windowMs: 5000, retryAfter: "none" } }, firstUpSucceeds: true },
+  // Losant's own limiter library (Losant/redis-gcra): a burst, then a steady refill; a refused request costs nothing.
+  {
+    name: "GCRA bucket: burst 5, 2 per second",
+    orgs: 10,
+    faults: { rateLimit: { algorithm: "gcra", burst: 5, rate: 2, periodMs: 1000, retryAfter: "seconds" } },
+    firstUpSucceeds: true,
+  },
   {
     name: "unknown instance: refresh and destroy fail, state kept",
     orgs: 10,
@@ -193,6 +200,8 @@ const CASES: FaultCase[] = [
     firstUpSucceeds: true,
     emptyPreview: true,
   },
+  // API 1.30 answers POST with 200 and the `org` resource, which has no instanceId, tags or auditLogEnabled.
+  { name: "POST answered as API 1.30 does (200, org.json)", orgs: 5, creates: 5, modes: { postReply: "api1.30" }, firstUpSucceeds: true, emptyPreview: true },
   // A create gives up after 3 POSTs of unknown outcome with no org to show for them; the second up then creates it.
   {
     name: "POST answered 502/503/504 (not applied)",

@@ -1,11 +1,12 @@
 /**
  * A 200-org fleet adopted through the real CLI while the emulator allows 20 requests per second
- * (429 with Retry-After above that): no resource may fail, and the `up` from its first request to
+ * (429 with Retry-After above that), once per limiter: a sliding window and a GCRA bucket: no resource may fail, and the `up` from its first request to
  * the engine's summary must take at most twice what the limit allows for the requests it needs.
  * The engine's start-up before the first request is not the provider's doing and swings from 4 s
  * to 18 s on a busy 2-core machine, so it is logged but not bounded.
  */
 import { Emulator, startEmulator } from "../../emulator/server";
+import type { RateLimitSettings } from "../../emulator/rateLimit";
 import { fleetStack, seedFleetFile } from "../../scripts/lib/fleet";
 import { describeWithPulumi, tempDir } from "../support/e2eHarness";
 import { orgsRead } from "../support/reads";
@@ -23,10 +24,15 @@ describeWithPulumi("fleet scale under Losant's rate limit", () => {
   });
   afterAll(() => emulator.close());
 
-  test(`up of ${ORGS} orgs at ${PER_SECOND} requests/s: no failure, within 2x of the limit's minimum time`, async () => {
+  // The sliding window, and Losant's own limiter (Losant/redis-gcra): a GCRA bucket refilled at the same rate.
+  test.each([
+    ["a sliding 1 s window", { requests: PER_SECOND, windowMs: 1000, retryAfter: "seconds" }],
+    ["a GCRA bucket of 10", { algorithm: "gcra", burst: 10, rate: PER_SECOND, periodMs: 1000, retryAfter: "seconds" }],
+  ] as Array<[string, RateLimitSettings]>)(`up of ${ORGS} orgs at ${PER_SECOND} requests/s (%s): no failure, within 2x of the limit's minimum time`, async (limiter, rateLimit) => {
+    emulator.faults.reset();
     const fleet = seedFleetFile(emulator, ORGS);
     const { stack } = await fleetStack("ours", emulator, fleet, TOKEN, { backendDir: tempDir("losant-rate-") });
-    emulator.faults.configure({ rateLimitPerSecond: PER_SECOND });
+    emulator.faults.configure({ rateLimit });
     emulator.resetRequests();
 
     // `up` is done when the engine reports its summary; after that the Automation API runs two more
@@ -50,7 +56,7 @@ describeWithPulumi("fleet scale under Losant's rate limit", () => {
     const floorSeconds = served.length / PER_SECOND;
     const firstAt = (emulator.requests[0].at - started) / 1000;
     console.log(
-      `rate-limited up: ${ORGS} orgs, ${served.length} requests served, ${limited.length} answered 429, ${seconds.toFixed(1)}s ` +
+      `rate-limited up (${limiter}): ${ORGS} orgs, ${served.length} requests served, ${limited.length} answered 429, ${seconds.toFixed(1)}s ` +
         `(first request after ${firstAt.toFixed(1)}s of engine start-up; ${withHarness.toFixed(1)}s with the Automation API's own follow-up commands); ` +
         `the limit allows ${floorSeconds}s; ratio from the first request ${((seconds - firstAt) / floorSeconds).toFixed(2)}`,
     );
