@@ -234,7 +234,16 @@ export class LosantClient {
 
   private apiError(operation: InstanceOrgOperation, ref: OrgRef, status: number, body: unknown, attempts: number, gaveUp?: string): LosantApiError {
     const tokenSent = this.options.apiToken.trim() !== "";
-    return new LosantApiError({ operation, ref, status, type: errorField(body, "type"), losantMessage: errorField(body, "message"), attempts, gaveUp, tokenSent });
+    return new LosantApiError({
+      operation,
+      ref,
+      status,
+      type: errorField(body, "type"),
+      losantMessage: errorField(body, "message"),
+      attempts,
+      gaveUp,
+      tokenSent,
+    });
   }
 
   /**

@@ -22,7 +22,10 @@ export function toNewOrg(org: StoredOrg, summaryInclude: readonly string[] | und
 /** POST's reply: 201 with the org as GET shows it (API 1.31), or 200 with the `org` resource (API 1.30). */
 export function presentNewOrg(org: StoredOrg, summaryInclude: readonly string[] | undefined, modes: EmulatorModes): Reply {
   if (modes.postReply === "api1.31") return new Reply(201, presentOrg(org, summaryInclude, modes.hypermedia));
-  return new Reply(200, withHypermedia(toNewOrg(org, summaryInclude), modes.hypermedia, () => newOrgHypermedia(org.id, org.lastUpdated)));
+  return new Reply(
+    200,
+    withHypermedia(toNewOrg(org, summaryInclude), modes.hypermedia, () => newOrgHypermedia(org.id, org.lastUpdated)),
+  );
 }
 
 /** A page of orgs, shaped like instanceOrgs.json. */

@@ -293,9 +293,19 @@ describe("errors", () => {
   // scope or without any token (lib/authorize.js). Scopes are named only where one can be the cause.
   test.each([
     ["401 invalid", { status: 401, type: "Unauthorized", losantMessage: "Invalid access token" }, /invalid or has expired.*a scope cannot cause this/, false],
-    ["401 expired", { status: 401, type: "Unauthorized", losantMessage: "Access token has expired" }, /Access token has expired.*invalid or has expired/, false],
+    [
+      "401 expired",
+      { status: 401, type: "Unauthorized", losantMessage: "Access token has expired" },
+      /Access token has expired.*invalid or has expired/,
+      false,
+    ],
     ["403 with no token sent", { status: 403, type: "Forbidden", losantMessage: "Access is forbidden", tokenSent: false }, /No API token was sent/, false],
-    ["403 'Access is forbidden' with a token", { status: 403, type: "Forbidden", losantMessage: "Access is forbidden" }, /when no token reaches it.*lacks the scope/, true],
+    [
+      "403 'Access is forbidden' with a token",
+      { status: 403, type: "Forbidden", losantMessage: "Access is forbidden" },
+      /when no token reaches it.*lacks the scope/,
+      true,
+    ],
     ["403 with another text", { status: 403, type: "Forbidden", losantMessage: "Nope" }, /lacks the scope for this call/, true],
   ] as const)("%s: the message says what it means", (_what, answer, meaning, namesScopes) => {
     const message = new LosantApiError({ operation: "patch", ref, ...answer }).message;

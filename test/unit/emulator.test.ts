@@ -9,12 +9,14 @@ const auth = (token = DEFAULT_TOKEN) => ({ Authorization: `Bearer ${token}`, "Co
 const orgUrl = (orgId = ORG_ID, instanceId = INSTANCE_ID) => `${emulator.url}/instances/${instanceId}/orgs/${orgId}`;
 
 beforeEach(async () => {
-  emulator = await startEmulator({ tokens: {
+  emulator = await startEmulator({
+    tokens: {
       [DEFAULT_TOKEN]: ["all.Instance"],
       reader: ["instanceOrg.get"],
       bounded: ["all.Instance.bounded"],
       expired: { scopes: ["all.Instance"], expired: true },
-    }, });
+    },
+  });
   emulator.store.addInstance(INSTANCE_ID);
   emulator.store.createOrg(INSTANCE_ID, { name: "Acme" }, ORG_ID);
 });

@@ -40,7 +40,13 @@ describe("parameters are checked before the token (bravado-core lib/index.js), w
     ["a malformed org id", "DELETE", `/instances/${INSTANCE_ID}/orgs/xyz`, undefined, "orgId pattern mismatch"],
     ["a sortField outside the enum", "GET", `${ORGS}?sortField=size`, undefined, "sortField must be an enum value"],
     ["a query that is not JSON", "GET", `${ORGS}?query=%7Bnope`, undefined, "query is the wrong type"],
-    ["a query the schema refuses", "GET", `${ORGS}?query=${encodeURIComponent(JSON.stringify({ id: "x" }))}`, undefined, /^query\.id must be a 24-character hex id/],
+    [
+      "a query the schema refuses",
+      "GET",
+      `${ORGS}?query=${encodeURIComponent(JSON.stringify({ id: "x" }))}`,
+      undefined,
+      /^query\.id must be a 24-character hex id/,
+    ],
     ["a PATCH body with an unknown field", "PATCH", ORG, { nickname: "x" }, /^organization\.nickname /],
     ["a POST body without a name", "POST", ORGS, { description: "d" }, /^orgConfig\.name /],
   ])("%s: 400 Validation with no token, a bad token, and a good one", async (_what, method, path, body, message) => {
@@ -148,8 +154,16 @@ describe("GCRA rate limit (Losant/redis-gcra lib/gcra.lua)", () => {
   test.each([
     ["a full bucket admits the burst at once, then refuses", [0, 0, 0, 0], [undefined, undefined, undefined, 500]],
     ["one token comes back per emission interval", [0, 0, 0, 499, 500, 500], [undefined, undefined, undefined, 1, undefined, 500]],
-    ["refusals consume nothing: knocking does not delay the next token", [0, 0, 0, 100, 200, 300, 400, 500], [undefined, undefined, undefined, 400, 300, 200, 100, undefined]],
-    ["a quiet spell refills the bucket to the burst, no more", [0, 0, 0, 10_000, 10_000, 10_000, 10_000], [undefined, undefined, undefined, undefined, undefined, undefined, 500]],
+    [
+      "refusals consume nothing: knocking does not delay the next token",
+      [0, 0, 0, 100, 200, 300, 400, 500],
+      [undefined, undefined, undefined, 400, 300, 200, 100, undefined],
+    ],
+    [
+      "a quiet spell refills the bucket to the burst, no more",
+      [0, 0, 0, 10_000, 10_000, 10_000, 10_000],
+      [undefined, undefined, undefined, undefined, undefined, undefined, 500],
+    ],
   ])("%s", (_what, times, retryAfter) => {
     const gcra = new Gcra(settings);
     expect(times.map((t) => gcra.admit(t)?.retryAfterMs)).toEqual(retryAfter);
@@ -159,8 +173,8 @@ describe("GCRA rate limit (Losant/redis-gcra lib/gcra.lua)", () => {
     await start();
     emulator.faults.configure({ rateLimit: { algorithm: "gcra", burst: 2, rate: 10, periodMs: 1000, retryAfter: "seconds" } });
     const statuses = async (n: number) =>
-      Promise.all(Array.from({ length: n }, () => fetch(`${emulator.url}${ORG}`, { headers: { Authorization: `Bearer ${DEFAULT_TOKEN}` } }))).then(
-        (answers) => answers.map((r) => [r.status, r.headers.get("retry-after")]),
+      Promise.all(Array.from({ length: n }, () => fetch(`${emulator.url}${ORG}`, { headers: { Authorization: `Bearer ${DEFAULT_TOKEN}` } }))).then((answers) =>
+        answers.map((r) => [r.status, r.headers.get("retry-after")]),
       );
     const first = await statuses(4);
     expect(first.filter(([s]) => s === 200)).toHaveLength(2);

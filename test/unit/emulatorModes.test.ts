@@ -2,12 +2,13 @@
  * The emulator's modes (readings of what Losant leaves open), instance-scoped tokens and rate-limit
  * windows, over real HTTP on loopback.
  */
+import fs from "fs";
 import path from "path";
 import { spawn } from "child_process";
 import { DEFAULT_TOKEN, Emulator, NOT_FOUND_MESSAGE, startEmulator } from "../../emulator/server";
 import { DEFAULT_MODES, EmulatorModes, MODE_MATRIX, MODE_VALUES } from "../../emulator/modes";
 import { SlidingWindow } from "../../emulator/rateLimit";
-import { modesFromFlags, rateLimitFromFlags } from "../../emulator/cliFlags";
+import { cliOptions, modesFromFlags, rateLimitFromFlags } from "../../emulator/cliFlags";
 import { DEFAULT_INSTANCE_LIMITS } from "../../emulator/store";
 import { INSTANCE_ID, ORG_ID } from "../support/fixtures";
 
@@ -330,7 +331,13 @@ describe("command-line flags", () => {
     expect(rateLimitFromFlags({ "rate-limit": "0" })).toBeUndefined();
     expect(() => rateLimitFromFlags({ "rate-limit": "ten" })).toThrow(/requests must be a whole number/);
     expect(() => rateLimitFromFlags({ "rate-limit": "5", "rate-window-ms": "soon" })).toThrow(/windowMs must be a positive number/);
-    expect(rateLimitFromFlags({ "rate-limit": "20", "rate-algorithm": "gcra" })).toEqual({ algorithm: "gcra", burst: 20, rate: 20, periodMs: 1000, retryAfter: "seconds" });
+    expect(rateLimitFromFlags({ "rate-limit": "20", "rate-algorithm": "gcra" })).toEqual({
+      algorithm: "gcra",
+      burst: 20,
+      rate: 20,
+      periodMs: 1000,
+      retryAfter: "seconds",
+    });
     expect(rateLimitFromFlags({ "rate-limit": "2", "rate-algorithm": "gcra", "rate-burst": "10", "rate-window-ms": "500", "no-retry-after": true })).toEqual({
       algorithm: "gcra",
       burst: 10,
@@ -367,6 +374,30 @@ describe("command-line flags", () => {
     } finally {
       child.kill();
     }
+  });
+});
+
+describe("docs/emulator.md", () => {
+  const doc = fs.readFileSync(path.resolve(__dirname, "../../docs/emulator.md"), "utf8");
+  const rows = (heading: string) =>
+    doc
+      .split(heading)[1]
+      .split("\n## ")[0]
+      .split("\n")
+      .filter((line) => line.startsWith("| `"));
+
+  test("the flags table has a row for every CLI flag", () => {
+    const documented = rows("## Running it").map((row) => /^\| `--([a-z-]+)/.exec(row)?.[1]);
+    expect([...documented].sort()).toEqual(Object.keys(cliOptions).sort());
+  });
+
+  test("the modes table has a row for every mode, with its values, default first", () => {
+    const table = rows("## Modes");
+    for (const [mode, values] of Object.entries(MODE_VALUES)) {
+      const row = table.find((line) => line.startsWith(`| \`${mode}\` |`));
+      expect([mode, row?.split(" | ")[1]]).toEqual([mode, values.map((v) => `\`${String(v)}\``).join(", ")]);
+    }
+    expect(table).toHaveLength(Object.keys(MODE_VALUES).length);
   });
 });
 
