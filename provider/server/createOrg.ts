@@ -7,12 +7,12 @@
  *   name (and marker) created since the POST started are listed: one is adopted, none means POST
  *   again, several fail with their ids so the user can pick one with `orgId`.
  */
-import type { LosantClient } from "../client/losantClient";
-import { createOutcomeUnknown } from "../client/createOutcome";
-import { LosantCreateOutcomeError } from "../client/errors";
+import type { LosantClient } from "../../client/losantClient";
+import { createOutcomeUnknown } from "../../client/createOutcome";
+import { LosantCreateOutcomeError } from "../../client/errors";
 import { declaredSettings } from "./plan";
-import { markerQuery, markerTag } from "./creationMarker";
-import type { InstanceOrgInputs, LosantInstanceOrg, OrgSettings } from "../losant/types";
+import { markerQuery, markerTag } from "../shared/creationMarker";
+import type { InstanceOrgInputs, LosantInstanceOrg, OrgSettings } from "../../losant/types";
 
 export interface CreateOptions {
   /** POSTs of unknown outcome followed by an empty lookup before giving up. */
