@@ -32,8 +32,16 @@ const layerZones = [
     message: "Only the package entry (provider/index.ts) and programs (index.ts, bin/, examples/, scripts/, bench/, test/) import provider/.",
   },
   { target: "provider/shared", from: ["provider/program", "provider/server"], message: "provider/shared/ serves both sides and imports neither." },
-  { target: "provider/program", from: "provider/server", message: "provider/program/ runs in the user's program; it reaches the provider process only through the provider object." },
-  { target: "provider/server", from: "provider/program", message: "provider/server/ runs in the provider process and must not load what runs in the user's program." },
+  {
+    target: "provider/program",
+    from: "provider/server",
+    message: "provider/program/ runs in the user's program; it reaches the provider process only through the provider object.",
+  },
+  {
+    target: "provider/server",
+    from: "provider/program",
+    message: "provider/server/ runs in the provider process and must not load what runs in the user's program.",
+  },
   { target: PRODUCT, from: PROGRAMS, message: "Product code must not depend on tests, tools or programs." },
 ];
 
