@@ -15,6 +15,7 @@
 import DataLoader from "dataloader";
 import { LosantApiError, LosantNetworkError, OrgRef } from "./errors";
 import { LosantClient, MAX_IDS_PER_LIST } from "./losantClient";
+import { nextEvent } from "./freshness";
 import { ListingReadAhead, ReadAheadOptions } from "./readAhead";
 import type { Admission } from "./requestGate";
 import type { LosantInstanceOrg } from "../losant/types";
@@ -95,6 +96,8 @@ interface ReadKey {
   api: LosantClient;
   ref: OrgRef;
   summaryInclude?: readonly string[] | undefined;
+  /** Read through the list even alone (a listing could not answer it). */
+  byList?: boolean;
 }
 
 export class OrgReadBatcher {
@@ -136,19 +139,30 @@ export class OrgReadBatcher {
   /** Reads the org, in a batch with the other reads of the same instance and summary set. */
   read(api: LosantClient, ref: OrgRef, summaryInclude?: readonly string[], options: ReadOptions = {}): Promise<BatchedRead> {
     this.outstanding++;
-    return this.readSomeWay(api, ref, summaryInclude, options).finally(() => this.outstanding--);
+    return this.readSomeWay(api, ref, summaryInclude, options, nextEvent()).finally(() => this.outstanding--);
   }
 
-  private async readSomeWay(api: LosantClient, ref: OrgRef, summaryInclude: readonly string[] | undefined, options: ReadOptions): Promise<BatchedRead> {
+  private async readSomeWay(
+    api: LosantClient,
+    ref: OrgRef,
+    summaryInclude: readonly string[] | undefined,
+    options: ReadOptions,
+    askedAt: number,
+  ): Promise<BatchedRead> {
     const group = JSON.stringify([api.apiUrl, ref.instanceId, [...(summaryInclude ?? [])].sort()]);
+    // A listing past its age starts the group afresh: the next lone read costs its own request, not a new walk's page too.
+    if (this.readAhead.expire(group)) this.demand.delete(group);
     const demand = this.demandOf(group);
     const refresh = options.fromListing === true;
     if (refresh) demand.refreshReads++;
     // A lone refresh, two in a row, and the first batch of a fleet's are read by id: only refresh
     // reads that keep coming after such a batch went out are worth a walk of the whole list.
     if (refresh && demand.refreshBatches > 0 && demand.refreshReads >= MIN_REFRESH_READS_FOR_WALK && !this.listingOff.has(api.apiUrl)) {
-      const listed = await this.readAhead.find(group, api, ref.instanceId, ref.orgId, summaryInclude, () => demand.refreshBatches);
+      const listed = await this.readAhead.find(group, api, ref.instanceId, ref.orgId, summaryInclude, () => demand.refreshBatches, askedAt);
       if (listed !== undefined) return listed;
+      // Not answered by the listing: read by id through the list even alone, whose reply proves an absence
+      // too, so the listing costs this read at most one request more.
+      return this.load(api, ref, summaryInclude, group, refresh, true);
     }
     return this.load(api, ref, summaryInclude, group, refresh);
   }
@@ -159,7 +173,14 @@ export class OrgReadBatcher {
     return demand;
   }
 
-  private load(api: LosantClient, ref: OrgRef, summaryInclude: readonly string[] | undefined, readGroup: string, refresh: boolean): Promise<BatchedRead> {
+  private load(
+    api: LosantClient,
+    ref: OrgRef,
+    summaryInclude: readonly string[] | undefined,
+    readGroup: string,
+    refresh: boolean,
+    byList = false,
+  ): Promise<BatchedRead> {
     if (this.listingOff.has(api.apiUrl)) return singleRead({ api, ref, summaryInclude });
     // Refresh reads and reads for a PATCH batch apart: they wait differently (below).
     const group = `${refresh ? "refresh" : "patch"}:${readGroup}`;
@@ -210,7 +231,7 @@ export class OrgReadBatcher {
       });
       this.loaders.set(group, loader);
     }
-    const read = loader.load({ api, ref, summaryInclude });
+    const read = loader.load({ api, ref, summaryInclude, byList });
     // The engine runs at most --parallel operations at once. A batch that holds as many reads as
     // were ever outstanding when a batch went out holds all the engine will send for now: it
     // would wait for nothing. (Counting reads already on their way instead would send each read
@@ -231,7 +252,7 @@ export class OrgReadBatcher {
   private async readBatchWith(keys: readonly ReadKey[], place: PlaceInQueue | undefined): Promise<Array<BatchedRead | Error>> {
     const { api, ref, summaryInclude } = keys[0];
     const ids = [...new Set(keys.map((key) => key.ref.orgId.toLowerCase()))];
-    if (ids.length === 1) {
+    if (ids.length === 1 && !keys.some((key) => key.byList)) {
       const read = await settle(singleRead(keys[0], place?.take()));
       return keys.map(() => read);
     }
