@@ -149,7 +149,7 @@ export class LosantClient {
   }
 
   /**
-   * POST a new org with exactly `body`; Losant answers 200 with it. Never repeated once it may have
+   * POST a new org with exactly `body`; Losant answers with it: 201 and the instance org from API 1.31, 200 and the `org` resource (no `instanceId`, `tags`, ...) up to API 1.30. Never repeated once it may have
    * reached Losant: only a refused connection or a 429 is retried. Any other failure throws (a
    * LosantNetworkError, or a LosantApiError with its status); `createOutcomeUnknown` tells which of
    * those may have made the org.
