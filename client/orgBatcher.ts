@@ -84,6 +84,37 @@ class PlaceInQueue {
   }
 }
 
+/** The longest a batch of reads for a PATCH waits for the one out before it. */
+export const MAX_PATCH_READ_WAIT_MS = 250;
+
+/** Per group, the batches of reads for a PATCH that are out, and the batch that goes when none is. */
+class BatchesOut {
+  private readonly out = new Map<string, number>();
+  private readonly next = new Map<string, () => void>();
+
+  busy(group: string): boolean {
+    return (this.out.get(group) ?? 0) > 0;
+  }
+
+  whenIdle(group: string, send: () => void): void {
+    this.next.set(group, send);
+  }
+
+  started(group: string): void {
+    this.out.set(group, (this.out.get(group) ?? 0) + 1);
+    this.next.delete(group);
+  }
+
+  ended(group: string): void {
+    const left = (this.out.get(group) ?? 1) - 1;
+    if (left > 0) return void this.out.set(group, left);
+    this.out.delete(group);
+    const send = this.next.get(group);
+    this.next.delete(group);
+    send?.();
+  }
+}
+
 /** Refresh reads of one instance before a walk of its list may answer them (readAhead.ts). */
 export const MIN_REFRESH_READS_FOR_WALK = 3;
 
@@ -123,6 +154,9 @@ export class OrgReadBatcher {
   private readonly readAhead: ListingReadAhead;
   /** The place in the gate's queue of the batch being dispatched, for `readBatch` to send with. */
   private dispatchingPlace: PlaceInQueue | undefined;
+  /** The group of the batch of reads for a PATCH being dispatched, for `readBatch` to count as out. */
+  private dispatchingGroup: string | undefined;
+  private readonly patchReadsOut = new BatchesOut();
 
   constructor(options: OrgReadBatcherOptions = {}) {
     this.windowMs = options.windowMs ?? DEFAULT_BATCH_WINDOW_MS;
@@ -200,18 +234,24 @@ export class OrgReadBatcher {
             clearTimeout(timer);
             this.peak = Math.max(this.peak, this.outstanding);
             if (batch.refreshReads > 0) this.demandOf(readGroup).refreshBatches++;
-            // The batch function runs synchronously inside dispatch() and takes the place from here.
+            // The batch function runs synchronously inside dispatch() and takes the place and group from here.
             this.dispatchingPlace = batch.place;
+            this.dispatchingGroup = refresh ? undefined : group;
             try {
               dispatch();
             } finally {
               this.dispatchingPlace = undefined;
+              this.dispatchingGroup = undefined;
             }
           };
           // A read for a PATCH holds one of the engine's --parallel slots, and the PATCH waits on it:
           // measured at 2,000 orgs, the 20 ms window made a one-limit update 69 s against 55 s
-          // without it. So it goes out as soon as the gate would send it at once (after the reads of
-          // the same tick: a fleet adopted at once still goes out 100 per request). While requests
+          // without it. So while no other read for a PATCH is out it goes as soon as the gate would
+          // send it (after the reads of the same tick: a fleet adopted at once still goes out 100
+          // per request). While one is out, the batch gathers until that one is answered, as the
+          // engine sends its steps a few milliseconds apart: each read waits at most one round trip
+          // more, and its list page is still requested after it was asked, so it is as fresh as a
+          // single GET. While requests
           // queue at the gate (a rate limit learned, losant:maxConcurrency reached) it would wait
           // anyway: the batch takes its place in the gate's queue at once, as its first read alone
           // would, and gathers reads until its turn comes. It never waits behind requests that
@@ -221,8 +261,12 @@ export class OrgReadBatcher {
           // `api` is the client of the read that opened this group; every client shares the process's one gate.
           let timer: NodeJS.Timeout | undefined;
           if (refresh) timer = setTimeout(batch.send, this.windowMs);
-          else if (api.sendsAtOnce) timer = setTimeout(batch.send, 0);
-          else {
+          else if (api.sendsAtOnce && !this.patchReadsOut.busy(group)) timer = setTimeout(batch.send, 0);
+          else if (api.sendsAtOnce) {
+            this.patchReadsOut.whenIdle(group, batch.send);
+            // A read out for long (retried after a 503, say) holds the batch no longer than this.
+            timer = setTimeout(batch.send, MAX_PATCH_READ_WAIT_MS);
+          } else {
             batch.place = new PlaceInQueue(api.reserveRequest());
             void batch.place.admitted.then(batch.send);
           }
@@ -245,7 +289,12 @@ export class OrgReadBatcher {
 
   private readBatch(keys: readonly ReadKey[]): Promise<Array<BatchedRead | Error>> {
     const place = this.dispatchingPlace;
-    return this.readBatchWith(keys, place).finally(() => place?.giveBack());
+    const patchGroup = this.dispatchingGroup;
+    if (patchGroup !== undefined) this.patchReadsOut.started(patchGroup);
+    return this.readBatchWith(keys, place).finally(() => {
+      place?.giveBack();
+      if (patchGroup !== undefined) this.patchReadsOut.ended(patchGroup);
+    });
   }
 
   /** `place`, where given, goes with the batch's first request; `readBatch` gives it back if none used it. */
