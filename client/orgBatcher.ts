@@ -84,34 +84,30 @@ class PlaceInQueue {
   }
 }
 
-/** The longest a batch of reads for a PATCH waits for the one out before it. */
-export const MAX_PATCH_READ_WAIT_MS = 250;
+/**
+ * How long a batch of reads for a PATCH gathers while another is out. The engine sends its steps
+ * some milliseconds apart (about 25 ms at 2,000 orgs with checkpoints skipped), so reads rarely meet
+ * without a wait. Measured at 200 orgs, 40 ms latency: waiting only until the read out was answered
+ * made 1.48-1.84 requests per org, 100 ms 1.27-1.39, 300 ms 1.23-1.28 with slower updates.
+ */
+export const PATCH_READ_WINDOW_MS = 100;
 
-/** Per group, the batches of reads for a PATCH that are out, and the batch that goes when none is. */
+/** Per group, how many batches of reads for a PATCH are out. */
 class BatchesOut {
   private readonly out = new Map<string, number>();
-  private readonly next = new Map<string, () => void>();
 
   busy(group: string): boolean {
     return (this.out.get(group) ?? 0) > 0;
   }
 
-  whenIdle(group: string, send: () => void): void {
-    this.next.set(group, send);
-  }
-
   started(group: string): void {
     this.out.set(group, (this.out.get(group) ?? 0) + 1);
-    this.next.delete(group);
   }
 
   ended(group: string): void {
     const left = (this.out.get(group) ?? 1) - 1;
-    if (left > 0) return void this.out.set(group, left);
-    this.out.delete(group);
-    const send = this.next.get(group);
-    this.next.delete(group);
-    send?.();
+    if (left > 0) this.out.set(group, left);
+    else this.out.delete(group);
   }
 }
 
@@ -248,10 +244,10 @@ export class OrgReadBatcher {
           // measured at 2,000 orgs, the 20 ms window made a one-limit update 69 s against 55 s
           // without it. So while no other read for a PATCH is out it goes as soon as the gate would
           // send it (after the reads of the same tick: a fleet adopted at once still goes out 100
-          // per request). While one is out, the batch gathers until that one is answered, as the
-          // engine sends its steps a few milliseconds apart: each read waits at most one round trip
-          // more, and its list page is still requested after it was asked, so it is as fresh as a
-          // single GET. While requests
+          // per request): a lone adopt or update costs its GET and PATCH. While one is out, reads
+          // are coming faster than they are answered: the batch gathers for PATCH_READ_WINDOW_MS, or
+          // until it holds as many reads as the engine has had outstanding. Its list page is still
+          // requested after each of its reads was asked, so it is as fresh as a single GET. While requests
           // queue at the gate (a rate limit learned, losant:maxConcurrency reached) it would wait
           // anyway: the batch takes its place in the gate's queue at once, as its first read alone
           // would, and gathers reads until its turn comes. It never waits behind requests that
@@ -262,11 +258,8 @@ export class OrgReadBatcher {
           let timer: NodeJS.Timeout | undefined;
           if (refresh) timer = setTimeout(batch.send, this.windowMs);
           else if (api.sendsAtOnce && !this.patchReadsOut.busy(group)) timer = setTimeout(batch.send, 0);
-          else if (api.sendsAtOnce) {
-            this.patchReadsOut.whenIdle(group, batch.send);
-            // A read out for long (retried after a 503, say) holds the batch no longer than this.
-            timer = setTimeout(batch.send, MAX_PATCH_READ_WAIT_MS);
-          } else {
+          else if (api.sendsAtOnce) timer = setTimeout(batch.send, PATCH_READ_WINDOW_MS);
+          else {
             batch.place = new PlaceInQueue(api.reserveRequest());
             void batch.place.admitted.then(batch.send);
           }

@@ -222,7 +222,7 @@ describe("reads for a PATCH", () => {
     expect(lists()).toHaveLength(0);
   });
 
-  test("reads that come, a few milliseconds apart, while one is out gather into one list request sent when it is answered", async () => {
+  test("reads that come, a few milliseconds apart, while one is out gather into one list request", async () => {
     // Every answer takes 60 ms, as over a WAN.
     server.removeAllListeners("request");
     const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
