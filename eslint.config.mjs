@@ -8,7 +8,9 @@ import { createNodeResolver, importX } from "eslint-plugin-import-x";
  * The layers of the tree; imports point down only.
  *
  *   programs: index.ts (root program), bin/ (the package's command line), examples/, scripts/, bench/, test/
- *   provider/                    the package entry is provider/index.ts
+ *   provider/                    the package entry is provider/index.ts; inside it, program/ (runs in the
+ *                                user's Pulumi program) and server/ (runs in the provider process) share
+ *                                only shared/ and never import each other
  *   client/      emulator/       peers: both speak the contract below, neither knows the other
  *   losant/                      facts about Losant's API
  *
@@ -28,6 +30,17 @@ const layerZones = [
     target: "!(provider|bin|scripts|bench|examples|test)/**",
     from: "provider",
     message: "Only the package entry (provider/index.ts) and programs (index.ts, bin/, examples/, scripts/, bench/, test/) import provider/.",
+  },
+  { target: "provider/shared", from: ["provider/program", "provider/server"], message: "provider/shared/ serves both sides and imports neither." },
+  {
+    target: "provider/program",
+    from: "provider/server",
+    message: "provider/program/ runs in the user's program; it reaches the provider process only through the provider object.",
+  },
+  {
+    target: "provider/server",
+    from: "provider/program",
+    message: "provider/server/ runs in the provider process and must not load what runs in the user's program.",
   },
   { target: PRODUCT, from: PROGRAMS, message: "Product code must not depend on tests, tools or programs." },
 ];

@@ -6,8 +6,8 @@
 import { LosantClient, MAX_IDS_PER_LIST } from "../client/losantClient";
 import { READ_AHEAD_PAGE_SIZE } from "../client/readAhead";
 import { RequestGate } from "../client/requestGate";
-import { planPatch } from "../provider/plan";
-import { DEFAULT_MAX_CONCURRENCY } from "../provider/settings";
+import { planPatch } from "../provider/server/plan";
+import { DEFAULT_MAX_CONCURRENCY } from "../provider/shared/settings";
 import type { LosantInstanceOrg, OrgSettings } from "../losant/types";
 import type { Fleet } from "../scripts/lib/fleet";
 import type { Operation } from "./results";

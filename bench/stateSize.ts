@@ -4,7 +4,7 @@
  * Sizes are of compact JSON, as `pulumi stack export` holds it: each part is its `"key":value,`.
  */
 
-import { INSTANCE_ORG_TYPE } from "../provider/resourceType";
+import { INSTANCE_ORG_TYPE } from "../provider/program/resourceType";
 
 export { INSTANCE_ORG_TYPE };
 

@@ -10,8 +10,8 @@
 import { parseArgs } from "util";
 import { listOrgs } from "../client/orgList";
 import { OBJECT_ID_PATTERN } from "../losant/instanceOrgSchema";
-import { fleetFor, renderJson, renderTypeScript } from "../provider/generate";
-import { standaloneClient } from "../provider/standaloneClient";
+import { fleetFor, renderJson, renderTypeScript } from "./generate";
+import { standaloneClient } from "../provider/program/standaloneClient";
 
 const USAGE = `usage:
   pulumi-losant-instance-org generate --instance <instanceId> [--filter 'acme*'] [--format json|ts]

@@ -2,6 +2,7 @@ import http from "http";
 import https from "https";
 import fetch, { Response, type RequestInit } from "node-fetch";
 import { InstanceOrgOperation, LosantApiError, LosantNetworkError, OrgRef } from "./errors";
+import { processWrites } from "./freshness";
 import { Admission, RequestGate, RequestOutcome } from "./requestGate";
 import {
   DEFAULT_RETRY_POLICY,
@@ -136,19 +137,19 @@ export class LosantClient {
 
   /** PATCH the org with exactly `body`; Losant answers with the whole org. A 404 throws (status 404). */
   async patchOrg(ref: OrgRef, body: OrgSettings, summaryInclude?: readonly string[]): Promise<LosantInstanceOrg> {
-    const result = await this.send("patch", ref, "PATCH", orgPath(ref), { summaryInclude: summaryParam(summaryInclude) }, body);
+    const result = await this.write(ref, this.send("patch", ref, "PATCH", orgPath(ref), { summaryInclude: summaryParam(summaryInclude) }, body));
     if (result.status === 404) throw this.apiError("patch", ref, 404, result.body, 1);
     return documentedOrg(result.body);
   }
 
   /** DELETE the org; `false` when Losant answers 404 (instance or org not found). */
   async deleteOrg(ref: OrgRef): Promise<boolean> {
-    const result = await this.send("delete", ref, "DELETE", orgPath(ref), {});
+    const result = await this.write(ref, this.send("delete", ref, "DELETE", orgPath(ref), {}));
     return result.status !== 404;
   }
 
   /**
-   * POST a new org with exactly `body`; Losant answers 200 with it. Never repeated once it may have
+   * POST a new org with exactly `body`; Losant answers with it: 201 and the instance org from API 1.31, 200 and the `org` resource (no `instanceId`, `tags`, ...) up to API 1.30. Never repeated once it may have
    * reached Losant: only a refused connection or a 429 is retried. Any other failure throws (a
    * LosantNetworkError, or a LosantApiError with its status); `createOutcomeUnknown` tells which of
    * those may have made the org.
@@ -230,6 +231,11 @@ export class LosantClient {
     const totalCount = (result.body as { totalCount?: unknown }).totalCount;
     const complete = typeof totalCount !== "number" || totalCount <= orgs.length;
     return { kind: "listed", orgs, complete };
+  }
+
+  /** A write to the org, noted when it ends however it ends, so no listing fetched before answers for the org (freshness.ts). */
+  private write<T>(ref: OrgRef, sent: Promise<T>): Promise<T> {
+    return sent.finally(() => processWrites.record(this.options.apiUrl, ref.instanceId, ref.orgId));
   }
 
   private apiError(operation: InstanceOrgOperation, ref: OrgRef, status: number, body: unknown, attempts: number, gaveUp?: string): LosantApiError {

@@ -9,11 +9,14 @@
  * Pages are walked by keyset (`{"id":{"$gt":last}}`, sorted by id), which an org created or deleted
  * during the walk cannot shift, and which stays right if Losant caps `perPage` below what was asked.
  * A walk that reached the end, every page in id order after the one before, is the instance's own
- * answer without the org: the same proof of absence as an id batch's reply. A walk cut short,
- * refused, failed, or with pages out of order proves nothing: the orgs it does not hold go the usual
- * way (an id batch, then the 404 proof), which costs requests, never an org.
+ * answer without the org: the same proof of absence as an id batch's reply, but only for a read
+ * asked before the page that would hold the org was requested (freshness.ts): an org created since
+ * is not in it. Nor does a listing answer for an org this process wrote after the page holding it was
+ * requested. A walk cut short, refused, failed, or with pages out of order proves nothing: the orgs it
+ * does not hold go the usual way (an id batch, then the 404 proof), which costs requests, never an org.
  */
 import { LosantApiError } from "./errors";
+import { nextEvent, processWrites } from "./freshness";
 import type { LosantClient } from "./losantClient";
 import { LIST_PAGE_SIZE } from "./orgList";
 import type { LosantInstanceOrg } from "../losant/types";
@@ -42,9 +45,18 @@ export type WalkBudget = () => number;
 /** What the listing says of one org: listed, proven absent, or nothing (read it the usual way). */
 export type ListedOrg = { kind: "org"; org: LosantInstanceOrg } | { kind: "absent" } | undefined;
 
+interface WalkedPage {
+  /** When its request was sent (freshness.ts): it shows the instance as it was then or later. */
+  requestedAt: number;
+  /** The last id it covers; none for the last page, which covers every id after the one before. */
+  upTo?: string;
+}
+
 interface Listing {
   startedAt: number;
-  orgs: Map<string, LosantInstanceOrg>;
+  orgs: Map<string, { org: LosantInstanceOrg; requestedAt: number }>;
+  /** In id order: page i covers the ids after page i-1's `upTo`, up to its own. */
+  walked: WalkedPage[];
   /** Asked for; `served` is what a full page held (less if Losant caps pages). */
   perPage: number;
   served: number;
@@ -76,19 +88,42 @@ export class ListingReadAhead {
   }
 
   /**
-   * The org as the instance's listing holds it, walking (on) first when the budget allows.
+   * Drops the group's listing once it is older than the maximum age, and says whether it did: the
+   * reads that follow start afresh (by id, and a new walk only if they keep coming).
+   */
+  expire(group: string): boolean {
+    const listing = this.listings.get(group);
+    if (listing === undefined || Date.now() - listing.startedAt <= this.maxAgeMs) return false;
+    this.listings.delete(group);
+    return true;
+  }
+
+  /**
+   * The org as the instance's listing holds it, walking (on) first when the budget allows. `askedAt`
+   * is when the read was asked (`nextEvent()`): absence is proven only by a page requested after it.
+   * `apiUrl` names where writes to the org are logged.
    */
   async find(
     group: string,
-    api: Pick<LosantClient, "listOrgsPage">,
+    api: Pick<LosantClient, "listOrgsPage" | "apiUrl">,
     instanceId: string,
     orgId: string,
     summaryInclude: readonly string[] | undefined,
     budget: WalkBudget,
+    askedAt: number = nextEvent(),
   ): Promise<ListedOrg> {
     let listing = this.listings.get(group);
-    if (listing === undefined || Date.now() - listing.startedAt > this.maxAgeMs) {
-      listing = { startedAt: Date.now(), orgs: new Map(), perPage: this.pageSize, served: this.pageSize, pages: 0, complete: false, stopped: false };
+    if (listing === undefined) {
+      listing = {
+        startedAt: Date.now(),
+        orgs: new Map(),
+        walked: [],
+        perPage: this.pageSize,
+        served: this.pageSize,
+        pages: 0,
+        complete: false,
+        stopped: false,
+      };
       this.listings.set(group, listing);
     }
     const walk = listing;
@@ -96,11 +131,13 @@ export class ListingReadAhead {
       walk.walking = this.walk(walk, api, instanceId, summaryInclude, budget).finally(() => (walk.walking = undefined));
     }
     const id = orgId.toLowerCase();
+    const writtenAfter = (since: number) => processWrites.writtenAfter(api.apiUrl, instanceId, id, since);
     for (;;) {
-      const org = walk.orgs.get(id);
-      if (org !== undefined) return { kind: "org", org };
-      // Pages in id order cover every id up to the last one walked: the instance's answer without it.
-      if (walk.complete || (walk.after !== undefined && id <= walk.after)) return { kind: "absent" };
+      const held = walk.orgs.get(id);
+      if (held !== undefined) return writtenAfter(held.requestedAt) ? undefined : { kind: "org", org: held.org };
+      // Pages in id order cover every id up to the last one walked: the instance's answer without it, then.
+      const page = walk.walked.find((p) => p.upTo === undefined || id <= p.upTo);
+      if (page !== undefined) return page.requestedAt > askedAt && !writtenAfter(page.requestedAt) ? { kind: "absent" } : undefined;
       if (walk.walking === undefined) return undefined;
       await walk.pageWalked;
     }
@@ -136,6 +173,7 @@ export class ListingReadAhead {
     for (;;) {
       let items: LosantInstanceOrg[];
       let totalCount: number;
+      const requestedAt = nextEvent();
       try {
         ({ items, totalCount } = await api.listOrgsPage({
           instanceId,
@@ -162,12 +200,14 @@ export class ListingReadAhead {
         listing.stopped = true;
         return false;
       }
-      items.forEach((org, i) => listing.orgs.set(ids[i], org));
+      items.forEach((org, i) => listing.orgs.set(ids[i], { org, requestedAt }));
       // An empty page is the end even where `totalCount` counts more than the query matched.
       if (items.length === 0 || totalCount <= items.length) {
+        listing.walked.push({ requestedAt });
         listing.complete = true;
         return false;
       }
+      listing.walked.push({ requestedAt, upTo: ids[ids.length - 1] });
       listing.after = ids[ids.length - 1];
       listing.left = totalCount - items.length;
       listing.served = items.length;

@@ -17,7 +17,7 @@ export interface InstanceOrgInputs extends OrgSettings {
   /** The org to adopt; absent, the org is created (once) and its id recorded in the outputs. */
   orgId?: string | undefined;
   summaryInclude?: string[] | undefined;
-  /** Set by the program for a resource without `orgId`: tags the org it creates (see provider/creationMarker.ts). */
+  /** Set by the program for a resource without `orgId`: tags the org it creates (see provider/shared/creationMarker.ts). */
   creationMarker?: string | undefined;
 }
 

@@ -9,15 +9,15 @@ import { LosantApiError, LosantOrgNotFoundError, LosantUnconfirmedNotFoundError,
 import { confirmNotFound, readOrgProven } from "../client/notFound";
 import { OrgReadBatcher } from "../client/orgBatcher";
 import { retryPolicyWith } from "../client/retryPolicy";
-import { checkInputs, normalizeInputs } from "./check";
-import { processWatchdog, runningAsDynamicProvider, WatchedGate } from "./engineWatchdog";
-import { withRotationHint } from "./rotationHint";
-import { declaredSettings, diffInstanceOrg, planPatch, sameList } from "./plan";
-import { fromState, keptOutputs, refreshedInputs, refreshedOutputs, toOutputs, toState, type StoredOutputs } from "./outputs";
-import { RawSettings, readConfig, resolveSettings, resolveToken, settingsProblem, tokenSource, DEFAULT_MAX_CONCURRENCY } from "./settings";
+import { checkInputs, normalizeInputs } from "./shared/check";
+import { processWatchdog, runningAsDynamicProvider, WatchedGate } from "./server/engineWatchdog";
+import { withRotationHint } from "./server/rotationHint";
+import { declaredSettings, diffInstanceOrg, planPatch, sameList } from "./server/plan";
+import { fromState, keptOutputs, refreshedInputs, refreshedOutputs, toOutputs, toState, type StoredOutputs } from "./server/outputs";
+import { RawSettings, readConfig, resolveSettings, resolveToken, settingsProblem, tokenSource, DEFAULT_MAX_CONCURRENCY } from "./shared/settings";
 import type { InstanceOrgInputs, InstanceOrgOutputs, LosantInstanceOrg, OrgSettings } from "../losant/types";
-import { PACKAGE_NAME, PACKAGE_VERSION } from "./version";
-import { createOrg } from "./createOrg";
+import { PACKAGE_NAME, PACKAGE_VERSION } from "./shared/version";
+import { createOrg } from "./server/createOrg";
 
 let configured: RawSettings = {};
 const watchdog = processWatchdog();

@@ -1,13 +1,13 @@
 /**
- * Writes the files generated from the field lists (`losant/orgFields.ts`, `provider/resourceFields.ts`):
- * `provider/generated/instanceOrgArgs.ts` and `docs/instance-org.md`. With `--check` it writes
+ * Writes the files generated from the field lists (`losant/orgFields.ts`, `provider/shared/resourceFields.ts`):
+ * `provider/program/generated/instanceOrgArgs.ts` and `docs/instance-org.md`. With `--check` it writes
  * nothing and fails, naming each stale file, when a checked-in copy differs from what it would write
  * (`npm run docs:check`, part of `npm run lint`).
  */
 import * as fs from "fs";
 import * as path from "path";
 import { ORG_FIELDS } from "../losant/orgFields";
-import { RESOURCE_FIELDS } from "../provider/resourceFields";
+import { RESOURCE_FIELDS } from "../provider/shared/resourceFields";
 import { renderArgsModule, renderReference } from "./lib/fieldDocs";
 
 const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? "../.." : "..");
@@ -17,7 +17,7 @@ export function generatedFiles(root: string = ROOT): Record<string, string> {
   const template = fs.readFileSync(path.join(root, "docs/templates/instance-org.md"), "utf8");
   const example = fs.readFileSync(path.join(root, "examples/basic/index.ts"), "utf8");
   return {
-    "provider/generated/instanceOrgArgs.ts": renderArgsModule(ORG_FIELDS, RESOURCE_FIELDS),
+    "provider/program/generated/instanceOrgArgs.ts": renderArgsModule(ORG_FIELDS, RESOURCE_FIELDS),
     "docs/instance-org.md": renderReference(template, ORG_FIELDS, RESOURCE_FIELDS, example),
   };
 }

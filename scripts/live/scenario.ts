@@ -5,7 +5,7 @@
  */
 import { create, diff, read, remove, update } from "../../provider/lifecycle";
 import type { InstanceOrgInputs } from "../../losant/types";
-import { fromState, type StoredOutputs } from "../../provider/outputs";
+import { fromState, type StoredOutputs } from "../../provider/server/outputs";
 import type { LiveEnv } from "./env";
 import { RawLosant, RawOrg } from "./rawApi";
 

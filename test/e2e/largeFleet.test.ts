@@ -18,7 +18,7 @@ import { fleetStack, seedFleetFile } from "../../scripts/lib/fleet";
 import { describeWithPulumi, tempDir } from "../support/e2eHarness";
 import { fleetSetup, interruptedRunResources, killUpMidRun, lockFiles, sleep, waitFor } from "../support/interruptHarness";
 import { stateBreakdown, INSTANCE_ORG_TYPE } from "../../bench/stateSize";
-import { limitsFromState } from "../../provider/storedLimits";
+import { limitsFromState } from "../../provider/shared/storedLimits";
 
 jest.setTimeout(600_000);
 
@@ -40,7 +40,7 @@ const ENTRY_BYTES_PER_ORG = 1700;
 /** Issue 12's target for the whole state divided by the orgs. Measured: 1928 B at 10 orgs (the stack's own records spread over few orgs). */
 const STATE_BYTES_PER_ORG = 2048;
 /**
- * `sourcePosition` and `stackTrace`: the program's line that declared the fleet, alone (provider/declarationTrace.ts).
+ * `sourcePosition` and `stackTrace`: the program's line that declared the fleet, alone (provider/program/declarationTrace.ts).
  * Measured: 107 B; 252 B with the fleet component's frame, 742 B with the whole stack.
  */
 const TRACE_BYTES_PER_ORG = 120;

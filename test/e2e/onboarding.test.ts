@@ -8,7 +8,7 @@ import path from "path";
 import { Emulator } from "../../emulator/server";
 import { seedFleet } from "../../emulator/seed";
 import { prepareProgram } from "../../scripts/lib/workspace";
-import { CREATION_MARKER_KEY } from "../../provider/creationMarker";
+import { CREATION_MARKER_KEY } from "../../provider/shared/creationMarker";
 import { INSTANCE_ID, ORG_ID } from "../support/fixtures";
 import { describeWithPulumi, emulatorStack, expectQuietPreview, startConfigOnlyEmulator, tempDir, timingLog } from "../support/e2eHarness";
 

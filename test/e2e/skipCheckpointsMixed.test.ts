@@ -3,12 +3,12 @@
  * the real CLI: `pulumi up` with PULUMI_SKIP_CHECKPOINTS=true is SIGKILLed (its whole process group)
  * after it has sent some of its POSTs and some of its PATCHes, so the state records none of them; then the
  * documented recovery (`pulumi cancel`, a plain `pulumi up`). Creation must recognise the orgs the
- * killed run made by their creation marker (provider/createOrg.ts), so the fleet converges with
+ * killed run made by their creation marker (provider/server/createOrg.ts), so the fleet converges with
  * exactly one org per declared name, every POST sent once over both runs, no undeclared value
  * changed, each org once in state, nothing pending, and an empty preview.
  */
 import type { RecordedRequest } from "../../emulator/recording";
-import { CREATION_MARKER_KEY } from "../../provider/creationMarker";
+import { CREATION_MARKER_KEY } from "../../provider/shared/creationMarker";
 import { describeWithPulumi } from "../support/e2eHarness";
 import { fleetSetup, interruptedRunResources, killUpMidRun, sleep, waitFor } from "../support/interruptHarness";
 

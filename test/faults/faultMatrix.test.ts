@@ -13,7 +13,7 @@ import { Emulator, EmulatorOptions, RecordedRequest, startEmulator } from "../..
 import { FaultSettings } from "../../emulator/faults";
 import { EmulatorModes, MODE_MATRIX } from "../../emulator/modes";
 import { StoredOrg } from "../../emulator/store";
-import { settingMatches } from "../../provider/plan";
+import { settingMatches } from "../../provider/server/plan";
 import type { OrgSettings } from "../../losant/types";
 import { addNewOrgs, Fleet, fleetStack, seedFleetFile } from "../../scripts/lib/fleet";
 import { describeWithPulumi, expectFailure, exportWithSecrets, instanceOrgCount, rawBackendFiles, resourcesContaining, tempDir } from "../support/e2eHarness";

@@ -5,8 +5,8 @@ import addFormats from "ajv-formats";
 import { instanceOrgProvider as provider } from "../../provider";
 import type { Emulator } from "../../emulator/server";
 import type { FaultRule } from "../../emulator/faults";
-import { CREATION_MARKER_KEY } from "../../provider/creationMarker";
-import { limitsFromState } from "../../provider/storedLimits";
+import { CREATION_MARKER_KEY } from "../../provider/shared/creationMarker";
+import { limitsFromState } from "../../provider/shared/storedLimits";
 import { INSTANCE_ID, ORG_ID } from "../support/fixtures";
 import { startSeededEmulator } from "../support/emulatorHarness";
 

@@ -1,8 +1,8 @@
 import path from "path";
 import { execFile } from "child_process";
 import { instanceOrgProvider as provider } from "../../provider";
-import { fleetMembers, parseFleet } from "../../provider/fleetSpec";
-import { CREATION_MARKER_KEY } from "../../provider/creationMarker";
+import { fleetMembers, parseFleet } from "../../provider/program/fleetSpec";
+import { CREATION_MARKER_KEY } from "../../provider/shared/creationMarker";
 import type { Emulator } from "../../emulator/server";
 import { INSTANCE_ID } from "../support/fixtures";
 import { startSeededEmulator, TOKEN } from "../support/emulatorHarness";

@@ -3,7 +3,7 @@ import { instanceOrgProvider as provider } from "../../provider";
 import type { Emulator } from "../../emulator/server";
 import { MODE_MATRIX } from "../../emulator/modes";
 import { DEFAULT_INSTANCE_LIMITS } from "../../emulator/store";
-import { limitsFromState } from "../../provider/storedLimits";
+import { limitsFromState } from "../../provider/shared/storedLimits";
 import { INSTANCE_ID, ORG_ID, OTHER_ORG_ID } from "../support/fixtures";
 import { orgPath, requestLines, startSeededEmulator, TOKEN } from "../support/emulatorHarness";
 

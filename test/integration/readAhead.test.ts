@@ -94,6 +94,66 @@ describe.each(MODE_MATRIX)("refresh read-ahead, emulator mode $name", ({ modes }
   });
 });
 
+/**
+ * After a refresh burst walked the instance's list, within the same process: an org created since,
+ * one this process PATCHed, and one it DELETEd are each read with one request, and read right.
+ */
+describe.each(MODE_MATRIX)("refresh read-ahead, read your writes and fresh absence, emulator mode $name", ({ modes }) => {
+  beforeEach(async () => {
+    emulator = await startSeededEmulator(modes);
+    await provider.configure!(noConfig);
+  });
+
+  async function burst(): Promise<Map<string, InstanceOrgOutputs>> {
+    const state = await adopted(seedFleet(emulator, 20, INSTANCE_ID).orgIds);
+    // Twice, so that the second burst is answered from a walk of the list.
+    await engineRefresh(state);
+    await engineRefresh(state);
+    expect(emulator.requests.filter(isWalkPage).length).toBeGreaterThanOrEqual(1);
+    emulator.resetRequests();
+    return state;
+  }
+
+  test("an org created out of band after the walk: found, with one request", async () => {
+    await burst();
+    const late = emulator.store.createOrg(INSTANCE_ID, { name: "late" });
+    const read = await provider.read!(late.id, { instanceId: INSTANCE_ID, orgId: late.id, name: "late" });
+    expect(read.id).toBe(late.id);
+    expect(read.props).toMatchObject({ name: "late" });
+    expect(emulator.requests).toHaveLength(1);
+  });
+
+  test("an org PATCHed by this process after the walk: the read shows the new value, with one request", async () => {
+    const state = await burst();
+    const [id, olds] = [...state.entries()][3];
+    await provider.update!(id, olds, { instanceId: INSTANCE_ID, orgId: id, name: "renamed" });
+    emulator.resetRequests();
+    const read = await provider.read!(id, { ...olds, name: "renamed" });
+    expect(read.props).toMatchObject({ name: "renamed" });
+    expect(emulator.requests).toHaveLength(1);
+  });
+
+  test("an org DELETEd by this process after the walk: the read finds it gone", async () => {
+    const state = await burst();
+    const [id, olds] = [...state.entries()][5];
+    await provider.delete!(id, olds);
+    emulator.resetRequests();
+    expect(await provider.read!(id, olds)).toEqual({ id: "" });
+    // One list request by id: its reply without the org is the proof.
+    expect(emulator.requests).toHaveLength(1);
+    expect(emulator.requests.every(isIdBatch)).toBe(true);
+  });
+
+  test("an org the listing holds and nobody wrote since: read from the listing, with no request", async () => {
+    const state = await burst();
+    const [id, olds] = [...state.entries()][7];
+    // A lone read of an org the listing holds costs nothing more.
+    const read = await provider.read!(id, olds);
+    expect(read.id).toBe(id);
+    expect(emulator.requests).toHaveLength(0);
+  });
+});
+
 describe("refresh read-ahead: what it may and may not conclude", () => {
   beforeEach(async () => {
     emulator = await startSeededEmulator();

@@ -5,7 +5,7 @@
 import type { Emulator } from "../../emulator/server";
 import type { StoredOrg } from "../../emulator/store";
 import type { Fleet } from "../../scripts/lib/fleet";
-import { CREATION_MARKER_KEY } from "../../provider/creationMarker";
+import { CREATION_MARKER_KEY } from "../../provider/shared/creationMarker";
 
 const DECLARED = ["name", "auditLogEnabled", "mfaMode"] as const;
 const DECLARED_LIMITS = ["device", "member"] as const;

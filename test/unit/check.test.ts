@@ -1,5 +1,5 @@
-import { checkInputs, normalizeInputs } from "../../provider/check";
-import { UNKNOWN } from "../../provider/unknown";
+import { checkInputs, normalizeInputs } from "../../provider/shared/check";
+import { UNKNOWN } from "../../provider/shared/unknown";
 import { validInputs } from "../support/fixtures";
 
 const long = (n: number, c = "a") => c.repeat(n);

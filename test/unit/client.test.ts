@@ -12,7 +12,7 @@ import {
   LosantUnconfirmedNotFoundError,
 } from "../../client/errors";
 import { INSTANCE_ID, ORG_ID } from "../support/fixtures";
-import { isLoopbackHost, resolveSettings, resolveToken } from "../../provider/settings";
+import { isLoopbackHost, resolveSettings, resolveToken } from "../../provider/shared/settings";
 
 describe("parseRetryAfter", () => {
   const now = Date.parse("2026-11-29T00:00:00Z");

@@ -1,5 +1,5 @@
 /**
- * The stack trace Pulumi records per InstanceOrg (provider/declarationTrace.ts): it ends at the
+ * The stack trace Pulumi records per InstanceOrg (provider/program/declarationTrace.ts): it ends at the
  * program's line that declared the org, and `sourcePosition` is that line, not our constructor.
  * What the SDK sends to the engine is taken at the SDK's own registerResource/readResource (which
  * then run as usual, against Pulumi's mocks), so the test runs the real Resource constructor of
@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as pulumiRuntime from "@pulumi/pulumi/runtime/resource";
 import type { SourcePosition } from "@pulumi/pulumi/runtime/resource";
 import { InstanceOrg, InstanceOrgFleet } from "../../provider";
-import { declarationFrames } from "../../provider/declarationTrace";
+import { declarationFrames } from "../../provider/program/declarationTrace";
 import { INSTANCE_ID, ORG_ID } from "../support/fixtures";
 
 interface Recorded {

@@ -1,5 +1,5 @@
-import { diffInstanceOrg, planPatch } from "../../provider/plan";
-import { UNKNOWN } from "../../provider/unknown";
+import { diffInstanceOrg, planPatch } from "../../provider/server/plan";
+import { UNKNOWN } from "../../provider/shared/unknown";
 import { INSTANCE_ID, ORG_ID, OTHER_ORG_ID } from "../support/fixtures";
 
 /** State outputs as the provider records them after an up. */

@@ -1,6 +1,6 @@
 /** The engine watchdog: once the engine is gone, no request starts, and the process exits when the ones in flight settle. */
 import { PassThrough } from "stream";
-import { EngineGoneError, EngineWatchdog, runningAsDynamicProvider, WatchedGate } from "../../provider/engineWatchdog";
+import { EngineGoneError, EngineWatchdog, runningAsDynamicProvider, WatchedGate } from "../../provider/server/engineWatchdog";
 
 function harness(options: { stdin?: boolean } = {}) {
   const stdin = options.stdin === false ? undefined : new PassThrough();

@@ -10,7 +10,7 @@ import { ORG_PATCH_SCHEMA, patchSchemaOf, postSchemaOf } from "../../losant/inst
 import { field, ORG_FIELDS, type SettingsOf } from "../../losant/orgFields";
 import type { OrgSettings } from "../../losant/types";
 import { validate } from "../../losant/validate";
-import { INSTANCE_ORG_PROPERTIES, RESOURCE_FIELDS, registeredPropertiesOf } from "../../provider/resourceFields";
+import { INSTANCE_ORG_PROPERTIES, RESOURCE_FIELDS, registeredPropertiesOf } from "../../provider/shared/resourceFields";
 import { generatedFiles, staleFiles } from "../../scripts/gen-docs";
 import { renderArgsModule, renderReference } from "../../scripts/lib/fieldDocs";
 

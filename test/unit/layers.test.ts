@@ -43,7 +43,7 @@ function layerErrors(cases: Case[]): string[][] {
 const forbidden: Case[] = [
   { file: "losant/probe.ts", code: 'export { LosantClient } from "../client/losantClient";' },
   { file: "losant/probe.ts", code: 'export * from "../emulator/store";' },
-  { file: "losant/probe.ts", code: 'export type { InstanceOrgArgs } from "../provider/resource";' },
+  { file: "losant/probe.ts", code: 'export type { InstanceOrgArgs } from "../provider/program/resource";' },
   { file: "losant/probe.ts", code: 'import "../scripts/lib/workspace";' },
   { file: "losant/probe.ts", code: 'import "../test/support/fixtures";' },
   { file: "losant/probe.ts", code: 'import "../losant/../provider";' },
@@ -59,6 +59,10 @@ const forbidden: Case[] = [
   { file: "provider/probe.ts", code: 'import "../bench/run";' },
   { file: "provider/probe.ts", code: 'import "../scripts/lib/workspace";' },
   { file: "newfolder/probe.ts", code: 'import "../provider/lifecycle";' },
+  { file: "provider/program/probe.ts", code: 'import "../server/outputs";' },
+  { file: "provider/server/probe.ts", code: 'import "../program/resource";' },
+  { file: "provider/shared/probe.ts", code: 'import "../server/plan";' },
+  { file: "provider/shared/probe.ts", code: 'import "../program/fleetSpec";' },
 ];
 
 const allowed: Case[] = [
@@ -68,6 +72,8 @@ const allowed: Case[] = [
   { file: "provider/probe.ts", code: 'export * from "../client/errors";' },
   { file: "provider/probe.ts", code: 'export * from "./lifecycle";' },
   { file: "provider/probe.ts", code: 'export type Lifecycle = typeof import("./lifecycle");' },
+  { file: "provider/program/probe.ts", code: 'import "../shared/check"; import "../providerObject";' },
+  { file: "provider/server/probe.ts", code: 'import "../shared/settings"; import "../../client/errors";' },
   { file: "index.ts", code: 'export * from "./provider";' },
   { file: "scripts/probe.ts", code: 'import "../provider/lifecycle"; import "../emulator/server"; import "../client/losantClient";' },
   { file: "bench/probe.ts", code: 'import "../provider"; import "../scripts/lib/workspace";' },

@@ -3,11 +3,11 @@ import path from "path";
 import { execFileSync } from "child_process";
 import { createOutcomeUnknown } from "../../client/createOutcome";
 import { LosantApiError, LosantNetworkError } from "../../client/errors";
-import { creationMarkerFor, CREATION_MARKER_KEY } from "../../provider/creationMarker";
-import { postBody, recoveryQuery, DEFAULT_CREATE_OPTIONS } from "../../provider/createOrg";
-import { fleetMembers, fleetProblems, mergeDefaults } from "../../provider/fleetSpec";
-import { commonLimits, entryFor, fleetFor, keyFor, renderTypeScript } from "../../provider/generate";
-import { diffInstanceOrg } from "../../provider/plan";
+import { creationMarkerFor, CREATION_MARKER_KEY } from "../../provider/shared/creationMarker";
+import { postBody, recoveryQuery, DEFAULT_CREATE_OPTIONS } from "../../provider/server/createOrg";
+import { fleetMembers, fleetProblems, mergeDefaults } from "../../provider/program/fleetSpec";
+import { commonLimits, entryFor, fleetFor, keyFor, renderTypeScript } from "../../bin/generate";
+import { diffInstanceOrg } from "../../provider/server/plan";
 import { INSTANCE_ID, ORG_ID, OTHER_ORG_ID } from "../support/fixtures";
 
 const ref = { instanceId: INSTANCE_ID, orgId: "" };

@@ -211,3 +211,42 @@ test("a batch of reads for a PATCH that holds as many reads as were ever outstan
   ]);
   expect(singles().map((s) => s.path.split("/").pop())).toEqual([id(13)]);
 });
+
+describe("reads for a PATCH", () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  test("a lone read goes at once as its own GET", async () => {
+    const batcher = new OrgReadBatcher();
+    await batcher.read(client(), { instanceId: INSTANCE_ID, orgId: id(1) });
+    expect(singles()).toHaveLength(1);
+    expect(lists()).toHaveLength(0);
+  });
+
+  test("reads that come, a few milliseconds apart, while one is out gather into one list request", async () => {
+    // Every answer takes 60 ms, as over a WAN.
+    server.removeAllListeners("request");
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
+      const url = new URL(req.url ?? "/", "http://localhost");
+      served.push({ path: url.pathname, query: url.searchParams });
+      setTimeout(() => {
+        res.setHeader("Content-Type", "application/json");
+        if (url.pathname.endsWith("/orgs")) res.end(JSON.stringify(listReply(JSON.parse(url.searchParams.get("query")!).id.$in)));
+        else res.end(JSON.stringify(org(url.pathname.split("/").pop()!)));
+      }, 60);
+    };
+    server.on("request", handler);
+    const batcher = new OrgReadBatcher();
+    const api = client();
+    const first = batcher.read(api, { instanceId: INSTANCE_ID, orgId: id(1) });
+    const later: Array<Promise<unknown>> = [];
+    for (let n = 2; n <= 5; n++) {
+      await sleep(8);
+      later.push(batcher.read(api, { instanceId: INSTANCE_ID, orgId: id(n) }));
+    }
+    const reads = await Promise.all([first, ...later]);
+    expect(reads.every((read) => (read as { kind: string }).kind === "org")).toBe(true);
+    expect(singles()).toHaveLength(1);
+    expect(lists()).toHaveLength(1);
+    expect(JSON.parse(lists()[0].query.get("query")!).id.$in).toEqual([id(2), id(3), id(4), id(5)]);
+  });
+});

@@ -1,5 +1,5 @@
-import { keptOutputs, refreshedInputs, refreshedOutputs, toOutputs } from "../../provider/outputs";
-import { diffInstanceOrg, planPatch } from "../../provider/plan";
+import { keptOutputs, refreshedInputs, refreshedOutputs, toOutputs } from "../../provider/server/outputs";
+import { diffInstanceOrg, planPatch } from "../../provider/server/plan";
 import { documentedOrg, INSTANCE_ORG_FIELDS } from "../../losant/orgFields";
 import fs from "fs";
 import path from "path";

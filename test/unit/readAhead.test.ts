@@ -4,17 +4,20 @@
  */
 import { ListingReadAhead } from "../../client/readAhead";
 import { LosantApiError } from "../../client/errors";
+import { nextEvent, processWrites } from "../../client/freshness";
 import type { OrgPage, OrgPageRequest } from "../../client/losantClient";
 import type { LosantInstanceOrg } from "../../losant/types";
 
 const INSTANCE = "5f1e2d3c4b5a69788796a5b4";
 const hex = (n: number) => n.toString(16).padStart(24, "0");
+const API_URL = "http://127.0.0.1:1";
 const orgs: LosantInstanceOrg[] = Array.from({ length: 250 }, (_, i) => ({ id: hex(i + 1), orgId: hex(i + 1), name: `o${i}` }) as LosantInstanceOrg);
 
 /** A list endpoint over `orgs` that pages by keyset, with the quirks asked for. */
 function server(quirks: { ignoreGt?: boolean; refuseAbove?: number; cap?: number; globalTotal?: boolean } = {}) {
   const asked: OrgPageRequest[] = [];
   const api = {
+    apiUrl: API_URL,
     listOrgsPage: async (request: OrgPageRequest): Promise<OrgPage> => {
       asked.push(request);
       if (quirks.refuseAbove !== undefined && request.perPage > quirks.refuseAbove) {
@@ -36,8 +39,8 @@ function server(quirks: { ignoreGt?: boolean; refuseAbove?: number; cap?: number
   return { api, asked };
 }
 
-const find = (readAhead: ListingReadAhead, api: ReturnType<typeof server>["api"], orgId: string, budget = 100) =>
-  readAhead.find("g", api, INSTANCE, orgId, undefined, () => budget);
+const find = (readAhead: ListingReadAhead, api: ReturnType<typeof server>["api"], orgId: string, budget = 100, askedAt?: number) =>
+  readAhead.find("g", api, INSTANCE, orgId, undefined, () => budget, askedAt);
 
 test("a server that ignores `$gt` repeats page 1: the walk stops, holds page 1's orgs, and proves nothing about the rest", async () => {
   const { api, asked } = server({ ignoreGt: true, cap: 100 });
@@ -50,17 +53,19 @@ test("a server that ignores `$gt` repeats page 1: the walk stops, holds page 1's
 test("perPage 1000 refused with 400: the walk asks again with the documented default of 100 and finishes", async () => {
   const { api, asked } = server({ refuseAbove: 100 });
   const readAhead = new ListingReadAhead();
+  const askedBefore = nextEvent();
   expect(await find(readAhead, api, hex(250))).toMatchObject({ kind: "org" });
   expect(asked.map((r) => r.perPage)).toEqual([1000, 100, 100, 100]);
-  expect(await find(readAhead, api, hex(999))).toEqual({ kind: "absent" });
+  expect(await find(readAhead, api, hex(999), 100, askedBefore)).toEqual({ kind: "absent" });
 });
 
 test("a totalCount that counts the whole instance, with pages capped: the walk ends at the first empty page", async () => {
   const { api, asked } = server({ globalTotal: true, cap: 100 });
   const readAhead = new ListingReadAhead();
+  const askedBefore = nextEvent();
   expect(await find(readAhead, api, hex(250))).toMatchObject({ kind: "org" });
   expect(asked).toHaveLength(4);
-  expect(await find(readAhead, api, hex(999))).toEqual({ kind: "absent" });
+  expect(await find(readAhead, api, hex(999), 100, askedBefore)).toEqual({ kind: "absent" });
 });
 
 test("over budget the walk pauses after page 1: ids up to its last are answered (listed or absent), later ones are not", async () => {
@@ -74,11 +79,17 @@ test("over budget the walk pauses after page 1: ids up to its last are answered 
   expect(asked.map((r) => (r.query as { id: { $gt: string } } | undefined)?.id.$gt)).toEqual([undefined, hex(100), hex(200)]);
 });
 
-test("a listing older than its age limit is walked afresh", async () => {
+test("a listing older than its age limit is dropped by expire and walked afresh", async () => {
   const { api, asked } = server();
-  const readAhead = new ListingReadAhead({ maxAgeMs: 0 });
+  let now = 1_000_000;
+  jest.spyOn(Date, "now").mockImplementation(() => now);
+  const readAhead = new ListingReadAhead({ maxAgeMs: 60_000 });
   await find(readAhead, api, hex(1));
-  await new Promise((resolve) => setTimeout(resolve, 5));
+  now += 60_000;
+  expect(readAhead.expire("g")).toBe(false);
+  now += 1;
+  expect(readAhead.expire("g")).toBe(true);
+  jest.restoreAllMocks();
   await find(readAhead, api, hex(1));
   expect(asked).toHaveLength(2);
 });
@@ -89,6 +100,7 @@ test("a read is answered once its page is walked, while the walk goes on to late
   let releaseLater!: () => void;
   const later = new Promise<void>((resolve) => (releaseLater = resolve));
   const api = {
+    apiUrl: API_URL,
     listOrgsPage: async (request: OrgPageRequest) => {
       if (request.query !== undefined) await later;
       return paged.listOrgsPage(request);
@@ -103,4 +115,55 @@ test("a read is answered once its page is walked, while the walk goes on to late
   releaseLater();
   expect(await onPageThree).toMatchObject({ kind: "org", org: { id: hex(250) } });
   expect(asked).toHaveLength(3);
+});
+
+/**
+ * Fresh proof of absence and read-your-writes: what a listing may answer, by when the read was asked,
+ * when the page that covers the org was requested, and when this process last wrote the org.
+ */
+describe("what a walked listing may answer", () => {
+  const NEW_ORG = hex(251);
+  type Step = "walk" | "ask" | "write";
+  const cases: Array<{ name: string; orgId: string; order: Step[]; expected: "org" | "absent" | undefined }> = [
+    { name: "an org not listed, asked before the walk: absent", orgId: NEW_ORG, order: ["ask", "walk"], expected: "absent" },
+    { name: "an org not listed, asked after the walk (created since): not answered", orgId: NEW_ORG, order: ["walk", "ask"], expected: undefined },
+    { name: "a listed org, asked after the walk: answered", orgId: hex(7), order: ["walk", "ask"], expected: "org" },
+    { name: "a listed org written (PATCH) after the walk: not answered", orgId: hex(7), order: ["ask", "walk", "write"], expected: undefined },
+    { name: "a listed org written before the walk: answered", orgId: hex(7), order: ["write", "ask", "walk"], expected: "org" },
+    {
+      name: "an org not listed, written (DELETE) after the walk, asked before it: not answered",
+      orgId: NEW_ORG,
+      order: ["ask", "walk", "write"],
+      expected: undefined,
+    },
+  ];
+
+  test.each(cases)("$name", async ({ orgId, order, expected }) => {
+    const { api, asked } = server();
+    const readAhead = new ListingReadAhead();
+    let askedAt = 0;
+    for (const step of order) {
+      if (step === "walk") await find(readAhead, api, hex(1));
+      if (step === "ask") askedAt = nextEvent();
+      if (step === "write") processWrites.record(API_URL, INSTANCE, orgId.toUpperCase());
+    }
+    const answer = await find(readAhead, api, orgId, 100, askedAt);
+    expect(answer?.kind).toBe(expected);
+    // Whatever it answers, the listing costs the one page it walked: nothing it cannot answer is walked again.
+    expect(asked).toHaveLength(1);
+  });
+
+  test("a read asked while its page is in flight is not proven absent by that page", async () => {
+    const { api: paged, asked } = server();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const api = { apiUrl: API_URL, listOrgsPage: async (request: OrgPageRequest) => (await held, paged.listOrgsPage(request)) };
+    const readAhead = new ListingReadAhead();
+    const walking = find(readAhead, api, hex(1));
+    const askedDuring = find(readAhead, api, NEW_ORG, 100, nextEvent());
+    release();
+    expect(await walking).toMatchObject({ kind: "org" });
+    expect(await askedDuring).toBeUndefined();
+    expect(asked).toHaveLength(1);
+  });
 });

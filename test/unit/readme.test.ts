@@ -11,9 +11,9 @@ import * as path from "path";
 import { LosantApiError, LosantInstanceNotFoundError, LosantOrgNotFoundError, LosantUnconfirmedNotFoundError } from "../../client/errors";
 import { LosantClient } from "../../client/losantClient";
 import { RequestGate } from "../../client/requestGate";
-import { checkInputs } from "../../provider/check";
-import { withRotationHint } from "../../provider/rotationHint";
-import { resolveToken, settingsProblem } from "../../provider/settings";
+import { checkInputs } from "../../provider/shared/check";
+import { withRotationHint } from "../../provider/server/rotationHint";
+import { resolveToken, settingsProblem } from "../../provider/shared/settings";
 import { INSTANCE_ID, ORG_ID } from "../support/fixtures";
 
 const ROOT = path.resolve(__dirname, "../..");

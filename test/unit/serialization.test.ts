@@ -7,7 +7,7 @@ import os from "os";
 import path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { InstanceOrg } from "../../provider";
-import { CHECKOUT_PROVIDER_TEXT, INSTALLED_PROVIDER_TEXT, providerText } from "../../provider/providerText";
+import { CHECKOUT_PROVIDER_TEXT, INSTALLED_PROVIDER_TEXT, providerText } from "../../provider/program/providerText";
 import { INSTANCE_ID, ORG_ID } from "../support/fixtures";
 
 // The module Pulumi's host loads the text with (a dependency of @pulumi/pulumi).

@@ -1,7 +1,7 @@
 /** Provider settings: each mistake a platform team could make is refused with the range or the reason, before any request. */
 import { LosantApiError, LosantConfigError } from "../../client/errors";
-import { normalizeApiUrl, resolveSettings, resolveToken, settingsProblem, SETTING_SOURCES, tokenSource } from "../../provider/settings";
-import { ROTATION_HINT, withRotationHint } from "../../provider/rotationHint";
+import { normalizeApiUrl, resolveSettings, resolveToken, settingsProblem, SETTING_SOURCES, tokenSource } from "../../provider/shared/settings";
+import { ROTATION_HINT, withRotationHint } from "../../provider/server/rotationHint";
 import { check, configure } from "../../provider/lifecycle";
 import { validInputs } from "../support/fixtures";
 

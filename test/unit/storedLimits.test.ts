@@ -1,5 +1,5 @@
 import { LIMIT_KEYS } from "../../losant/instanceOrgSchema";
-import { limitsFromState, STORED_LIMIT_ORDER, storedLimits } from "../../provider/storedLimits";
+import { limitsFromState, STORED_LIMIT_ORDER, storedLimits } from "../../provider/shared/storedLimits";
 import type { OrgLimits } from "../../losant/types";
 
 const EVERY_LIMIT: OrgLimits = Object.fromEntries(LIMIT_KEYS.map((key, i) => [key, key === "dataTTL" ? 2592000 : i * 7])) as OrgLimits;

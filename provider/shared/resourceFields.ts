@@ -2,7 +2,7 @@
  * The properties an InstanceOrg has besides Losant's org fields, and the list of every property it
  * registers, derived from both lists.
  */
-import { ORG_FIELDS, type OrgFieldSpec } from "../losant/orgFields";
+import { ORG_FIELDS, type OrgFieldSpec } from "../../losant/orgFields";
 
 export interface ResourceFieldSpec {
   readonly role: "input" | "output";

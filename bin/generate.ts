@@ -3,8 +3,8 @@
  * is now, so the first `up` adopts them all with 0 PATCHes and the next preview is empty.
  */
 import { LIMIT_KEYS } from "../losant/instanceOrgSchema";
-import { withoutMarker } from "./creationMarker";
-import type { FleetEntry, FleetSpec } from "./fleetSpec";
+import { withoutMarker } from "../provider/shared/creationMarker";
+import type { FleetEntry, FleetSpec } from "../provider/program/fleetSpec";
 import type { LosantInstanceOrg, OrgLimits } from "../losant/types";
 
 /** Per limit, the value most orgs hold: the instance's default as far as its orgs show it. */

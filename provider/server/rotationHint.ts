@@ -1,4 +1,4 @@
-import { LosantApiError } from "../client/errors";
+import { LosantApiError } from "../../client/errors";
 
 /**
  * `pulumi refresh` and `pulumi destroy` configure providers with the settings recorded in state at

@@ -1,10 +1,10 @@
-import { PATCHABLE_FIELDS } from "../losant/instanceOrgSchema";
-import { documentedOrg } from "../losant/orgFields";
-import { INSTANCE_ORG_PROPERTIES } from "./resourceFields";
+import { PATCHABLE_FIELDS } from "../../losant/instanceOrgSchema";
+import { documentedOrg } from "../../losant/orgFields";
+import { INSTANCE_ORG_PROPERTIES } from "../shared/resourceFields";
 import { declaredSettings, managedFieldsOf } from "./plan";
-import { BILLING_FIELDS } from "../losant/types";
-import { limitsFromState, storedLimits } from "./storedLimits";
-import type { InstanceOrgInputs, InstanceOrgOutputs, LosantInstanceOrg, OrgBilling, OrgLimits } from "../losant/types";
+import { BILLING_FIELDS } from "../../losant/types";
+import { limitsFromState, storedLimits } from "../shared/storedLimits";
+import type { InstanceOrgInputs, InstanceOrgOutputs, LosantInstanceOrg, OrgBilling, OrgLimits } from "../../losant/types";
 
 /** Copies without undefined members: protobuf Structs, and so Pulumi state, cannot hold them. */
 function withoutUndefined<T extends object>(value: { [K in keyof T]?: T[K] | undefined }): T {

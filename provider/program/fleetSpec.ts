@@ -4,8 +4,8 @@
  * at once, each naming its entry (index and key) and property path.
  */
 import fs from "fs";
-import { checkInputs } from "./check";
-import type { InstanceOrgInputs, OrgSettings } from "../losant/types";
+import { checkInputs } from "../shared/check";
+import type { InstanceOrgInputs, OrgSettings } from "../../losant/types";
 
 export interface FleetDefaults extends OrgSettings {
   summaryInclude?: string[];

@@ -1,6 +1,6 @@
 import fs from "fs";
 import path from "path";
-import { PACKAGE_NAME } from "./version";
+import { PACKAGE_NAME } from "../shared/version";
 
 /**
  * The `__provider` text of a program that has the package installed. Pulumi's dynamic-provider host

@@ -1,5 +1,5 @@
-import { LosantConfigError } from "../client/errors";
-import { DEFAULT_RETRY_TIMEOUT_SECONDS } from "../client/retryPolicy";
+import { LosantConfigError } from "../../client/errors";
+import { DEFAULT_RETRY_TIMEOUT_SECONDS } from "../../client/retryPolicy";
 
 export const DEFAULT_API_URL = "https://api.losant.com";
 export const DEFAULT_MAX_CONCURRENCY = 10;

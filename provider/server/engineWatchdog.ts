@@ -16,7 +16,7 @@
  * soon as the requests already in flight have settled. Nothing here keeps the process alive.
  */
 import fs from "fs";
-import { Admission, RequestGate, GateOptions } from "../client/requestGate";
+import { Admission, RequestGate, GateOptions } from "../../client/requestGate";
 
 export class EngineGoneError extends Error {
   constructor(reason: string) {

@@ -7,12 +7,12 @@
  *   name (and marker) created since the POST started are listed: one is adopted, none means POST
  *   again, several fail with their ids so the user can pick one with `orgId`.
  */
-import type { LosantClient } from "../client/losantClient";
-import { createOutcomeUnknown } from "../client/createOutcome";
-import { LosantCreateOutcomeError } from "../client/errors";
+import type { LosantClient } from "../../client/losantClient";
+import { createOutcomeUnknown } from "../../client/createOutcome";
+import { LosantCreateOutcomeError } from "../../client/errors";
 import { declaredSettings } from "./plan";
-import { markerQuery, markerTag } from "./creationMarker";
-import type { InstanceOrgInputs, LosantInstanceOrg, OrgSettings } from "../losant/types";
+import { markerQuery, markerTag } from "../shared/creationMarker";
+import type { InstanceOrgInputs, LosantInstanceOrg, OrgSettings } from "../../losant/types";
 
 export interface CreateOptions {
   /** POSTs of unknown outcome followed by an empty lookup before giving up. */
@@ -83,8 +83,9 @@ export async function createOrg(api: LosantClient, inputs: CreateInputs, options
   const name = String(inputs.name);
   for (let posts = 1; ; posts++) {
     const startedAt = Date.now();
+    let reply: LosantInstanceOrg;
     try {
-      return { org: await api.createOrg(inputs.instanceId, body, inputs.summaryInclude), how: "posted", posts };
+      reply = await api.createOrg(inputs.instanceId, body, inputs.summaryInclude);
     } catch (error) {
       if (!createOutcomeUnknown(error)) throw error;
       let found: LosantInstanceOrg[];
@@ -96,6 +97,21 @@ export async function createOrg(api: LosantClient, inputs: CreateInputs, options
       const made = single(found, inputs, posts);
       if (made) return { org: made, how: "recovered", posts };
       if (posts >= options.maxPosts) throw new LosantCreateOutcomeError({ instanceId: inputs.instanceId, orgName: name, attempts: posts, cause: error });
+      continue;
     }
+    return { org: await asInstanceOrg(api, inputs, reply), how: "posted", posts };
   }
+}
+
+/**
+ * The new org as the instance holds it. From API 1.31 POST answers with the instance org itself; up
+ * to API 1.30 with the `org` resource (org.json), which has no `instanceId`, `tags`,
+ * `auditLogEnabled` or `referralId`: outputs built from it would lack declared values and invent
+ * nothing for the rest, so the org is read (one more request, only from such an API and only when
+ * creating). Should that read find nothing, the reply is kept with the instance it was posted to.
+ */
+async function asInstanceOrg(api: LosantClient, inputs: CreateInputs, reply: LosantInstanceOrg): Promise<LosantInstanceOrg> {
+  if (reply.instanceId !== undefined) return reply;
+  const read = await api.getOrg({ instanceId: inputs.instanceId, orgId: reply.id }, inputs.summaryInclude);
+  return read ?? { ...reply, instanceId: inputs.instanceId };
 }

@@ -1,9 +1,9 @@
 /** Read-only lookups for programs: orgs read into the program without being managed. */
 import * as pulumi from "@pulumi/pulumi";
-import { listOrgs } from "../client/orgList";
-import { readConfig } from "./settings";
+import { listOrgs } from "../../client/orgList";
+import { readConfig } from "../shared/settings";
 import { standaloneClient } from "./standaloneClient";
-import type { LosantInstanceOrg } from "../losant/types";
+import type { LosantInstanceOrg } from "../../losant/types";
 
 export interface GetInstanceOrgsArgs {
   instanceId: string;

@@ -3,11 +3,11 @@
  * command), with the settings read exactly as the provider reads them: explicit values (Pulumi
  * config keys such as `losant:apiToken`) first, then the LOSANT_* environment variables.
  */
-import { LosantClient } from "../client/losantClient";
-import { RequestGate } from "../client/requestGate";
-import { retryPolicyWith } from "../client/retryPolicy";
-import { RawSettings, resolveSettings, resolveToken, settingsProblem } from "./settings";
-import { PACKAGE_NAME, PACKAGE_VERSION } from "./version";
+import { LosantClient } from "../../client/losantClient";
+import { RequestGate } from "../../client/requestGate";
+import { retryPolicyWith } from "../../client/retryPolicy";
+import { RawSettings, resolveSettings, resolveToken, settingsProblem } from "../shared/settings";
+import { PACKAGE_NAME, PACKAGE_VERSION } from "../shared/version";
 
 export function standaloneClient(configured: RawSettings = {}, env: NodeJS.ProcessEnv = process.env): LosantClient {
   const problem = settingsProblem(configured, env);

@@ -1,8 +1,8 @@
 import { CheckFailure } from "@pulumi/pulumi/dynamic";
-import { OBJECT_ID_PATTERN, ORG_PATCH_SCHEMA, ORG_POST_SCHEMA, SUMMARY_FIELDS } from "../losant/instanceOrgSchema";
-import { fieldsWithRole } from "../losant/orgFields";
+import { OBJECT_ID_PATTERN, ORG_PATCH_SCHEMA, ORG_POST_SCHEMA, SUMMARY_FIELDS } from "../../losant/instanceOrgSchema";
+import { fieldsWithRole } from "../../losant/orgFields";
 import { CREATION_MARKER_KEY } from "./creationMarker";
-import { describe, validate } from "../losant/validate";
+import { describe, validate } from "../../losant/validate";
 import { RESOURCE_FIELDS } from "./resourceFields";
 import { UNKNOWN } from "./unknown";
 

@@ -1,14 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 // The serialized provider is an `export =` module (see providerObject.ts for why).
-import instanceOrgProvider = require("./providerObject");
+import instanceOrgProvider = require("../providerObject");
 import type { InstanceOrgArgs, InstanceOrgAttributes } from "./generated/instanceOrgArgs";
-import { INSTANCE_ORG_PROPERTIES } from "./resourceFields";
-import { creationMarkerFor } from "./creationMarker";
+import { INSTANCE_ORG_PROPERTIES } from "../shared/resourceFields";
+import { creationMarkerFor } from "../shared/creationMarker";
 import { trimStackTraces } from "./declarationTrace";
 import { providerText } from "./providerText";
 import { INSTANCE_ORG_TYPE } from "./resourceType";
-import { limitsFromState } from "./storedLimits";
-import type { OrgLimits } from "../losant/types";
+import { limitsFromState } from "../shared/storedLimits";
+import type { OrgLimits } from "../../losant/types";
 
 export type { InstanceOrgArgs, InstanceOrgAttributes } from "./generated/instanceOrgArgs";
 export { INSTANCE_ORG_PROPERTIES };

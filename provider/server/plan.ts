@@ -1,7 +1,7 @@
-import { PATCHABLE_FIELDS, PatchableField } from "../losant/instanceOrgSchema";
-import { containsUnknown } from "./unknown";
-import { withoutMarker } from "./creationMarker";
-import type { OrgLimits, OrgSettings, OrgTag } from "../losant/types";
+import { PATCHABLE_FIELDS, PatchableField } from "../../losant/instanceOrgSchema";
+import { containsUnknown } from "../shared/unknown";
+import { withoutMarker } from "../shared/creationMarker";
+import type { OrgLimits, OrgSettings, OrgTag } from "../../losant/types";
 
 /** The settings the program declares: every patchable field that is present and not null. */
 export function declaredSettings(inputs: { readonly [field in PatchableField]?: unknown }): OrgSettings {

@@ -9,7 +9,7 @@
  * so `org.limits` is the same object as before. An object (state from earlier versions, or values
  * the string cannot hold) is read as it is.
  */
-import type { OrgLimits } from "../losant/types";
+import type { OrgLimits } from "../../losant/types";
 
 /**
  * The position of each limit in the stored string. APPEND ONLY: state already written decodes by

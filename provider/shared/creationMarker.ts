@@ -7,7 +7,7 @@
  * left alone.
  */
 import { createHash } from "crypto";
-import type { OrgTag } from "../losant/types";
+import type { OrgTag } from "../../losant/types";
 
 /** Tag keys match ^[0-9a-zA-Z_-]{1,255}: no colon, so the package name is the key. */
 export const CREATION_MARKER_KEY = "pulumi-losant-instance-org";
