@@ -335,4 +335,13 @@ describe("errors", () => {
     expect(error.message).toMatch(pattern);
     expect(error.message).toContain(`org ${ORG_ID}`);
   });
+
+  test.each([
+    [403, true],
+    [401, false],
+  ])("a list refused with %i after a 404: the scopes are named only where a scope can be the cause (%s)", (checkStatus, namesScopes) => {
+    const error = new LosantUnconfirmedNotFoundError({ action: "refresh", operation: "get", ref, reason: "checkRefused", checkStatus });
+    expect(error.message.includes("instanceOrgs.get")).toBe(namesScopes);
+    expect(error.message).toMatch(namesScopes ? /Give the token one of the scopes/ : /invalid or expired/);
+  });
 });
