@@ -34,6 +34,12 @@ describe("the config table", () => {
   });
 });
 
+it("the README's shortcut holds: `all.Instance` allows every operation", () => {
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  expect(readme).toContain("`all.Instance` allows them all");
+  expect(Object.entries(REQUIRED_SCOPES).filter(([, scopes]) => !scopes.includes("all.Instance"))).toEqual([]);
+});
+
 it("the scopes table names every scope of every operation", () => {
   const table = renderScopesTable();
   for (const scopes of Object.values(REQUIRED_SCOPES)) {
