@@ -168,7 +168,7 @@ export function largeFleetFigures(results: Results): string {
   }
   const state = findRow(results, large.at(-1)!, "ours", "skipped")?.state ?? findRow(results, large.at(-1)!, "ours", "normal")?.state;
   const notes = [
-    `"-": not measured. The bench runs an \`up\` that writes a checkpoint after every step only up to \`--max-checkpointed-update\` orgs (200 by default, to keep the bench within 30 minutes): it grows with the square of the fleet (see the chart in [bench/README.md](bench/README.md)).`,
+    `"-": not measured. The bench runs an \`up\` that writes a checkpoint after every step only up to \`--max-checkpointed-update\` orgs (200 by default, to keep the bench within 30 minutes): it grows with the square of the fleet (see the chart in [bench/README.md](../bench/README.md)).`,
   ];
   if (state) notes.push(`State per org: ${state.deploymentBytesPerResource} B (the provider's inputs and outputs: ${state.providerBytes} B).`);
   const limited = results.rateLimited.at(-1);
