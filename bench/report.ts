@@ -14,7 +14,6 @@ import {
   Operation,
   OPERATION_LABELS,
   OPERATIONS,
-  RateLimitedOp,
   RateLimitedRun,
   Results,
   Row,
@@ -94,8 +93,6 @@ export function factsTable(results: Results): string {
   return lines.join("\n");
 }
 
-const RATE_LIMITED_LABELS: Record<RateLimitedOp, string> = { upRefresh: "no-op `up --refresh`", update: "one-limit update (up)" };
-
 /** The least time a run's requests can take at its rate: the requests served, divided by the rate (429 answers cost nothing). */
 const floorOf = (r: RateLimitedRun) => r.served / r.perSecond;
 /** The same for the requests the direct-API floor made for the same operation. */
@@ -113,7 +110,7 @@ export function rateLimitedTable(results: Results): string {
     const time = r.failed ? "failed" : `${r.seconds.toFixed(2)} s`;
     const against = (f: number | undefined) => (r.failed || f === undefined || f <= 0 ? "-" : (r.seconds / f).toFixed(2));
     lines.push(
-      `| ${r.size} | ${r.perSecond}/s | ${CHECKPOINT_LABELS[r.checkpoints]} | ${RATE_LIMITED_LABELS[r.op]} | ${time} | ${r.served} | ${r.limited} | ${floor.toFixed(2)} s | ${against(floor)} | ${directFloor === undefined ? "-" : `${directFloor.toFixed(2)} s (${r.directRequests})`} | ${against(directFloor)} | ${r.changed} | ${r.measuredAt.slice(0, 16)}, ${load(r.loadAverage)} |`,
+      `| ${r.size} | ${r.perSecond}/s | ${CHECKPOINT_LABELS[r.checkpoints]} | ${OPERATION_LABELS[r.op]} | ${time} | ${r.served} | ${r.limited} | ${floor.toFixed(2)} s | ${against(floor)} | ${directFloor === undefined ? "-" : `${directFloor.toFixed(2)} s (${r.directRequests})`} | ${against(directFloor)} | ${r.changed} | ${r.measuredAt.slice(0, 16)}, ${load(r.loadAverage)} |`,
     );
   }
   return lines.join("\n");

@@ -38,7 +38,6 @@ import {
   OPERATION_LABELS,
   OPERATIONS,
   Provenance,
-  RateLimitedOp,
   RateLimitedRun,
   RATE_LIMITED_OPS,
   Results,
@@ -294,8 +293,6 @@ function rowsOf(contender: Contender, size: number, runs: Array<{ steps: Step[];
   return [...rows.values()];
 }
 
-const RATE_LIMITED_LABELS: Record<RateLimitedOp, string> = { upRefresh: "no-op up --refresh", update: "one-limit update" };
-
 /**
  * Ours while the emulator answers 429 above `perSecond` requests per second: after an adopt without the
  * limit, each planned operation under it. Then, without the limit, the direct-API floor's requests for
@@ -354,7 +351,7 @@ async function measureRateLimited(plan: RateLimitedPlan, options: Options): Prom
       };
       runs.push(run);
       process.stdout.write(
-        `  ${plan.size} orgs at ${plan.perSecond} req/s, ${RATE_LIMITED_LABELS[step.op]} (${step.checkpoints} checkpoints): ${seconds} s, ${served} served (floor ${(served / plan.perSecond).toFixed(1)} s), ${limited} answered 429, ${changed} changed; the direct-API floor: ${directRequests} requests (${(directRequests / plan.perSecond).toFixed(1)} s)${failed ? `  FAILED: ${failed}` : ""}\n`,
+        `  ${plan.size} orgs at ${plan.perSecond} req/s, ${OPERATION_LABELS[step.op]} (${step.checkpoints} checkpoints): ${seconds} s, ${served} served (floor ${(served / plan.perSecond).toFixed(1)} s), ${limited} answered 429, ${changed} changed; the direct-API floor: ${directRequests} requests (${(directRequests / plan.perSecond).toFixed(1)} s)${failed ? `  FAILED: ${failed}` : ""}\n`,
       );
     }
     return runs;
@@ -428,7 +425,7 @@ async function main(): Promise<void> {
   }
   if (limitedPlan)
     process.stdout.write(
-      `${limitedPlan.size} orgs, ours, ${limitedPlan.perSecond} req/s, after an adopt without the limit: ${limitedPlan.steps.map((s) => `${RATE_LIMITED_LABELS[s.op]} (${s.checkpoints} checkpoints)`).join(", ")}\n`,
+      `${limitedPlan.size} orgs, ours, ${limitedPlan.perSecond} req/s, after an adopt without the limit: ${limitedPlan.steps.map((s) => `${OPERATION_LABELS[s.op]} (${s.checkpoints} checkpoints)`).join(", ")}\n`,
     );
   const estimate = estimateSeconds(runs, limitedPlan, loadResults(options.resultsFile) ?? loadResults(DEFAULT_RESULTS));
   process.stdout.write(
