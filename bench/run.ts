@@ -448,7 +448,9 @@ async function main(): Promise<void> {
     for (const { contender, steps } of run.contenders) {
       const id = `${run.size}/${contender}`;
       done.set(id, [...(done.get(id) ?? []), { steps, outcome: await runOnce(contender, run.size, steps, options, run.run === 0) }]);
-      fresh.rows = [...fresh.rows.filter((r) => r.size !== run.size || r.contender !== contender), ...rowsOf(contender, run.size, done.get(id)!)];
+      fresh.rows = [...fresh.rows.filter((r) => r.size !== run.size || r.contender !== contender), ...rowsOf(contender, run.size, done.get(id)!)].sort(
+        (a, b) => a.size - b.size || CONTENDERS.indexOf(a.contender) - CONTENDERS.indexOf(b.contender) || a.checkpoints.localeCompare(b.checkpoints),
+      );
       save();
     }
   }
