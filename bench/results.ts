@@ -113,6 +113,10 @@ export function loadResults(file: string): Results | undefined {
   return { ...parsed, rateLimited } as Results;
 }
 
+/** The order rows are kept and shown in: by size, contender, checkpoint mode. */
+export const rowOrder = (a: Row, b: Row): number =>
+  a.size - b.size || CONTENDERS.indexOf(a.contender) - CONTENDERS.indexOf(b.contender) || a.checkpoints.localeCompare(b.checkpoints);
+
 const sameRow = (a: Row, b: Row) => a.size === b.size && a.contender === b.contender && a.checkpoints === b.checkpoints;
 
 /** New figures win, operation by operation; figures this run did not measure are kept. */
@@ -129,7 +133,7 @@ export function mergeResults(old: Results, fresh: Results): Results {
     if (row.noOpPreviewChanges !== undefined) existing.noOpPreviewChanges = row.noOpPreviewChanges;
     if (row.undeclaredLimitKept !== undefined) existing.undeclaredLimitKept = row.undeclaredLimitKept;
   }
-  rows.sort((a, b) => a.size - b.size || CONTENDERS.indexOf(a.contender) - CONTENDERS.indexOf(b.contender) || a.checkpoints.localeCompare(b.checkpoints));
+  rows.sort(rowOrder);
   const rateLimited = [
     ...old.rateLimited.filter(
       (r) => !fresh.rateLimited.some((f) => f.op === r.op && f.size === r.size && f.perSecond === r.perSecond && f.checkpoints === r.checkpoints),

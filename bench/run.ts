@@ -42,6 +42,7 @@ import {
   RATE_LIMITED_OPS,
   Results,
   Row,
+  rowOrder,
 } from "./results";
 import { stateBreakdown } from "./stateSize";
 import { estimateSeconds, LARGE_FROM, LARGE_RUNS, MEDIAN_BELOW, Options, planRateLimited, planRuns, RateLimitedPlan, Step } from "./plan";
@@ -449,7 +450,7 @@ async function main(): Promise<void> {
       const id = `${run.size}/${contender}`;
       done.set(id, [...(done.get(id) ?? []), { steps, outcome: await runOnce(contender, run.size, steps, options, run.run === 0) }]);
       fresh.rows = [...fresh.rows.filter((r) => r.size !== run.size || r.contender !== contender), ...rowsOf(contender, run.size, done.get(id)!)].sort(
-        (a, b) => a.size - b.size || CONTENDERS.indexOf(a.contender) - CONTENDERS.indexOf(b.contender) || a.checkpoints.localeCompare(b.checkpoints),
+        rowOrder,
       );
       save();
     }
