@@ -45,7 +45,7 @@ function context(stack: string, secrets: Record<string, string> = {}): JobContex
 
 async function job(name: "preview" | "up" | "drift", stack: string, options: { secrets?: Record<string, string>; beforeStep?: (step: string) => void; onStart?: (step: string, child: ChildProcess) => void } = {}): Promise<JobResult> {
   const result = await runJob(WORKFLOW, name, { repoDir, context: context(stack, options.secrets), beforeStep: options.beforeStep, onStart: options.onStart });
-  timings.push(`${name} ${stack}: ${result.seconds.toFixed(1)} s (${result.steps.map((s) => `${s.name} ${s.seconds.toFixed(1)}`).join(", ")})`);
+  timings.push(`${name} ${stack}: exit ${result.code}, ${result.seconds.toFixed(1)} s (${result.steps.map((s) => `${s.name} ${s.seconds.toFixed(1)}`).join(", ")})`);
   return result;
 }
 
