@@ -54,7 +54,8 @@ async function summary(args: string[]): Promise<void> {
     preview = JSON.parse(text) as PreviewJson;
   } catch (error) {
     // An empty input usually means the preview failed before it printed anything: its own error is in the job log.
-    throw new Error(`summary: stdin is not the JSON of \`pulumi preview --json\` (${text.trim() === "" ? "it is empty" : (error as Error).message})`);
+    const detail = text.trim() === "" ? "it is empty" : (error as Error).message;
+    throw Object.assign(new Error(`summary: stdin is not the JSON of \`pulumi preview --json\` (${detail})`), { cause: error });
   }
   if (typeof preview !== "object" || preview === null || !Array.isArray(preview.steps)) {
     throw new Error("summary: stdin has no `steps`: give it the output of `pulumi preview --json --show-sames`");

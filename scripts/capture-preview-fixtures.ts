@@ -43,7 +43,11 @@ async function main(): Promise<void> {
     const base = {
       instanceId: INSTANCE,
       defaults: { auditLogEnabled: true, limits: { device: 1000, member: 50 } },
-      orgs: ORGS.map((orgId, i): { key: string; orgId?: string; name: string; limits?: Record<string, number> } => ({ key: `customer-${i + 1}`, orgId, name: `Customer ${i + 1}` })),
+      orgs: ORGS.map((orgId, i): { key: string; orgId?: string; name: string; limits?: Record<string, number> } => ({
+        key: `customer-${i + 1}`,
+        orgId,
+        name: `Customer ${i + 1}`,
+      })),
     };
     const write = (fleet: typeof base) => fs.writeFileSync(fleetFile, JSON.stringify(fleet, null, 2));
     write(base);

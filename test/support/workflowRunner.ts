@@ -132,7 +132,12 @@ function newRunner(repoDir: string, job: string): { dir: string; work: string; e
   };
 }
 
-function runStep(script: string, cwd: string, env: Record<string, string>, onStart: (child: ChildProcess) => void): Promise<Omit<StepResult, "name" | "run" | "seconds">> {
+function runStep(
+  script: string,
+  cwd: string,
+  env: Record<string, string>,
+  onStart: (child: ChildProcess) => void,
+): Promise<Omit<StepResult, "name" | "run" | "seconds">> {
   return new Promise((resolve, reject) => {
     // Detached: the step leads its own process group, so a test can kill it whole, as a runner's timeout does.
     const child = spawn("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script], { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });

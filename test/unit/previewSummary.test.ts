@@ -31,7 +31,9 @@ const cases: Array<{ name: string; counts: string; rows: string[] }> = [
   {
     name: "create",
     counts: "1 org(s) change (1 to create); 3 unchanged.",
-    rows: ['| NewCo | (new) | create | auditLogEnabled: true<br>instanceId: "5f1e2d3c4b5a69788796a5b4"<br>limits.device: 300<br>limits.member: 50<br>name: "NewCo" |'],
+    rows: [
+      '| NewCo | (new) | create | auditLogEnabled: true<br>instanceId: "5f1e2d3c4b5a69788796a5b4"<br>limits.device: 300<br>limits.member: 50<br>name: "NewCo" |',
+    ],
   },
   {
     name: "delete",
@@ -114,7 +116,10 @@ describe("the summary command", () => {
   });
 
   test("reads the preview on stdin and prints the Markdown", () => {
-    const out = execFileSync(process.execPath, [cli, "summary", "--title", "shard-1"], { input: fs.readFileSync(path.join(FIXTURES, "rename.json")), encoding: "utf8" });
+    const out = execFileSync(process.execPath, [cli, "summary", "--title", "shard-1"], {
+      input: fs.readFileSync(path.join(FIXTURES, "rename.json")),
+      encoding: "utf8",
+    });
     expect(out).toBe(renderSummary(summarizePreview(fixture("rename")), "shard-1"));
   });
 
