@@ -116,6 +116,33 @@ function recoverySteps(): string[] {
     .filter((line) => line !== "" && !line.startsWith("#") && !line.includes("$BACKEND"));
 }
 
+describe("the workflow file", () => {
+  const stacks = (job: string) => WORKFLOW.jobs[job].strategy?.matrix?.stack;
+
+  test("every job runs once per stack, and the stacks are the example's", () => {
+    for (const job of ["preview", "up", "drift"]) expect(stacks(job)).toEqual(["shard-1", "shard-2"]);
+    for (const stack of stacks("up")!) expect(fs.existsSync(path.join(REPO_ROOT, "examples/pipeline", `Pulumi.${stack}.yaml`))).toBe(true);
+  });
+
+  test("up: one job per stack at a time, never cancelled in progress, with the write token", () => {
+    expect(WORKFLOW.jobs.up.concurrency).toEqual({ group: "losant-orgs-${{ matrix.stack }}", "cancel-in-progress": false });
+    expect(WORKFLOW.jobs.up.env?.LOSANT_API_TOKEN).toBe("${{ secrets.LOSANT_WRITE_TOKEN }}");
+  });
+
+  test("preview and drift hold the read token; preview skips pull requests from forks, which get no secrets", () => {
+    for (const job of ["preview", "drift"]) expect(WORKFLOW.jobs[job].env?.LOSANT_API_TOKEN).toBe("${{ secrets.LOSANT_READ_TOKEN }}");
+    expect(WORKFLOW.jobs.preview.if).toContain("github.event.pull_request.head.repo.full_name == github.repository");
+  });
+
+  test("state and Losant settings come from the secret store and variables, never from the file", () => {
+    expect(WORKFLOW.env).toMatchObject({
+      PULUMI_BACKEND_URL: "${{ vars.PULUMI_BACKEND_URL }}",
+      PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}",
+      LOSANT_API_URL: "${{ vars.LOSANT_API_URL }}",
+    });
+  });
+});
+
 const haveMoto = findMotoServer() !== undefined;
 if (!haveMoto && process.env.CI) {
   test("moto_server is installed", () => {
@@ -147,7 +174,8 @@ if (!haveMoto && process.env.CI) {
   });
 
   test("the main job applies each stack of the matrix; the next runner finds the state in S3", async () => {
-    for (const stack of ["shard-1", "shard-2"]) expectSuccess(await job("up", stack));
+    // As GitHub runs a matrix: the stacks' jobs side by side.
+    for (const result of await Promise.all(["shard-1", "shard-2"].map((stack) => job("up", stack)))) expectSuccess(result);
     expect(org(ORGS.acme)).toMatchObject({ name: "Acme", auditLogEnabled: true, mfaMode: "adminRequired" });
     expect(org(ORGS.acme).limits).toMatchObject({ device: 1000, member: 50 });
     expect(org(ORGS.globex).limits).toMatchObject({ device: 5000, member: 50 });

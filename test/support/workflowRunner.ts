@@ -93,6 +93,9 @@ export interface RunOptions {
   onStart?: ((name: string, child: ChildProcess) => void) | undefined;
 }
 
+/** The actions a job may use: setup, which the runner gives instead. Anything touching Losant or state is a run: step. */
+const SETUP_ACTIONS = /^(actions\/checkout|actions\/setup-node|pulumi\/actions)@/;
+
 const STAND_IN_NPM = `#!/bin/sh
 # The pipeline tests' stand-in for npm: \`npm install\` installs this checkout's package into the
 # program's node_modules as the registry would; anything else is not expected in a workflow step.
@@ -171,6 +174,8 @@ export async function runJob(workflow: Workflow, jobName: string, options: RunOp
   const steps: StepResult[] = [];
   let failed = 0;
   for (const step of job.steps) {
+    if (step.uses !== undefined && !SETUP_ACTIONS.test(step.uses))
+      throw new Error(`step ${step.name ?? step.uses}: only setup may use an action, not ${step.uses}`);
     if (step.run === undefined) continue;
     const name = step.name ?? step.run;
     if (step.run.includes("${{")) throw new Error(`step ${name} has an expression inside run:; pass it through env: instead`);
