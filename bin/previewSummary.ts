@@ -10,9 +10,12 @@
 import { diffInstanceOrg } from "../provider/plan";
 import { fromState } from "../provider/outputs";
 import { INSTANCE_ORG_TYPE } from "../provider/resourceType";
+import { UNKNOWN } from "../provider/unknown";
 
 /** What Pulumi prints in place of a secret value when `--show-secrets` is not given. */
 export const SECRET_TEXT = "[secret]";
+/** Shown for a value the preview cannot know yet (it comes from another resource's output). */
+export const UNKNOWN_TEXT = "(known after up)";
 /** The signature key Pulumi gives a secret value written out whole (`--show-secrets` off, older CLIs). */
 const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
 
@@ -69,7 +72,10 @@ function isSecret(value: unknown): boolean {
 function shown(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (isSecret(value)) return SECRET_TEXT;
-  return JSON.stringify(value, (_key, v: unknown) => (isSecret(v) ? SECRET_TEXT : v));
+  if (value === UNKNOWN) return UNKNOWN_TEXT;
+  return JSON.stringify(value, (_key, v: unknown) => (isSecret(v) ? SECRET_TEXT : v))
+    .split(JSON.stringify(UNKNOWN))
+    .join(UNKNOWN_TEXT);
 }
 
 /** The value at `limits.device` or `name` in an object of inputs or (decoded) outputs. */
@@ -187,7 +193,9 @@ export function renderSummary(summary: PreviewSummary, title = "Losant orgs"): s
     lines.push("", "| org | id | action | changes |", "| --- | --- | --- | --- |");
     const sorted = [...summary.changes].sort((a, b) => ACTION_ORDER[a.action] - ACTION_ORDER[b.action] || a.name.localeCompare(b.name));
     for (const change of sorted) {
-      const fields = change.fields.map((f) => cell(fieldText(f))).join("<br>");
+      // An update with no field listed only changes which fields the resource manages: nothing is sent to Losant.
+      const fields =
+        change.fields.length === 0 && change.action === "update" ? "(no value changes)" : change.fields.map((f) => cell(fieldText(f))).join("<br>");
       lines.push(`| ${cell(change.name)} | ${change.id ?? "(new)"} | ${change.action} | ${fields} |`);
     }
   }

@@ -7,6 +7,7 @@ import fs from "fs";
 import path from "path";
 import { execFileSync, spawnSync } from "child_process";
 import { renderSummary, summarizePreview, type PreviewJson, type PreviewStep } from "../../bin/previewSummary";
+import { UNKNOWN } from "../../provider/unknown";
 import { REPO_ROOT } from "../../scripts/lib/workspace";
 
 const FIXTURES = path.join(REPO_ROOT, "test/fixtures/preview");
@@ -131,5 +132,31 @@ describe("the summary command", () => {
     const result = spawnSync(process.execPath, [cli, "summary"], { input, encoding: "utf8" });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(message);
+  });
+});
+
+describe("values a preview cannot show", () => {
+  /** The rename fixture with its one update step's new inputs changed by `edit`. */
+  function renameWith(edit: (inputs: Record<string, unknown>, olds: Record<string, unknown>) => void): PreviewJson {
+    const preview = fixture("rename");
+    const step = preview.steps!.find((s) => s.op === "update")!;
+    edit(step.newState!.inputs!, step.oldState!.outputs!);
+    return preview;
+  }
+
+  test.each([
+    [
+      "a value known only after up (another resource's output)",
+      (news: Record<string, unknown>) => void (news.name = UNKNOWN),
+      'name: "Customer 2" → (known after up)',
+    ],
+    [
+      "an update whose declared values Losant holds already (only what is managed changes)",
+      (news: Record<string, unknown>, olds: Record<string, unknown>) => void (news.name = olds.name),
+      "(no value changes)",
+    ],
+  ])("%s", (_label, edit, expected) => {
+    const [row] = rows(renderSummary(summarizePreview(renameWith(edit))));
+    expect(row.split(" | ")[3]).toBe(`${expected} |`);
   });
 });
