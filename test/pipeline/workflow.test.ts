@@ -202,9 +202,11 @@ if (!haveMoto && process.env.CI) {
       entry(fleet, "acme").limits = { device: 1200 };
     });
     emulator.resetRequests();
+    const stateBefore = await s3.objects();
     const preview = await job("preview", "shard-1");
     expectSuccess(preview);
     expect(writes()).toEqual([]);
+    expect(await s3.objects()).toEqual(stateBefore); // nor to the state
     expect(emulator.requests.length).toBeGreaterThan(0); // --refresh read the orgs, with the read token
     expect(preview.summary).toContain("2 org(s) change (2 to update); 0 unchanged.");
     expect(rows(preview.summary)).toEqual([
@@ -223,12 +225,14 @@ if (!haveMoto && process.env.CI) {
 
     emulator.store.patchOrg(INSTANCE_ID, ORGS.acme, { name: "Acme (edited in the UI)" });
     emulator.resetRequests();
+    const stateBefore = await s3.objects();
     const drift = await job("drift", "shard-1");
     expect(drift.code).toBe(7);
     expect(drift.step("Drift check").code).toBe(7);
     expect(drift.step("Per-org summary").code).toBe(0);
     expect(rows(drift.summary)).toEqual(['Acme | update | name: "Acme (edited in the UI)" → "Acme"']);
     expect(writes()).toEqual([]);
+    expect(await s3.objects()).toEqual(stateBefore);
 
     expectSuccess(await job("up", "shard-1"));
     expect(org(ORGS.acme).name).toBe("Acme");

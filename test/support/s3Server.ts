@@ -18,6 +18,8 @@ export interface S3Server {
   env: { AWS_ACCESS_KEY_ID: string; AWS_SECRET_ACCESS_KEY: string; AWS_REGION: string };
   /** The keys in the bucket under `prefix`. */
   keys(prefix?: string): Promise<string[]>;
+  /** `key etag` for every object in the bucket: what changes when anything is written. */
+  objects(): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -68,6 +70,10 @@ export async function startS3Server(bucket = "state"): Promise<S3Server> {
     async keys(prefix = "") {
       const listed = await (await fetch(`${base}/${bucket}?list-type=2&prefix=${encodeURIComponent(prefix)}`)).text();
       return [...listed.matchAll(/<Key>([^<]+)<\/Key>/g)].map((m) => m[1]);
+    },
+    async objects() {
+      const listed = await (await fetch(`${base}/${bucket}?list-type=2`)).text();
+      return [...listed.matchAll(/<Contents>[\s\S]*?<Key>([^<]+)<\/Key>[\s\S]*?<ETag>([^<]+)<\/ETag>[\s\S]*?<\/Contents>/g)].map((m) => `${m[1]} ${m[2]}`);
     },
     stop: () =>
       new Promise<void>((resolve) => {
