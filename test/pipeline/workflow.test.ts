@@ -105,6 +105,16 @@ function operatorEnv(stack: string): Record<string, string> {
   };
 }
 
+/** The stack's state, exported by a person: each org once, no operation left pending. */
+async function expectIntactState(stack: string, orgIds: string[]): Promise<void> {
+  const exported = await runShell('pulumi stack export --stack "$STACK"', repoDir, operatorEnv(stack));
+  expect(exported.code).toBe(0);
+  const { deployment } = JSON.parse(exported.stdout) as { deployment: { resources: Array<{ type: string; id?: string }>; pending_operations?: unknown[] } };
+  const ids = deployment.resources.filter((r) => r.type.endsWith("InstanceOrg")).map((r) => r.id);
+  expect(ids.sort()).toEqual([...orgIds].sort());
+  expect(deployment.pending_operations ?? []).toEqual([]);
+}
+
 /** The commands docs/recovery.md gives for a killed update, in order, without the file-backend-only step. */
 function recoverySteps(): string[] {
   const doc = fs.readFileSync(path.join(REPO_ROOT, "docs/recovery.md"), "utf8");
@@ -278,12 +288,7 @@ if (!haveMoto && process.env.CI) {
     expect(org(ORGS.acme).limits.device).toBe(1400);
     // Intact: the next runner's drift job finds every org as declared and nothing to do.
     expectSuccess(await job("drift", "shard-1"));
-    const exported = await runShell('pulumi stack export --stack "$STACK"', repoDir, operatorEnv("shard-1"));
-    const resources = (JSON.parse(exported.stdout) as { deployment: { resources: Array<{ type: string; id?: string }>; pending_operations?: unknown[] } })
-      .deployment;
-    const ids = resources.resources.filter((r) => r.type.endsWith("InstanceOrg")).map((r) => r.id);
-    expect(ids.sort()).toEqual([ORGS.acme, ORGS.globex].sort());
-    expect(resources.pending_operations ?? []).toEqual([]);
+    await expectIntactState("shard-1", [ORGS.acme, ORGS.globex]);
     timings.push(`concurrent ups: ${outcomes.map((o) => (o === "applied" ? "applied" : o.match(/locked|violates plan/)?.[0])).join(", ")}`);
   });
 
@@ -311,6 +316,9 @@ if (!haveMoto && process.env.CI) {
     expect(killed).toBe(true);
     expect(up.step("Up").signal).toBe("SIGKILL");
     expect((await s3.keys(".pulumi/locks/")).length).toBe(1);
+    const left = await runShell('pulumi stack export --stack "$STACK"', repoDir, operatorEnv("shard-1"));
+    const pending = (JSON.parse(left.stdout) as { deployment: { pending_operations?: unknown[] } }).deployment.pending_operations ?? [];
+    timings.push(`killed up left 1 lock and ${pending.length} pending operation(s), after ${writes().length} PATCH(es)`);
 
     // 1. The killed update is gone (its process group was killed). 2. is for the file backend. 3-5:
     const env = operatorEnv("shard-1");
@@ -332,5 +340,6 @@ if (!haveMoto && process.env.CI) {
     expect(org(ORGS.acme).limits.device).toBe(1500);
     expect(org(ORGS.globex).limits.device).toBe(5500);
     // (The last recovery step, preview --expect-no-changes, already showed that nothing is left to do.)
+    await expectIntactState("shard-1", [ORGS.acme, ORGS.globex]);
   });
 });
