@@ -14,11 +14,15 @@ import { createNodeResolver, importX } from "eslint-plugin-import-x";
  *   client/      emulator/       peers: both speak the contract below, neither knows the other
  *   losant/                      facts about Losant's API
  *
+ * Nothing below provider/ imports Pulumi (`@pulumi/*`): losant/, client/ and emulator/ know Losant's
+ * API and HTTP, and the Pulumi side of each concept lives in provider/.
+ *
  * import-x resolves every import (including `require` and `import x = require`) to a file before it
  * compares paths, so a detour such as `../losant/../provider` is caught too.
  */
 const PRODUCT = ["losant", "client", "emulator", "provider"];
 const PROGRAMS = ["bin", "scripts", "bench", "test", "examples", "index.ts"];
+const BELOW_PROVIDER = ["losant", "client", "emulator"];
 const layerZones = [
   { target: "losant", from: ["client", "emulator"], message: "losant/ is the bottom layer and imports no other project folder." },
   { target: "client", from: "emulator", message: "client/ imports only losant/; the emulator is its peer, not its dependency." },
@@ -43,7 +47,22 @@ const layerZones = [
     message: "provider/server/ runs in the provider process and must not load what runs in the user's program.",
   },
   { target: PRODUCT, from: PROGRAMS, message: "Product code must not depend on tests, tools or programs." },
+  {
+    // Resolved like every import, so `require` and `import x = require` are caught too.
+    target: BELOW_PROVIDER,
+    from: "node_modules/@pulumi",
+    message: "No Pulumi below provider/: losant/, client/ and emulator/ speak Losant's API and HTTP; the Pulumi side lives in provider/.",
+  },
 ];
+
+const RELATIVE_IMPORT_TYPE = {
+  selector: "TSImportType Literal[value=/^\\.\\.\\//]",
+  message: "Use `import type` for a type from another folder, so the layer check can see it.",
+};
+const PULUMI_IMPORT_TYPE = {
+  selector: "TSImportType Literal[value=/^@pulumi\\//]",
+  message: "No Pulumi below provider/: the Pulumi side lives in provider/.",
+};
 
 export default defineConfig(
   { ignores: ["dist/**", "**/node_modules/**", "bench/out/**", ".tools/**"] },
@@ -68,13 +87,15 @@ export default defineConfig(
     // must be an `import type`, which the layer check does see.
     files: PRODUCT.map((dir) => `${dir}/**`),
     rules: {
-      "no-restricted-syntax": [
-        "error",
-        {
-          selector: "TSImportType Literal[value=/^\\.\\.\\//]",
-          message: "Use `import type` for a type from another folder, so the layer check can see it.",
-        },
-      ],
+      "no-restricted-syntax": ["error", RELATIVE_IMPORT_TYPE],
+    },
+  },
+  {
+    // import-x does not see `typeof import("...")` types either: below provider/, none may name Pulumi.
+    files: BELOW_PROVIDER.map((dir) => `${dir}/**`),
+    rules: {
+      // A later block's options replace an earlier one's, so this repeats the rule every product folder has.
+      "no-restricted-syntax": ["error", RELATIVE_IMPORT_TYPE, PULUMI_IMPORT_TYPE],
     },
   },
   {

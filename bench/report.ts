@@ -14,6 +14,7 @@ import {
   Operation,
   OPERATION_LABELS,
   OPERATIONS,
+  RateLimitedRun,
   Results,
   Row,
   sizesOf,
@@ -23,12 +24,13 @@ const CHECKPOINT_LABELS: Record<Checkpoints, string> = { normal: "every step", s
 
 const seconds = (m: Measure | undefined) => (m === undefined ? "-" : m.failed ? "failed" : `${m.seconds.toFixed(2)} s`);
 /** Two significant digits below 0.1, so a refresh of 2,000 orgs in 4 requests shows as 0.002, not 0. */
-const perOrg = (m: Measure | undefined) =>
-  m === undefined || m.failed
-    ? "-"
-    : m.requestsPerOrg > 0 && m.requestsPerOrg < 0.1
-      ? `${Number(m.requestsPerOrg.toPrecision(2))}`
-      : `${round(m.requestsPerOrg)}`;
+const requestFigure = (n: number) => (n > 0 && n < 0.1 ? `${Number(n.toPrecision(2))}` : `${round(n)}`);
+/** The median of the runs, and their range where it shows at this precision. */
+const perOrg = (m: Measure | undefined) => {
+  if (m === undefined || m.failed) return "-";
+  const range = m.requestsPerOrgRange?.map(requestFigure);
+  return `${requestFigure(m.requestsPerOrg)}${range && range[0] !== range[1] ? ` (${range[0]}-${range[1]})` : ""}`;
+};
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 const load = (l: number[]) => l.map((v) => v.toFixed(2)).join(" / ");
 
@@ -37,11 +39,18 @@ function ratio(a: Measure | undefined, b: number | undefined): string {
   return (a.seconds / b).toFixed(2);
 }
 
+/** How many measurements each figure of a line is the median of: one number when they agree, else per contender in column order. */
+function runsCell(measures: Array<Measure | undefined>): string {
+  const counts = measures.map((m) => m?.runs);
+  const measured = [...new Set(counts.filter((n) => n !== undefined))];
+  return measured.length === 1 ? String(measured[0]) : counts.map((n) => n ?? "-").join(" / ");
+}
+
 /** One line per (orgs, checkpoints, operation) that any contender measured. */
 export function timingTable(results: Results): string {
   const lines = [
-    `| orgs | checkpoints | operation | ${CONTENDERS.map((c) => CONTENDER_LABELS[c]).join(" | ")} | requests per org: direct / ours / hand-written | ours / engine floor | ours / (engine + direct) |`,
-    `| ---: | --- | --- | ${CONTENDERS.map(() => "---:").join(" | ")} | ---: | ---: | ---: |`,
+    `| orgs | checkpoints | operation | ${CONTENDERS.map((c) => CONTENDER_LABELS[c]).join(" | ")} | runs | requests per org: direct / ours / hand-written | ours / engine floor | ours / (engine + direct) |`,
+    `| ---: | --- | --- | ${CONTENDERS.map(() => "---:").join(" | ")} | ---: | ---: | ---: | ---: |`,
   ];
   for (const size of sizesOf(results)) {
     for (const checkpoints of ["normal", "skipped"] as const) {
@@ -55,7 +64,7 @@ export function timingTable(results: Results): string {
         const floor = engine && direct && !engine.failed && !direct.failed ? engine.seconds + direct.seconds : undefined;
         const requests = [perOrg(direct), perOrg(m("ours")), perOrg(m("handwritten"))].join(" / ");
         lines.push(
-          `| ${size} | ${CHECKPOINT_LABELS[checkpoints]} | ${OPERATION_LABELS[op]} | ${CONTENDERS.map((c) => seconds(m(c))).join(" | ")} | ${requests} | ${ratio(m("ours"), engine && !engine.failed ? engine.seconds : undefined)} | ${ratio(m("ours"), floor)} |`,
+          `| ${size} | ${CHECKPOINT_LABELS[checkpoints]} | ${OPERATION_LABELS[op]} | ${CONTENDERS.map((c) => seconds(m(c))).join(" | ")} | ${runsCell(CONTENDERS.map(m))} | ${requests} | ${ratio(m("ours"), engine && !engine.failed ? engine.seconds : undefined)} | ${ratio(m("ours"), floor)} |`,
         );
       }
     }
@@ -84,15 +93,24 @@ export function factsTable(results: Results): string {
   return lines.join("\n");
 }
 
+/** The least time a run's requests can take at its rate: the requests served, divided by the rate (429 answers cost nothing). */
+const floorOf = (r: RateLimitedRun) => r.served / r.perSecond;
+/** The same for the requests the direct-API floor made for the same operation. */
+const directFloorOf = (r: RateLimitedRun) => (r.directRequests === undefined ? undefined : r.directRequests / r.perSecond);
+
 export function rateLimitedTable(results: Results): string {
   if (results.rateLimited.length === 0) return "No run under a rate limit recorded yet (`npm run bench -- --rate-limit 20`).";
   const lines = [
-    "| orgs | limit | checkpoints | no-op `up --refresh` | requests served | answered 429 | orgs changed | measured (load average 1/5/15 min) |",
-    "| ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |",
+    "| orgs | limit | checkpoints | operation (ours) | time | requests served | answered 429 | its floor: served ÷ rate | time / its floor | direct-API floor: its requests ÷ rate | time / direct-API floor | orgs changed | measured (load average 1/5/15 min) |",
+    "| ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
   ];
   for (const r of results.rateLimited) {
+    const floor = floorOf(r);
+    const directFloor = directFloorOf(r);
+    const time = r.failed ? "failed" : `${r.seconds.toFixed(2)} s`;
+    const against = (f: number | undefined) => (r.failed || f === undefined || f <= 0 ? "-" : (r.seconds / f).toFixed(2));
     lines.push(
-      `| ${r.size} | ${r.perSecond}/s | ${CHECKPOINT_LABELS[r.checkpoints]} | ${r.failed ? "failed" : `${r.seconds.toFixed(2)} s`} | ${r.served} | ${r.limited} | ${r.changed} | ${r.measuredAt.slice(0, 16)}, ${load(r.loadAverage)} |`,
+      `| ${r.size} | ${r.perSecond}/s | ${CHECKPOINT_LABELS[r.checkpoints]} | ${OPERATION_LABELS[r.op]} | ${time} | ${r.served} | ${r.limited} | ${floor.toFixed(2)} s | ${against(floor)} | ${directFloor === undefined ? "-" : `${directFloor.toFixed(2)} s (${r.directRequests})`} | ${against(directFloor)} | ${r.changed} | ${r.measuredAt.slice(0, 16)}, ${load(r.loadAverage)} |`,
     );
   }
   return lines.join("\n");
@@ -108,13 +126,14 @@ export function provenanceTable(results: Results): string {
     const measures = Object.values(row.operations).filter((m): m is Measure => m !== undefined);
     if (measures.length === 0) continue;
     const first = measures.reduce((a, b) => (a.measuredAt < b.measuredAt ? a : b));
+    const runs = [...new Set(measures.map((m) => m.runs))].sort((a, b) => a - b);
     const last = measures.reduce((a, b) => (a.measuredAt > b.measuredAt ? a : b));
     const when =
       first.measuredAt.slice(0, 16) === last.measuredAt.slice(0, 16)
         ? first.measuredAt.slice(0, 16)
         : `${first.measuredAt.slice(0, 16)} to ${last.measuredAt.slice(11, 16)}`;
     lines.push(
-      `| ${row.size} | ${CONTENDER_LABELS[row.contender]} | ${CHECKPOINT_LABELS[row.checkpoints]} | ${when.replace("T", " ")} | ${first.runs} | ${load(first.loadAverage)} | ${first.machine} |`,
+      `| ${row.size} | ${CONTENDER_LABELS[row.contender]} | ${CHECKPOINT_LABELS[row.checkpoints]} | ${when.replace("T", " ")} | ${runs.length === 1 ? runs[0] : `${runs[0]}-${runs.at(-1)}`} | ${load(first.loadAverage)} | ${first.machine} |`,
     );
   }
   return lines.join("\n");
@@ -168,13 +187,20 @@ export function largeFleetFigures(results: Results): string {
   }
   const state = findRow(results, large.at(-1)!, "ours", "skipped")?.state ?? findRow(results, large.at(-1)!, "ours", "normal")?.state;
   const notes = [
-    `"-": not measured. The bench runs an \`up\` that writes a checkpoint after every step only up to \`--max-checkpointed-update\` orgs (200 by default, to keep the bench within 30 minutes): it grows with the square of the fleet (see the chart in [bench/README.md](bench/README.md)).`,
+    `"-": not measured. The bench runs an \`up\` that writes a checkpoint after every step only up to \`--max-checkpointed-update\` orgs (200 by default, to keep the bench within 30 minutes): it grows with the square of the fleet (see the chart in [bench/README.md](../bench/README.md)).`,
   ];
   if (state) notes.push(`State per org: ${state.deploymentBytesPerResource} B (the provider's inputs and outputs: ${state.providerBytes} B).`);
-  const limited = results.rateLimited.at(-1);
+  const limited = results.rateLimited.filter((r) => r.op === "upRefresh").at(-1);
   if (limited && !limited.failed) {
     notes.push(
       `Under a ${limited.perSecond} requests/s limit, a no-op \`up --refresh\` of ${limited.size} orgs (checkpoints ${CHECKPOINT_LABELS[limited.checkpoints]}) took ${limited.seconds.toFixed(1)} s and ${limited.served + limited.limited} requests (${limited.limited} answered 429).`,
+    );
+  }
+  const update = results.rateLimited.filter((r) => r.op === "update").at(-1);
+  if (update && !update.failed) {
+    const directFloor = directFloorOf(update);
+    notes.push(
+      `Under a ${update.perSecond} requests/s limit, a one-limit update of ${update.size} orgs (checkpoints ${CHECKPOINT_LABELS[update.checkpoints]}) took ${update.seconds.toFixed(1)} s for ${update.served} requests served (${update.limited} answered 429): ${(update.seconds / floorOf(update)).toFixed(2)}x its floor of ${floorOf(update).toFixed(1)} s (requests ÷ rate)${directFloor ? `, ${(update.seconds / directFloor).toFixed(2)}x the direct-API floor's ${directFloor.toFixed(1)} s (${update.directRequests} requests ÷ rate)` : ""}.`,
     );
   }
   const provenance = results.rows
@@ -210,7 +236,7 @@ export function readmeLargeFleetLine(results: Results): string {
 /** Everything bench/README.md shows between its markers. */
 export function benchSection(results: Results): string {
   return [
-    `Emulator latency ${results.latencyMs} ms per request plus ${2 * results.latencyMs} ms on each new connection; Pulumi CLI ${results.pulumiVersion}, file backend, default parallelism. Times are wall time (median of the runs), including the Automation API's own follow-up commands.`,
+    `Emulator latency ${results.latencyMs} ms per request plus ${2 * results.latencyMs} ms on each new connection; Pulumi CLI ${results.pulumiVersion}, file backend, default parallelism. Times are wall time, the median of the runs ("runs": how many measurements each median is of, per contender in column order where they differ), including the Automation API's own follow-up commands. Requests per org: every HTTP request the emulator received during the operation, of any kind (429 answers included), divided by the orgs; the median of the runs, their range in brackets where it differs.`,
     "",
     timingTable(results),
     "",

@@ -41,8 +41,13 @@ export interface Provenance {
 export interface Measure extends Provenance {
   /** Wall time, median of `runs`. */
   seconds: number;
-  /** HTTP requests the emulator received, per org (429 answers included). */
+  /**
+   * HTTP requests the emulator received during the operation, of every kind (GETs, list requests, PATCHes,
+   * POSTs, DELETEs, 429 answers included), divided by the fleet's orgs; the median of the runs.
+   */
   requestsPerOrg: number;
+  /** The fewest and most requests per org among the runs, where they differ. */
+  requestsPerOrgRange?: [number, number];
   /** Resources the engine reported as changed (an update or replace); a no-op operation must have 0. */
   changed?: number;
   failed?: string;
@@ -61,8 +66,14 @@ export interface Row {
   undeclaredLimitKept?: number;
 }
 
-/** A no-op `up --refresh` of ours while the emulator allows `perSecond` requests per second. */
+/** What the bench runs of ours under a rate limit, in this order. */
+export type RateLimitedOp = "upRefresh" | "update";
+export const RATE_LIMITED_OPS: readonly RateLimitedOp[] = ["upRefresh", "update"];
+
+/** An operation of ours while the emulator allows `perSecond` requests per second. */
 export interface RateLimitedRun extends Provenance {
+  /** A no-op `up --refresh`, or the one-limit update (results from before the update row have no op: upRefresh). */
+  op: RateLimitedOp;
   size: number;
   perSecond: number;
   latencyMs: number;
@@ -72,6 +83,8 @@ export interface RateLimitedRun extends Provenance {
   served: number;
   /** Requests answered 429. */
   limited: number;
+  /** Requests the direct-API floor made for the same operation on the same fleet (without the limit). */
+  directRequests?: number;
   changed: number;
   failed?: string;
 }
@@ -96,8 +109,13 @@ export function loadResults(file: string): Results | undefined {
   if (!fs.existsSync(file)) return undefined;
   const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<Results>;
   if (!Array.isArray(parsed.history) || !Array.isArray(parsed.rateLimited)) return undefined;
-  return parsed as Results;
+  const rateLimited = parsed.rateLimited.map((r) => ({ ...r, op: r.op ?? "upRefresh" }));
+  return { ...parsed, rateLimited } as Results;
 }
+
+/** The order rows are kept and shown in: by size, contender, checkpoint mode. */
+export const rowOrder = (a: Row, b: Row): number =>
+  a.size - b.size || CONTENDERS.indexOf(a.contender) - CONTENDERS.indexOf(b.contender) || a.checkpoints.localeCompare(b.checkpoints);
 
 const sameRow = (a: Row, b: Row) => a.size === b.size && a.contender === b.contender && a.checkpoints === b.checkpoints;
 
@@ -115,9 +133,11 @@ export function mergeResults(old: Results, fresh: Results): Results {
     if (row.noOpPreviewChanges !== undefined) existing.noOpPreviewChanges = row.noOpPreviewChanges;
     if (row.undeclaredLimitKept !== undefined) existing.undeclaredLimitKept = row.undeclaredLimitKept;
   }
-  rows.sort((a, b) => a.size - b.size || CONTENDERS.indexOf(a.contender) - CONTENDERS.indexOf(b.contender) || a.checkpoints.localeCompare(b.checkpoints));
+  rows.sort(rowOrder);
   const rateLimited = [
-    ...old.rateLimited.filter((r) => !fresh.rateLimited.some((f) => f.size === r.size && f.perSecond === r.perSecond && f.checkpoints === r.checkpoints)),
+    ...old.rateLimited.filter(
+      (r) => !fresh.rateLimited.some((f) => f.op === r.op && f.size === r.size && f.perSecond === r.perSecond && f.checkpoints === r.checkpoints),
+    ),
     ...fresh.rateLimited,
   ];
   return {

@@ -8,9 +8,10 @@
  * - handwritten: a docs-style dynamic provider, inline in the program (10, 50 and 200 orgs only).
  *
  * Fleets of 1,000 orgs and more run with and without PULUMI_SKIP_CHECKPOINTS=true, and only the
- * operations that fit in the bench's 30 minutes (see `planSteps`). Flags pick a subset, so the big
- * rows can be measured alone on a quiet machine; each run is merged into bench/results.json, which
- * keeps the date, machine and load average of every figure. Run with `--help` for the flags.
+ * operations that fit (see `planSteps`); their adopt and update run three times, the contenders'
+ * order alternating between runs (`planRuns`). Flags pick a subset, so the big rows can be measured
+ * alone on a quiet machine; each run is merged into bench/results.json, which keeps the date, machine
+ * and load average of every figure. Run with `--help` for the flags.
  */
 import fs from "fs";
 import os from "os";
@@ -38,24 +39,18 @@ import {
   OPERATIONS,
   Provenance,
   RateLimitedRun,
+  RATE_LIMITED_OPS,
   Results,
   Row,
+  rowOrder,
 } from "./results";
 import { stateBreakdown } from "./stateSize";
-import { contendersFor, LARGE_FROM, Options, planSteps, Step } from "./plan";
+import { estimateSeconds, LARGE_FROM, LARGE_RUNS, MEDIAN_BELOW, Options, planRateLimited, planRuns, RateLimitedPlan, Step } from "./plan";
 
 const TOKEN = "bench-token";
 const DEFAULT_RESULTS = path.join(REPO_ROOT, "bench", "results.json");
 /** An undeclared limit someone changes by hand before each update; a merge-safe update keeps it. */
 const HAND_SET_LIMIT = { key: "webhook", value: 7 } as const;
-
-/**
- * Two runs (their median) where a run is cheap; one from 200 orgs, where the figures are large
- * against the noise. The whole bench took 44 minutes with three runs below 1,000 orgs (measured
- * 2026-11-29); two and one are estimated at under 30.
- */
-const MEDIAN_BELOW = 200;
-const defaultRuns = (size: number) => (size < MEDIAN_BELOW ? 2 : 1);
 
 const HELP = `npm run bench -- [flags]
   --sizes 10,50,200,1000,2000   fleet sizes (default: all five)
@@ -64,18 +59,27 @@ const HELP = `npm run bench -- [flags]
                                 adopt,update,refresh,upRefresh from ${LARGE_FROM})
   --contenders ours,engineFloor ${CONTENDERS.join(", ")} (default: all below ${LARGE_FROM} orgs, no hand-written from ${LARGE_FROM})
   --checkpoints normal,skipped  engine checkpoint modes (default: normal below ${LARGE_FROM} orgs, both from ${LARGE_FROM})
-  --runs N                      runs per row, median kept (default: 2 below ${MEDIAN_BELOW} orgs, 1 from ${MEDIAN_BELOW})
+  --runs N                      runs per row, median kept, the contenders' order reversed every other run (default: 2 below
+                                ${MEDIAN_BELOW} orgs, 1 from ${MEDIAN_BELOW}, ${LARGE_RUNS} from ${LARGE_FROM}, where runs after the first repeat only
+                                adopt and the update with checkpoints skipped)
   --max-checkpointed-update N   largest fleet whose update runs with a checkpoint per step (default 200: none of the big rows;
                                 1000 adds about 7 minutes, 2000 about 30)
   --latency MS                  emulator latency per request (default 40)
-  --rate-limit N                also a no-op up --refresh of ours at N requests/s (default 20; 0: none)
+  --rate-limit N                also run ours while the emulator allows N requests/s (default 20; 0: none)
   --rate-limit-size N           its fleet size (default: the largest size from ${LARGE_FROM}; none if no such size;
                                 with --sizes "" the rate-limited run alone)
-  --rate-limit-checkpoints M    its checkpoint mode (default normal)
+  --rate-limit-ops upRefresh,update
+                                what runs under the limit, after an adopt without it (default: both): a no-op
+                                up --refresh, a one-limit update
+  --rate-limit-checkpoints M    the up --refresh's checkpoint mode (default normal; the update's follows
+                                --max-checkpointed-update)
   --results FILE                merge into FILE instead of bench/results.json; then only FILE is written
   --plan                        print the steps and exit
   --render                      only rewrite results.md, chart.svg and the README sections from results.json
-Example, the big rows alone on a quiet machine: npm run bench -- --sizes 1000,2000 --ops update,refresh,upRefresh --runs 1`;
+Examples, on a quiet machine:
+  the big rows alone:                 npm run bench -- --sizes 1000,2000 --ops update,refresh,upRefresh --runs 1
+  adopt and update, medians of 3:     npm run bench -- --sizes 200,2000 --ops adopt,update --runs 3 --rate-limit 0
+  the rate-limited update alone:      npm run bench -- --sizes "" --rate-limit 20 --rate-limit-size 2000 --rate-limit-ops update`;
 
 function listOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T[] | undefined {
   if (value === undefined) return undefined;
@@ -102,6 +106,7 @@ function parseOptions(argv: string[]): Options {
       "rate-limit": { type: "string" },
       "rate-limit-size": { type: "string" },
       "rate-limit-checkpoints": { type: "string" },
+      "rate-limit-ops": { type: "string" },
       results: { type: "string" },
       plan: { type: "boolean" },
       render: { type: "boolean" },
@@ -134,6 +139,7 @@ function parseOptions(argv: string[]): Options {
     rateLimit: number(values["rate-limit"], 20, "--rate-limit"),
     rateLimitSize: values["rate-limit-size"] === undefined ? undefined : number(values["rate-limit-size"], 0, "--rate-limit-size"),
     rateLimitCheckpoints: listOf(values["rate-limit-checkpoints"], ["normal", "skipped"] as const, "--rate-limit-checkpoints")?.[0] ?? "normal",
+    rateLimitOps: listOf(values["rate-limit-ops"], RATE_LIMITED_OPS, "--rate-limit-ops"),
     resultsFile: values.results ? path.resolve(values.results) : DEFAULT_RESULTS,
     planOnly: values.plan ?? false,
     renderOnly: values.render ?? false,
@@ -180,7 +186,8 @@ function prepareUpdate(emulator: Emulator, fleet: Fleet, workDir: string | undef
   }
 }
 
-async function runOnce(contender: Contender, size: number, steps: Step[], options: Options, runs: number): Promise<RunOutcome> {
+/** One run of one contender: a fresh emulator seeded with the fleet, a fresh stack, the steps in order. */
+async function runOnce(contender: Contender, size: number, steps: Step[], options: Options, captureState: boolean): Promise<RunOutcome> {
   const emulator = await startEmulator({ tokens: { [TOKEN]: ["all.Instance"] } });
   const outcome: RunOutcome = { measures: new Map() };
   try {
@@ -191,7 +198,7 @@ async function runOnce(contender: Contender, size: number, steps: Step[], option
       if (step.op === "update") prepareUpdate(emulator, fleet, setup?.workDir);
       if (setup) setCheckpoints(setup.stack, step.checkpoints);
       emulator.resetRequests();
-      const measuredWith = provenance(runs);
+      const measuredWith = provenance(1);
       const started = process.hrtime.bigint();
       let failed: string | undefined;
       let changed: number | undefined;
@@ -227,7 +234,8 @@ async function runOnce(contender: Contender, size: number, steps: Step[], option
         const kept = fleet.orgIds.filter((orgId) => emulator.store.getOrg(fleet.instanceId, orgId)!.limits[HAND_SET_LIMIT.key] === HAND_SET_LIMIT.value);
         outcome.undeclaredLimitKept = kept.length / size;
       }
-      if (step.op === "adopt" && setup && !failed) {
+      // Once a row is enough: the state's size does not vary between runs, and exporting 2,000 orgs takes seconds.
+      if (step.op === "adopt" && setup && !failed && captureState) {
         const { deployment } = await setup.stack.exportStack();
         outcome.state = { ...stateBreakdown(deployment, fleetType(deployment)), ...measuredWith };
       }
@@ -247,12 +255,14 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** Rows of one contender and size: per step, the run with the median time. */
-async function measure(contender: Contender, size: number, options: Options): Promise<Row[]> {
-  const steps = planSteps(size, contender, options);
-  const runs = options.runs ?? defaultRuns(size);
-  const outcomes: RunOutcome[] = [];
-  for (let i = 0; i < runs; i++) outcomes.push(await runOnce(contender, size, steps, options, runs));
+/**
+ * Rows of one contender and size from its runs so far: per step, the measure with the median time,
+ * carrying the median requests per org (and their range when the runs differ) and how many
+ * measurements the median is of.
+ */
+function rowsOf(contender: Contender, size: number, runs: Array<{ steps: Step[]; outcome: RunOutcome }>): Row[] {
+  const outcomes = runs.map((r) => r.outcome);
+  const steps = runs[0].steps; // the first run's plan holds every step the later ones repeat
   const rows = new Map<Checkpoints, Row>();
   const rowFor = (mode: Checkpoints) => {
     if (!rows.has(mode)) rows.set(mode, { size, contender, checkpoints: mode, operations: {} });
@@ -263,7 +273,16 @@ async function measure(contender: Contender, size: number, options: Options): Pr
     const all = outcomes.flatMap((o) => o.measures.get(key(step.op, step.checkpoints)) ?? []);
     const mid = median(all.map((m) => m.seconds));
     const chosen = all.find((m) => m.seconds === mid);
-    rowFor(step.checkpoints).operations[step.op] = chosen && { ...chosen, runs: all.length };
+    if (!chosen) continue;
+    const requests = all.filter((m) => !m.failed).map((m) => m.requestsPerOrg);
+    const range: [number, number] | undefined =
+      requests.length > 1 && Math.min(...requests) !== Math.max(...requests) ? [Math.min(...requests), Math.max(...requests)] : undefined;
+    rowFor(step.checkpoints).operations[step.op] = {
+      ...chosen,
+      ...(requests.length > 0 ? { requestsPerOrg: median(requests) } : {}),
+      ...(range ? { requestsPerOrgRange: range } : {}),
+      runs: all.length,
+    };
   }
   const adoptRow = rowFor(steps[0].checkpoints);
   const states = outcomes.map((o) => o.state).filter((s) => s !== undefined);
@@ -275,47 +294,68 @@ async function measure(contender: Contender, size: number, options: Options): Pr
   return [...rows.values()];
 }
 
-/** A no-op `up --refresh` of ours while the emulator answers 429 above `perSecond` requests per second. */
-async function measureRateLimited(size: number, options: Options): Promise<RateLimitedRun> {
+/**
+ * Ours while the emulator answers 429 above `perSecond` requests per second: after an adopt without the
+ * limit, each planned operation under it. Then, without the limit, the direct-API floor's requests for
+ * the same operation on the same fleet: the limits ours changed are put back first, so it makes the
+ * same update.
+ */
+async function measureRateLimited(plan: RateLimitedPlan, options: Options): Promise<RateLimitedRun[]> {
   const emulator = await startEmulator({ tokens: { [TOKEN]: ["all.Instance"] } });
+  const runs: RateLimitedRun[] = [];
   try {
-    const fleet = seedFleetFile(emulator, size);
+    const fleet = seedFleetFile(emulator, plan.size);
     emulator.faults.configure({ latencyMs: options.latencyMs, connectionLatencyMs: 2 * options.latencyMs });
-    const { stack } = await fleetStack("ours", emulator, fleet, TOKEN, { backendDir: makeTempDir("losant-bench-rate-") });
+    const { stack, workDir } = await fleetStack("ours", emulator, fleet, TOKEN, { backendDir: makeTempDir("losant-bench-rate-") });
     setCheckpoints(stack, "skipped");
     await stack.up();
-    setCheckpoints(stack, options.rateLimitCheckpoints);
-    emulator.faults.configure({ rateLimitPerSecond: options.rateLimit });
-    emulator.resetRequests();
-    const measuredWith = provenance(1);
-    const started = process.hrtime.bigint();
-    let failed: string | undefined;
-    let changed = 0;
-    try {
-      changed = changedOf((await stack.up({ refresh: true })).summary.resourceChanges);
-    } catch (error) {
-      failed = String((error as Error).message)
-        .split("\n")[0]
-        .slice(0, 200);
+    for (const step of plan.steps) {
+      if (step.op === "update") prepareUpdate(emulator, fleet, workDir);
+      const limitsBefore = new Map(fleet.orgIds.map((orgId) => [orgId, { ...emulator.store.getOrg(fleet.instanceId, orgId)!.limits }]));
+      setCheckpoints(stack, step.checkpoints);
+      emulator.faults.configure({ rateLimitPerSecond: plan.perSecond });
+      emulator.resetRequests();
+      const measuredWith = provenance(1);
+      const started = process.hrtime.bigint();
+      let failed: string | undefined;
+      let changed = 0;
+      try {
+        changed = changedOf((await stack.up(step.op === "upRefresh" ? { refresh: true } : {})).summary.resourceChanges);
+      } catch (error) {
+        failed = String((error as Error).message)
+          .split("\n")[0]
+          .slice(0, 200);
+      }
+      const seconds = Math.round((Number(process.hrtime.bigint() - started) / 1e9) * 100) / 100;
+      const limited = emulator.requests.filter((r) => r.status === 429).length;
+      const served = emulator.requests.length - limited;
+
+      emulator.faults.configure({ rateLimit: null });
+      for (const [orgId, limits] of limitsBefore) emulator.store.patchOrg(fleet.instanceId, orgId, { limits });
+      emulator.resetRequests();
+      await runDirect(step.op, fleet, emulator.url, TOKEN);
+      const directRequests = emulator.requests.length;
+
+      const run: RateLimitedRun = {
+        op: step.op,
+        size: plan.size,
+        perSecond: plan.perSecond,
+        latencyMs: options.latencyMs,
+        checkpoints: step.checkpoints,
+        seconds,
+        served,
+        limited,
+        directRequests,
+        changed,
+        ...(failed ? { failed } : {}),
+        ...measuredWith,
+      };
+      runs.push(run);
+      process.stdout.write(
+        `  ${plan.size} orgs at ${plan.perSecond} req/s, ${OPERATION_LABELS[step.op]} (${step.checkpoints} checkpoints): ${seconds} s, ${served} served (floor ${(served / plan.perSecond).toFixed(1)} s), ${limited} answered 429, ${changed} changed; the direct-API floor: ${directRequests} requests (${(directRequests / plan.perSecond).toFixed(1)} s)${failed ? `  FAILED: ${failed}` : ""}\n`,
+      );
     }
-    const seconds = Math.round((Number(process.hrtime.bigint() - started) / 1e9) * 100) / 100;
-    const limited = emulator.requests.filter((r) => r.status === 429).length;
-    const run: RateLimitedRun = {
-      size,
-      perSecond: options.rateLimit,
-      latencyMs: options.latencyMs,
-      checkpoints: options.rateLimitCheckpoints,
-      seconds,
-      served: emulator.requests.length - limited,
-      limited,
-      changed,
-      ...(failed ? { failed } : {}),
-      ...measuredWith,
-    };
-    process.stdout.write(
-      `  ${size} orgs at ${options.rateLimit} req/s, no-op up --refresh: ${seconds} s, ${run.served} served, ${limited} answered 429, ${changed} changed${failed ? `  FAILED: ${failed}` : ""}\n`,
-    );
-    return run;
+    return runs;
   } finally {
     await emulator.close();
     removeTempDirs();
@@ -375,17 +415,23 @@ async function main(): Promise<void> {
     writeOutputs(results, options, false);
     return;
   }
-  const plan = options.sizes.flatMap((size) =>
-    contendersFor(size, options).map((contender) => ({ size, contender, steps: planSteps(size, contender, options) })),
-  );
-  const rateLimitSize = options.rateLimit > 0 ? (options.rateLimitSize ?? options.sizes.filter((s) => s >= LARGE_FROM).sort((a, b) => b - a)[0]) : undefined;
-  for (const p of plan) {
-    process.stdout.write(
-      `${p.size} orgs, ${CONTENDER_LABELS[p.contender]}: ${p.steps.map((s) => `${s.op}${s.checkpoints === "skipped" ? "[skip]" : ""}${s.record ? "" : "(setup)"}`).join(", ")}\n`,
-    );
+  const runs = planRuns(options);
+  const limitedPlan = planRateLimited(options);
+  for (const run of runs) {
+    for (const { contender, steps } of run.contenders) {
+      process.stdout.write(
+        `${run.size} orgs, run ${run.run + 1}, ${CONTENDER_LABELS[contender]}: ${steps.map((s) => `${s.op}${s.checkpoints === "skipped" ? "[skip]" : ""}${s.record ? "" : "(setup)"}`).join(", ")}\n`,
+      );
+    }
   }
-  if (rateLimitSize)
-    process.stdout.write(`${rateLimitSize} orgs, ours, ${options.rateLimit} req/s: no-op up --refresh (${options.rateLimitCheckpoints} checkpoints)\n`);
+  if (limitedPlan)
+    process.stdout.write(
+      `${limitedPlan.size} orgs, ours, ${limitedPlan.perSecond} req/s, after an adopt without the limit: ${limitedPlan.steps.map((s) => `${OPERATION_LABELS[s.op]} (${s.checkpoints} checkpoints)`).join(", ")}\n`,
+    );
+  const estimate = estimateSeconds(runs, limitedPlan, loadResults(options.resultsFile) ?? loadResults(DEFAULT_RESULTS));
+  process.stdout.write(
+    `estimated ${estimate.seconds} s (${(estimate.seconds / 60).toFixed(0)} min) from the recorded figures${estimate.unknown > 0 ? `, ${estimate.unknown} steps without one not counted` : ""}\n`,
+  );
   if (options.planOnly) return;
 
   const pulumi = findPulumi();
@@ -396,13 +442,20 @@ async function main(): Promise<void> {
   const fresh = emptyResults(options.latencyMs, pulumiVersion);
   const old = loadResults(options.resultsFile);
   const combined = () => (old && old.latencyMs === options.latencyMs ? mergeResults(old, fresh) : fresh);
-  // Saved after each row, so that a long run cut short keeps what it measured.
+  // Saved after each run, so that a long bench cut short keeps what it measured.
   const save = () => fs.writeFileSync(options.resultsFile, `${JSON.stringify(combined(), null, 2)}\n`);
-  for (const p of plan) {
-    fresh.rows.push(...(await measure(p.contender, p.size, options)));
-    save();
+  const done = new Map<string, Array<{ steps: Step[]; outcome: RunOutcome }>>();
+  for (const run of runs) {
+    for (const { contender, steps } of run.contenders) {
+      const id = `${run.size}/${contender}`;
+      done.set(id, [...(done.get(id) ?? []), { steps, outcome: await runOnce(contender, run.size, steps, options, run.run === 0) }]);
+      fresh.rows = [...fresh.rows.filter((r) => r.size !== run.size || r.contender !== contender), ...rowsOf(contender, run.size, done.get(id)!)].sort(
+        rowOrder,
+      );
+      save();
+    }
   }
-  if (rateLimitSize) fresh.rateLimited.push(await measureRateLimited(rateLimitSize, options));
+  if (limitedPlan) fresh.rateLimited.push(...(await measureRateLimited(limitedPlan, options)));
   fresh.history.push({
     date: new Date().toISOString(),
     args: process.argv.slice(2).join(" "),

@@ -39,7 +39,7 @@ export interface OrgFieldSpec {
   readonly docType: string;
   /** The rule in words where the schema alone would read badly (the 34 limit keys). */
   readonly ruleText?: string;
-  /** A list of values, each of which a program may give as a `pulumi.Input`. */
+  /** A list of values, whose elements the generated arguments type also takes one by one. */
   readonly list?: boolean;
 }
 

@@ -1,7 +1,8 @@
 export { InstanceOrg, INSTANCE_ORG_PROPERTIES } from "./program/resource";
 export type { InstanceOrgArgs, InstanceOrgAttributes } from "./program/resource";
 export { instanceOrgProvider } from "./program/resource";
-export type { InstanceOrgInputs, InstanceOrgOutputs, OrgLimits, OrgTag, OrgBanner, OrgBilling, MfaMode, OrgSettings } from "../losant/types";
+export type { InstanceOrgInputs, InstanceOrgOutputs } from "./shared/resourceTypes";
+export type { OrgLimits, OrgTag, OrgBanner, OrgBilling, MfaMode, OrgSettings } from "../losant/types";
 export { LIMIT_KEYS, SUMMARY_FIELDS } from "../losant/instanceOrgSchema";
 export { InstanceOrgFleet, InstanceOrgFleetArgs } from "./program/fleet";
 export { FleetSpec, FleetEntry, FleetDefaults, FleetSpecError, fleetProblems, parseFleet, readFleetFile, mergeDefaults } from "./program/fleetSpec";

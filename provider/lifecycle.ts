@@ -15,7 +15,8 @@ import { withRotationHint } from "./server/rotationHint";
 import { declaredSettings, diffInstanceOrg, planPatch, sameList } from "./server/plan";
 import { fromState, keptOutputs, refreshedInputs, refreshedOutputs, toOutputs, toState, type StoredOutputs } from "./server/outputs";
 import { RawSettings, readConfig, resolveSettings, resolveToken, settingsProblem, tokenSource, DEFAULT_MAX_CONCURRENCY } from "./shared/settings";
-import type { InstanceOrgInputs, InstanceOrgOutputs, LosantInstanceOrg, OrgSettings } from "../losant/types";
+import type { LosantInstanceOrg, OrgSettings } from "../losant/types";
+import type { InstanceOrgInputs, InstanceOrgOutputs } from "./shared/resourceTypes";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./shared/version";
 import { createOrg } from "./server/createOrg";
 

@@ -1,6 +1,8 @@
 /**
  * Writes the files generated from the field lists (`losant/orgFields.ts`, `provider/shared/resourceFields.ts`):
- * `provider/program/generated/instanceOrgArgs.ts` and `docs/instance-org.md`. With `--check` it writes
+ * `provider/program/generated/instanceOrgArgs.ts` and `docs/instance-org.md`; and the tables that hand-written
+ * pages carry between `<!-- generated:NAME:start/end -->` markers (`scripts/lib/docTables.ts`): the config
+ * keys in the README and the reference, the scopes in `docs/security.md`. With `--check` it writes
  * nothing and fails, naming each stale file, when a checked-in copy differs from what it would write
  * (`npm run docs:check`, part of `npm run lint`).
  */
@@ -8,6 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ORG_FIELDS } from "../losant/orgFields";
 import { RESOURCE_FIELDS } from "../provider/shared/resourceFields";
+import { fillGenerated, renderConfigTable, renderScopesTable } from "./lib/docTables";
 import { renderArgsModule, renderReference } from "./lib/fieldDocs";
 
 const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? "../.." : "..");
@@ -16,9 +19,16 @@ const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.s
 export function generatedFiles(root: string = ROOT): Record<string, string> {
   const template = fs.readFileSync(path.join(root, "docs/templates/instance-org.md"), "utf8");
   const example = fs.readFileSync(path.join(root, "examples/basic/index.ts"), "utf8");
+  const page = (file: string) => fs.readFileSync(path.join(root, file), "utf8");
   return {
     "provider/program/generated/instanceOrgArgs.ts": renderArgsModule(ORG_FIELDS, RESOURCE_FIELDS),
-    "docs/instance-org.md": renderReference(template, ORG_FIELDS, RESOURCE_FIELDS, example),
+    "docs/instance-org.md": fillGenerated(
+      renderReference(template, ORG_FIELDS, RESOURCE_FIELDS, example),
+      { config: renderConfigTable("full") },
+      "docs/templates/instance-org.md",
+    ),
+    "README.md": fillGenerated(page("README.md"), { config: renderConfigTable("short") }, "README.md"),
+    "docs/security.md": fillGenerated(page("docs/security.md"), { scopes: renderScopesTable() }, "docs/security.md"),
   };
 }
 

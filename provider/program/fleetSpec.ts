@@ -5,7 +5,8 @@
  */
 import fs from "fs";
 import { checkInputs } from "../shared/check";
-import type { InstanceOrgInputs, OrgSettings } from "../../losant/types";
+import type { OrgSettings } from "../../losant/types";
+import type { InstanceOrgInputs } from "../shared/resourceTypes";
 
 export interface FleetDefaults extends OrgSettings {
   summaryInclude?: string[];

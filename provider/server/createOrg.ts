@@ -12,7 +12,8 @@ import { createOutcomeUnknown } from "../../client/createOutcome";
 import { LosantCreateOutcomeError } from "../../client/errors";
 import { declaredSettings } from "./plan";
 import { markerQuery, markerTag } from "../shared/creationMarker";
-import type { InstanceOrgInputs, LosantInstanceOrg, OrgSettings } from "../../losant/types";
+import type { LosantInstanceOrg, OrgSettings } from "../../losant/types";
+import type { InstanceOrgInputs } from "../shared/resourceTypes";
 
 export interface CreateOptions {
   /** POSTs of unknown outcome followed by an empty lookup before giving up. */

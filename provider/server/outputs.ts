@@ -4,7 +4,8 @@ import { INSTANCE_ORG_PROPERTIES } from "../shared/resourceFields";
 import { declaredSettings, managedFieldsOf } from "./plan";
 import { BILLING_FIELDS } from "../../losant/types";
 import { limitsFromState, storedLimits } from "../shared/storedLimits";
-import type { InstanceOrgInputs, InstanceOrgOutputs, LosantInstanceOrg, OrgBilling, OrgLimits } from "../../losant/types";
+import type { LosantInstanceOrg, OrgBilling, OrgLimits } from "../../losant/types";
+import type { InstanceOrgInputs, InstanceOrgOutputs } from "../shared/resourceTypes";
 
 /** Copies without undefined members: protobuf Structs, and so Pulumi state, cannot hold them. */
 function withoutUndefined<T extends object>(value: { [K in keyof T]?: T[K] | undefined }): T {

@@ -30,6 +30,38 @@ export const SETTING_BOUNDS = {
 
 type NumericSetting = keyof typeof SETTING_BOUNDS;
 
+/**
+ * What users read about each setting (the config tables of the README and the reference are
+ * generated from this, the sources, the defaults and the bounds above). `allowed` is given where it
+ * is not a bound.
+ */
+export const SETTING_DOCS: Readonly<Record<SettingName, { default: string; allowed?: string; meaning: string }>> = {
+  apiToken: {
+    default: "none: required",
+    allowed: "no whitespace",
+    meaning: "API token; for pipelines prefer the environment variable, which is never recorded",
+  },
+  apiUrl: {
+    default: `\`${DEFAULT_API_URL}\``,
+    allowed: "`https://`, or `http://` to a loopback host; no query, fragment or `user:password@`",
+    meaning:
+      "API base URL. A path is kept as a prefix (an instance behind a reverse proxy); trailing slashes are dropped; `api.losant.com` serves the API at its root and takes no path",
+  },
+  maxConcurrency: {
+    default: String(DEFAULT_MAX_CONCURRENCY),
+    meaning: "requests in flight at once, for the whole stack (all InstanceOrgs share one dynamic-provider process and one limit)",
+  },
+  requestTimeoutMs: {
+    default: String(DEFAULT_TIMEOUT_MS),
+    meaning:
+      "per-request timeout. Node's timers cannot wait longer than 2^31-1 ms; a larger value would fire at once and report every request as timed out while Losant applies it",
+  },
+  retryTimeoutSeconds: {
+    default: String(DEFAULT_RETRY_TIMEOUT_SECONDS),
+    meaning: "how long the retries of one request may go on, waits included; 0 sends each request once",
+  },
+};
+
 /** Raw values, from Pulumi config when the provider was configured, else from the environment. */
 export type RawSettings = Partial<Record<SettingName, string>>;
 

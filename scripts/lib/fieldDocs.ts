@@ -102,7 +102,7 @@ export function renderArgsModule(orgFields: OrgFieldList, resourceFields: Resour
   return [
     HEADER,
     'import type * as pulumi from "@pulumi/pulumi";',
-    'import type { InstanceOrgInputs, InstanceOrgOutputs } from "../../../losant/types";',
+    'import type { InstanceOrgInputs, InstanceOrgOutputs } from "../../shared/resourceTypes";',
     "",
     "type Value<K extends keyof InstanceOrgInputs> = Exclude<InstanceOrgInputs[K], undefined>;",
     "type Element<K extends keyof InstanceOrgInputs> = Value<K> extends readonly (infer E)[] ? E : never;",

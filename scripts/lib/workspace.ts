@@ -97,6 +97,14 @@ function installNodeModules(dest: string, withPackage: boolean): void {
 }
 
 /**
+ * Installs a program's dependencies in place, as `npm install` in an example's directory would (this
+ * package installed, not linked): the pipeline tests' stand-in for the workflow's `npm install`.
+ */
+export function installExampleModules(dest: string): void {
+  installNodeModules(dest, true);
+}
+
+/**
  * Copies a program into `dest` (a new temp dir by default) and installs its dependencies: the root
  * program, an example by name, or any other program directory of this repository by path.
  */

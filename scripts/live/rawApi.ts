@@ -1,6 +1,7 @@
 /**
- * The few direct calls the live check makes outside the provider: creating the scratch org (the
- * provider adopts orgs, it never creates them), looking at it, and removing it whatever happened.
+ * The few direct calls the live check makes outside the provider: creating the scratch org (made
+ * outside the provider, so that the check exercises adoption of an org Pulumi did not create),
+ * looking at it, and removing it whatever happened.
  * Errors name the call and the status, never the token.
  */
 import type { LiveEnv } from "./env";

@@ -4,7 +4,7 @@
  * failed, and found again by name if the POST's answer was lost.
  */
 import { create, diff, read, remove, update } from "../../provider/lifecycle";
-import type { InstanceOrgInputs } from "../../losant/types";
+import type { InstanceOrgInputs } from "../../provider/shared/resourceTypes";
 import { fromState, type StoredOutputs } from "../../provider/server/outputs";
 import type { LiveEnv } from "./env";
 import { RawLosant, RawOrg } from "./rawApi";

@@ -9,7 +9,7 @@ import type { Emulator, RecordedRequest } from "../../emulator/server";
 import { MODE_MATRIX } from "../../emulator/modes";
 import { seedFleet } from "../../emulator/seed";
 import type { LosantApiError } from "../../client/errors";
-import type { InstanceOrgOutputs } from "../../losant/types";
+import type { InstanceOrgOutputs } from "../../provider/shared/resourceTypes";
 import { INSTANCE_ID, ORG_ID, UNKNOWN_INSTANCE_ID } from "../support/fixtures";
 import { isList, listedIds } from "../support/reads";
 import { NO_LIST_TOKEN, orgPath, requestLines, startSeededEmulator } from "../support/emulatorHarness";

@@ -8,7 +8,7 @@ import { instanceOrgProvider as provider } from "../../provider";
 import type { Emulator } from "../../emulator/server";
 import { MODE_MATRIX } from "../../emulator/modes";
 import { seedFleet } from "../../emulator/seed";
-import type { InstanceOrgOutputs } from "../../losant/types";
+import type { InstanceOrgOutputs } from "../../provider/shared/resourceTypes";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { INSTANCE_ID } from "../support/fixtures";
 import { isIdBatch, isList, isWalkPage, orgsRead } from "../support/reads";

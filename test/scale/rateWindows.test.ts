@@ -14,7 +14,7 @@ import { LosantClient } from "../../client/losantClient";
 import { RequestGate } from "../../client/requestGate";
 import { DEFAULT_RETRY_POLICY } from "../../client/retryPolicy";
 import { newObjectId } from "../../emulator/store";
-import type { InstanceOrgOutputs } from "../../losant/types";
+import type { InstanceOrgOutputs } from "../../provider/shared/resourceTypes";
 
 jest.setTimeout(420_000);
 

@@ -4,17 +4,71 @@
  * merge without losing other figures; the state breakdown adds up.
  */
 import fs from "fs";
+import os from "os";
 import path from "path";
 import { LARGE_REFRESH_TIMES, planSteps, Options } from "../../bench/plan";
 import { benchSection, betweenMarkers, largeFleetFigures, readmeLargeFleetLine, stateTable } from "../../bench/report";
-import { emptyResults, loadResults, Measure, mergeResults, Results } from "../../bench/results";
+import { CONTENDERS, emptyResults, loadResults, Measure, mergeResults, Operation, OPERATIONS, Results } from "../../bench/results";
 import { stateBreakdown, STATE_PARTS } from "../../bench/stateSize";
 
 const ROOT = path.resolve(__dirname, "../..");
 const results = loadResults(path.join(ROOT, "bench", "results.json"));
 
-test("bench/results.json is in the bench's format", () => {
-  expect(results).toBeDefined();
+describe("bench/results.json", () => {
+  const rows = results?.rows ?? [];
+  const measures = rows.flatMap((row) => Object.entries(row.operations).map(([op, m]) => ({ row, op, m: m! })));
+
+  test("is in the bench's format, with figures", () => {
+    expect(results && { history: Array.isArray(results.history), rateLimited: Array.isArray(results.rateLimited) }).toEqual({
+      history: true,
+      rateLimited: true,
+    });
+    expect(results!.latencyMs).toBeGreaterThan(0);
+    expect(results!.history.length).toBeGreaterThan(0);
+    expect(measures.length).toBeGreaterThan(0);
+  });
+
+  test("every row names a known contender, checkpoint mode and fleet size", () => {
+    const bad = rows.filter(
+      (r) => !CONTENDERS.includes(r.contender) || !["normal", "skipped"].includes(r.checkpoints) || !Number.isInteger(r.size) || r.size < 1,
+    );
+    expect(bad).toEqual([]);
+  });
+
+  // A direct-API preview sends nothing and takes 0 s; every other figure is a time, a request count, or a failure.
+  test("every figure is a time and a request count, or a failure, with where and when it was measured", () => {
+    const bad = measures.filter(
+      ({ op, m }) =>
+        !OPERATIONS.includes(op as Operation) ||
+        !(m.failed !== undefined || (m.seconds >= 0 && m.requestsPerOrg >= 0)) ||
+        Number.isNaN(Date.parse(m.measuredAt)) ||
+        m.machine === "" ||
+        m.loadAverage.length !== 3 ||
+        !(m.runs >= 1),
+    );
+    expect(bad.map(({ row, op }) => `${row.size} ${row.contender} ${row.checkpoints} ${op}`)).toEqual([]);
+  });
+
+  test("the largest fleet has ours and the engine floor with checkpoints skipped, for the rows the docs quote", () => {
+    const largest = Math.max(...rows.map((r) => r.size));
+    for (const contender of ["ours", "engineFloor"] as const) {
+      const row = rows.find((r) => r.size === largest && r.contender === contender && r.checkpoints === "skipped");
+      expect([contender, Object.keys(row?.operations ?? {}).sort()]).toEqual([contender, expect.arrayContaining(["refresh", "update", "upRefresh"])]);
+    }
+  });
+});
+
+test("loadResults reads nothing from a missing file or one in the old (pre-issue-12) shape", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-results-"));
+  try {
+    expect(loadResults(path.join(dir, "absent.json"))).toBeUndefined();
+    fs.writeFileSync(path.join(dir, "old.json"), JSON.stringify({ latencyMs: 40, rows: [] }));
+    expect(loadResults(path.join(dir, "old.json"))).toBeUndefined();
+    fs.writeFileSync(path.join(dir, "new.json"), JSON.stringify(emptyResults(40, "3.248.0")));
+    expect(loadResults(path.join(dir, "new.json"))).toEqual(emptyResults(40, "3.248.0"));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("the Large fleets figures (docs/large-fleets.md) are bench/results.json's", () => {

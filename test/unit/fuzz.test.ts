@@ -11,7 +11,8 @@ import { OrgStore, StoredOrg, toApiOrg } from "../../emulator/store";
 import { DEFAULT_MODES, EmulatorModes, MODE_VALUES } from "../../emulator/modes";
 import { orgHypermedia, withHypermedia } from "../../emulator/hypermedia";
 import { PATCHABLE_FIELDS } from "../../losant/instanceOrgSchema";
-import type { InstanceOrgInputs, OrgSettings } from "../../losant/types";
+import type { OrgSettings } from "../../losant/types";
+import type { InstanceOrgInputs } from "../../provider/shared/resourceTypes";
 import { orgSettingsArb, validOrgSettingsArb } from "../support/arbitraries";
 import { INSTANCE_ID, ORG_ID } from "../support/fixtures";
 

@@ -63,6 +63,11 @@ const forbidden: Case[] = [
   { file: "provider/server/probe.ts", code: 'import "../program/resource";' },
   { file: "provider/shared/probe.ts", code: 'import "../server/plan";' },
   { file: "provider/shared/probe.ts", code: 'import "../program/fleetSpec";' },
+  { file: "losant/probe.ts", code: 'import type * as pulumi from "@pulumi/pulumi"; export type Input = pulumi.Input<string>;' },
+  { file: "client/probe.ts", code: 'export { dynamic } from "@pulumi/pulumi";' },
+  { file: "client/probe.ts", code: 'export const pulumi = require("@pulumi/pulumi");' },
+  { file: "emulator/probe.ts", code: 'import pulumi = require("@pulumi/pulumi"); export { pulumi };' },
+  { file: "emulator/probe.ts", code: 'export type Output = typeof import("@pulumi/pulumi").Output;' },
 ];
 
 const allowed: Case[] = [
@@ -74,6 +79,8 @@ const allowed: Case[] = [
   { file: "provider/probe.ts", code: 'export type Lifecycle = typeof import("./lifecycle");' },
   { file: "provider/program/probe.ts", code: 'import "../shared/check"; import "../providerObject";' },
   { file: "provider/server/probe.ts", code: 'import "../shared/settings"; import "../../client/errors";' },
+  { file: "provider/shared/probe.ts", code: 'import type * as pulumi from "@pulumi/pulumi"; export type Input = pulumi.Input<string>;' },
+  { file: "provider/program/probe.ts", code: 'export { dynamic } from "@pulumi/pulumi";' },
   { file: "index.ts", code: 'export * from "./provider";' },
   { file: "scripts/probe.ts", code: 'import "../provider/lifecycle"; import "../emulator/server"; import "../client/losantClient";' },
   { file: "bench/probe.ts", code: 'import "../provider"; import "../scripts/lib/workspace";' },

@@ -141,25 +141,6 @@ describe("README.md", () => {
     const unmatched = quotes.filter((quote) => !PULUMI_MESSAGES.includes(quote) && !messages.some((message) => fits(message, quote)));
     expect(unmatched).toEqual([]);
   });
-
-  it("links only to files that exist", () => {
-    for (const file of [
-      "README.md",
-      "CONTRIBUTING.md",
-      "docs/behaviour.md",
-      "docs/security.md",
-      "docs/recovery.md",
-      "docs/instance-org.md",
-      "bench/README.md",
-    ]) {
-      const text = fs.readFileSync(path.join(ROOT, file), "utf8");
-      for (const match of text.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)) {
-        const target = match[1] ?? "";
-        if (/^https?:/.test(target)) continue;
-        expect([file, target, fs.existsSync(path.join(ROOT, path.dirname(file), target))]).toEqual([file, target, true]);
-      }
-    }
-  });
 });
 
 describe("docs quote messages the code produces", () => {
