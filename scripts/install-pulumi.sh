@@ -9,6 +9,8 @@ PULUMI_VERSION="${PULUMI_VERSION:-3.248.0}"   # matches the @pulumi/pulumi SDK p
 # serves) after sdk v3.68.0; v3.68.0 is the newest release that builds it from sdk/v3. It only
 # launches `node @pulumi/pulumi/cmd/run`, so the program still runs on the pinned Node SDK.
 LANGHOST_SDK_VERSION="${LANGHOST_SDK_VERSION:-3.68.0}"
+# The YAML language host lives in a module of its own (github.com/pulumi/pulumi-yaml).
+YAML_LANGHOST_VERSION="${YAML_LANGHOST_VERSION:-1.25.0}"
 BIN_DIR="${PULUMI_HOME:-$HOME/.pulumi}/bin"
 
 log() { printf '[install-pulumi] %s\n' "$*"; }
@@ -49,50 +51,68 @@ SH
   chmod +x "$BIN_DIR/pulumi-resource-pulumi-nodejs"
 }
 
-if have_cli; then
-  [[ -x "$BIN_DIR/pulumi-resource-pulumi-nodejs" ]] || { mkdir -p "$BIN_DIR"; write_dynamic_provider_launcher; }
-  exit 0
-fi
+# Builds one main package from a throwaway module that requires it: `go install pkg@version` refuses
+# modules whose go.mod has replace directives, and Pulumi's do.
+#   build_binary <dir> <output> <main package> <version stamp> <go.mod requires and replaces> [version variable]
+build_binary() {
+  local dir="$work/$1" output="$2" package="$3" stamp="$4" requirements="$5"
+  local variable="${6:-github.com/pulumi/pulumi/sdk/v3/go/common/version.Version}"
+  mkdir -p "$dir"
+  printf 'module local/%s\n\ngo 1.25\n\n%s\n' "$1" "$requirements" >"$dir/go.mod"
+  printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$package" >"$dir/tools.go"
+  (cd "$dir" && go mod tidy >/dev/null 2>&1 || go mod tidy)
+  (cd "$dir" && go build -trimpath -ldflags "-s -w -X $variable=$stamp" -o "$BIN_DIR/$output" "$package")
+}
 
-command -v go >/dev/null 2>&1 || die "Go is not installed, so the Pulumi CLI cannot be built here.
+need_go() {
+  command -v go >/dev/null 2>&1 || die "Go is not installed, so $1 cannot be built here.
 Install Go (https://go.dev/dl) and run this script again, or install Pulumi the usual way
 (curl -fsSL https://get.pulumi.com | sh, or brew install pulumi) and put it on PATH."
+}
 
-mkdir -p "$BIN_DIR"
+have_tool() {
+  command -v "$1" >/dev/null 2>&1 || [[ -x "$BIN_DIR/$1" ]]
+}
+
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 export GOFLAGS="-mod=mod"
 export CGO_ENABLED=0
 started=$SECONDS
 
-# Builds one main package from a throwaway module that requires it: `go install pkg@version` refuses
-# modules whose go.mod has replace directives, and Pulumi's do.
-#   build_binary <dir> <output> <main package> <version stamp> <go.mod requires and replaces>
-build_binary() {
-  local dir="$work/$1" output="$2" package="$3" stamp="$4" requirements="$5"
-  mkdir -p "$dir"
-  printf 'module local/%s\n\ngo 1.25\n\n%s\n' "$1" "$requirements" >"$dir/go.mod"
-  printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$package" >"$dir/tools.go"
-  (cd "$dir" && go mod tidy >/dev/null 2>&1 || go mod tidy)
-  (cd "$dir" && go build -trimpath \
-    -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$stamp" \
-    -o "$BIN_DIR/$output" "$package")
-}
-
-log "building pulumi v$PULUMI_VERSION (github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) into $BIN_DIR"
-# pkg/v3's own go.mod points sdk at ../sdk and swaps in a clipboard fork; only the main module's
-# replaces count, so the sdk is required at the same version and the fork replace is repeated.
-build_binary cli pulumi github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "v$PULUMI_VERSION" "require (
+if have_cli; then
+  [[ -x "$BIN_DIR/pulumi-resource-pulumi-nodejs" ]] || { mkdir -p "$BIN_DIR"; write_dynamic_provider_launcher; }
+else
+  need_go "the Pulumi CLI"
+  mkdir -p "$BIN_DIR"
+  log "building pulumi v$PULUMI_VERSION (github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) into $BIN_DIR"
+  # pkg/v3's own go.mod points sdk at ../sdk and swaps in a clipboard fork; only the main module's
+  # replaces count, so the sdk is required at the same version and the fork replace is repeated.
+  build_binary cli pulumi github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "v$PULUMI_VERSION" "require (
 	github.com/pulumi/pulumi/pkg/v3 v$PULUMI_VERSION
 	github.com/pulumi/pulumi/sdk/v3 v$PULUMI_VERSION
 )
 
 replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e"
-log "pulumi built in $((SECONDS - started))s"
+  log "pulumi built in $((SECONDS - started))s"
 
-log "building pulumi-language-nodejs from sdk v$LANGHOST_SDK_VERSION into $BIN_DIR"
-build_binary langhost pulumi-language-nodejs github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs \
-  "v$LANGHOST_SDK_VERSION" "require github.com/pulumi/pulumi/sdk/v3 v$LANGHOST_SDK_VERSION"
+  log "building pulumi-language-nodejs from sdk v$LANGHOST_SDK_VERSION into $BIN_DIR"
+  build_binary langhost pulumi-language-nodejs github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs \
+    "v$LANGHOST_SDK_VERSION" "require github.com/pulumi/pulumi/sdk/v3 v$LANGHOST_SDK_VERSION"
 
-write_dynamic_provider_launcher
-log "installed: $("$BIN_DIR/pulumi" version) in $((SECONDS - started))s total; add $BIN_DIR to PATH"
+  write_dynamic_provider_launcher
+  log "installed: $("$BIN_DIR/pulumi" version) in $((SECONDS - started))s total; add $BIN_DIR to PATH"
+fi
+
+# The language host for YAML programs of the native plugin (pulumi-resource-losant); built only when missing.
+if have_tool pulumi-language-yaml; then
+  log "pulumi-language-yaml already installed; nothing to do"
+else
+  need_go "pulumi-language-yaml"
+  mkdir -p "$BIN_DIR"
+  step=$SECONDS
+  log "building pulumi-language-yaml v$YAML_LANGHOST_VERSION (github.com/pulumi/pulumi-yaml) into $BIN_DIR"
+  build_binary yaml pulumi-language-yaml github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml "v$YAML_LANGHOST_VERSION" \
+    "require github.com/pulumi/pulumi-yaml v$YAML_LANGHOST_VERSION" github.com/pulumi/pulumi-yaml/pkg/version.Version
+  log "pulumi-language-yaml built in $((SECONDS - step))s"
+fi
