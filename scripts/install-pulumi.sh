@@ -11,6 +11,9 @@ PULUMI_VERSION="${PULUMI_VERSION:-3.248.0}"   # matches the @pulumi/pulumi SDK p
 LANGHOST_SDK_VERSION="${LANGHOST_SDK_VERSION:-3.68.0}"
 # The YAML language host lives in a module of its own (github.com/pulumi/pulumi-yaml).
 YAML_LANGHOST_VERSION="${YAML_LANGHOST_VERSION:-1.25.0}"
+# The Python language host left sdk/v3 after v3.68.0 for a module the proxy does not serve; its
+# `pulumi-language-python-exec` script (which runs the program) comes from the CLI's own sdk version.
+PYTHON_LANGHOST_SDK_VERSION="${PYTHON_LANGHOST_SDK_VERSION:-3.68.0}"
 BIN_DIR="${PULUMI_HOME:-$HOME/.pulumi}/bin"
 
 log() { printf '[install-pulumi] %s\n' "$*"; }
@@ -115,4 +118,22 @@ else
   build_binary yaml pulumi-language-yaml github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml "v$YAML_LANGHOST_VERSION" \
     "require github.com/pulumi/pulumi-yaml v$YAML_LANGHOST_VERSION" github.com/pulumi/pulumi-yaml/pkg/version.Version
   log "pulumi-language-yaml built in $((SECONDS - step))s"
+fi
+
+# The Python language host, for Python programs of the native plugin; built only when missing.
+if have_tool pulumi-language-python; then
+  log "pulumi-language-python already installed; nothing to do"
+else
+  need_go "pulumi-language-python"
+  mkdir -p "$BIN_DIR"
+  step=$SECONDS
+  log "building pulumi-language-python from sdk v$PYTHON_LANGHOST_SDK_VERSION into $BIN_DIR"
+  # sdk v3.68.0's go.mod pins golang.org/x/text by a replace, which only the main module's go.mod can apply.
+  build_binary python pulumi-language-python github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python \
+    "v$PYTHON_LANGHOST_SDK_VERSION" "require github.com/pulumi/pulumi/sdk/v3 v$PYTHON_LANGHOST_SDK_VERSION
+
+replace golang.org/x/text => golang.org/x/text v0.3.6"
+  exec_dir="$(cd "$work/python" && GOFLAGS=-mod=mod go mod download -json "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')"
+  install -m 0755 "$exec_dir/python/cmd/pulumi-language-python-exec" "$BIN_DIR/pulumi-language-python-exec"
+  log "pulumi-language-python built in $((SECONDS - step))s"
 fi
