@@ -137,3 +137,19 @@ replace golang.org/x/text => golang.org/x/text v0.3.6"
   install -m 0755 "$exec_dir/python/cmd/pulumi-language-python-exec" "$BIN_DIR/pulumi-language-python-exec"
   log "pulumi-language-python built in $((SECONDS - step))s"
 fi
+
+# The Python SDK that Python programs import, in a virtualenv of its own: the v3.68.0 host ignores
+# `runtime.options.virtualenv`, so programs run with this venv's bin first on PATH.
+PYTHON_VENV="${PULUMI_PYTHON_VENV:-${PULUMI_HOME:-$HOME/.pulumi}/python-venv}"
+# SDKs generated from a schema (tools/sdkgen) require parver and semver besides pulumi; wheel installs one offline.
+if [[ -x "$PYTHON_VENV/bin/python" ]] && "$PYTHON_VENV/bin/python" -c "import pulumi, parver, semver, wheel" >/dev/null 2>&1; then
+  log "Python SDK already installed in $PYTHON_VENV; nothing to do"
+elif command -v python3 >/dev/null 2>&1; then
+  step=$SECONDS
+  log "installing the pulumi Python SDK $PULUMI_VERSION into $PYTHON_VENV"
+  python3 -m venv "$PYTHON_VENV"
+  "$PYTHON_VENV/bin/pip" install --quiet --disable-pip-version-check "pulumi==$PULUMI_VERSION" "parver>=0.2.1" "semver>=2.8.1" wheel
+  log "Python SDK installed in $((SECONDS - step))s"
+else
+  log "python3 not found: Python programs cannot run here (the Python e2e test fails in CI)"
+fi
