@@ -1,7 +1,8 @@
 /**
  * Writes the files generated from the field lists (`losant/orgFields.ts`, `provider/shared/resourceFields.ts`):
  * `provider/program/generated/instanceOrgArgs.ts`, `docs/instance-org.md` and the native plugin's package
- * schema `schema.json` (provider/server/plugin/schema.ts, which the plugin also serves). With `--check` it writes
+ * schema `schema.json` (provider/server/plugin/schema.ts, which the plugin also serves) with its reference page
+ * `docs/plugin-reference.md`. With `--check` it writes
  * nothing and fails, naming each stale file, when a checked-in copy differs from what it would write
  * (`npm run docs:check`, part of `npm run lint`).
  */
@@ -11,6 +12,7 @@ import { ORG_FIELDS } from "../losant/orgFields";
 import { RESOURCE_FIELDS } from "../provider/shared/resourceFields";
 import { renderArgsModule, renderReference } from "./lib/fieldDocs";
 import { pluginSchema } from "../provider/server/plugin/schema";
+import { renderSchemaReference } from "./lib/schemaDocs";
 
 const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? "../.." : "..");
 
@@ -22,6 +24,7 @@ export function generatedFiles(root: string = ROOT): Record<string, string> {
     "provider/program/generated/instanceOrgArgs.ts": renderArgsModule(ORG_FIELDS, RESOURCE_FIELDS),
     "docs/instance-org.md": renderReference(template, ORG_FIELDS, RESOURCE_FIELDS, example),
     "schema.json": `${JSON.stringify(pluginSchema(), null, 2)}\n`,
+    "docs/plugin-reference.md": renderSchemaReference(pluginSchema() as unknown as Parameters<typeof renderSchemaReference>[0]),
   };
 }
 
