@@ -19,6 +19,7 @@ import { describeWithPulumi, emulatorStack, rawBackendFiles, startConfigOnlyEmul
 jest.setTimeout(300_000);
 
 const WEST_TOKEN = "west-instance-token-51b7";
+const ROTATED_WEST_TOKEN = "west-instance-token-rotated-8e20";
 const SECRET_NAME = "Acme (secret name)";
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 
@@ -119,6 +120,19 @@ describeWithPulumi("the native plugin from a YAML program", () => {
     expect(east.store.getOrg(INSTANCE_ID, ORG_ID)?.name).toBe(`${SECRET_NAME} 2`);
   });
 
+  test("a rotated token updates its provider and replaces nothing", async () => {
+    west.tokens.set(ROTATED_WEST_TOKEN, west.tokens.get(WEST_TOKEN)!);
+    await stack.setConfig("westToken", { value: ROTATED_WEST_TOKEN, secret: true });
+    reset();
+    const result = await timed("token rotation (up)", () => stack.up());
+    expect(result.summary.resourceChanges).toEqual({ same: 4, update: 1 });
+    expect([...seen(east), ...seen(west)]).toEqual([]);
+    west.tokens.delete(WEST_TOKEN);
+    reset();
+    await stack.refresh();
+    expect(seen(west)).toHaveLength(1);
+  });
+
   test("a secret input stays secret in state, and no token is in state in plain text", async () => {
     const exported = await stack.exportStack();
     const acme = exported.deployment.resources.find((r: { urn: string }) => r.urn.endsWith("::acme"));
@@ -130,7 +144,7 @@ describeWithPulumi("the native plugin from a YAML program", () => {
     expect(providers).toHaveLength(2);
     for (const provider of providers) expect(provider.inputs.apiToken[SECRET_SIG_KEY]).toBeDefined();
     const onDisk = rawBackendFiles(backendDir);
-    for (const plain of [SECRET_NAME, TOKEN, WEST_TOKEN]) expect(onDisk).not.toContain(plain);
+    for (const plain of [SECRET_NAME, TOKEN, WEST_TOKEN, ROTATED_WEST_TOKEN]) expect(onDisk).not.toContain(plain);
   });
 
   test("pulumi import <instanceId>/<orgId> generates code that previews empty; a malformed id names the expected form", async () => {

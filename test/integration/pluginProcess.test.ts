@@ -7,9 +7,9 @@
 import path from "path";
 import fs from "fs";
 import { ChildProcess, execFileSync, spawn } from "child_process";
-import * as grpc from "@grpc/grpc-js";
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import type * as grpcTypes from "@grpc/grpc-js";
+// The SDK's own copies of grpc-js and google-protobuf, which its client stubs are built against.
+import { empty, grpc, struct as structs } from "../../provider/server/plugin/sdk";
 import * as provider from "@pulumi/pulumi/proto/provider_pb";
 import type { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
 import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
@@ -30,11 +30,11 @@ let client: ResourceProviderClient;
 
 /** One unary call, as a promise. */
 function call<Res>(method: keyof ResourceProviderClient, request: unknown): Promise<Res> {
-  const unary = client[method] as unknown as (request: unknown, callback: (error: grpc.ServiceError | null, response: Res) => void) => unknown;
+  const unary = client[method] as unknown as (request: unknown, callback: (error: grpcTypes.ServiceError | null, response: Res) => void) => unknown;
   return new Promise((resolve, reject) => unary.call(client, request, (error, response) => (error ? reject(error) : resolve(response))));
 }
 
-const struct = (value: Record<string, unknown>) => Struct.fromJavaScript(value as never);
+const struct = (value: Record<string, unknown>) => structs.Struct.fromJavaScript(value as never);
 
 beforeAll(async () => {
   emulator = await startSeededEmulator();
@@ -65,7 +65,7 @@ afterAll(async () => {
 });
 
 test("plugin info and schema", async () => {
-  const info = await call<PluginInfo>("getPluginInfo", new Empty());
+  const info = await call<PluginInfo>("getPluginInfo", new empty.Empty());
   expect(info.getVersion()).toMatch(/^\d+\.\d+\.\d+/);
   const schema = JSON.parse((await call<provider.GetSchemaResponse>("getSchema", new provider.GetSchemaRequest())).getSchema());
   expect(Object.keys(schema.resources)).toEqual(["losant:index:InstanceOrg"]);
@@ -108,6 +108,17 @@ test("Configure, then check keeps a secret name secret, create adopts, and read 
     limits: expect.objectContaining({ device: 700 }),
   });
   await expect(call<provider.ReadResponse>("read", new provider.ReadRequest().setUrn(URN).setId(ORG_ID))).rejects.toThrow(/<instanceId>\/<orgId>/);
+});
+
+test("getInstanceOrgs is served as an invoke: the instance's orgs, one list request", async () => {
+  emulator.resetRequests();
+  const request = new provider.InvokeRequest().setTok("losant:index:getInstanceOrgs").setArgs(struct({ instanceId: INSTANCE_ID }));
+  const response = await call<provider.InvokeResponse>("invoke", request);
+  expect(response.getFailuresList()).toEqual([]);
+  const { orgs } = response.getReturn()?.toJavaScript() as { orgs: Array<Record<string, unknown>> };
+  expect(orgs.map((org) => org.orgId)).toEqual([ORG_ID]);
+  expect(orgs[0]?.limits).toMatchObject({ device: 700 });
+  expect(emulator.requests.map((r) => r.method)).toEqual(["GET"]);
 });
 
 test("the plugin exits once the engine's end of its stdin closes (the engine is gone)", async () => {
