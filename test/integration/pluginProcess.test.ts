@@ -9,7 +9,7 @@ import fs from "fs";
 import { ChildProcess, execFileSync, spawn } from "child_process";
 import type * as grpcTypes from "@grpc/grpc-js";
 // The SDK's own copies of grpc-js and google-protobuf, which its client stubs are built against.
-import { empty, grpc, struct as structs } from "../../provider/server/plugin/sdk";
+import { empty, grpc, status, struct as structs } from "../../provider/server/plugin/sdk";
 import * as provider from "@pulumi/pulumi/proto/provider_pb";
 import type { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
 import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
@@ -108,6 +108,24 @@ test("Configure, then check keeps a secret name secret, create adopts, and read 
     limits: expect.objectContaining({ device: 700 }),
   });
   await expect(call<provider.ReadResponse>("read", new provider.ReadRequest().setUrn(URN).setId(ORG_ID))).rejects.toThrow(/<instanceId>\/<orgId>/);
+});
+
+test("a PATCH that fails after the org was read returns it as ErrorResourceInitFailed, secrets still wrapped, so the engine keeps it", async () => {
+  emulator.faults.configure({ rules: [{ kind: "status", status: 400, method: "PATCH", times: 1 }] });
+  const inputs = struct({ instanceId: INSTANCE_ID, orgId: ORG_ID, name: secret("Refused Name") });
+  const failure = await call<provider.CreateResponse>("create", new provider.CreateRequest().setUrn(URN).setProperties(inputs)).then(
+    () => undefined,
+    (error: grpcTypes.ServiceError) => error,
+  );
+  emulator.faults.reset();
+  expect(failure?.message).toContain("400");
+  const [details] = failure?.metadata.get("grpc-status-details-bin") ?? [];
+  const detail = status.Status.deserializeBinary(details as Uint8Array).getDetailsList()[0];
+  const initFailed = provider.ErrorResourceInitFailed.deserializeBinary(detail!.getValue_asU8());
+  expect(initFailed.getId()).toBe(ORG_ID);
+  const outputs = initFailed.getProperties()?.toJavaScript() as Record<string, Record<string, unknown>>;
+  expect(outputs.name?.[SECRET_SIG_KEY]).toBeDefined();
+  expect(outputs.limits).toMatchObject({ device: 700 });
 });
 
 test("getInstanceOrgs is served as an invoke: the instance's orgs, one list request", async () => {
