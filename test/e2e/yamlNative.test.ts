@@ -176,4 +176,16 @@ describeWithPulumi("the native plugin from a YAML program", () => {
     expect(seen(west)).toEqual([`DELETE ${orgPath()}`]);
     expect(east.store.orgsOf(INSTANCE_ID)).toHaveLength(0);
   });
+
+  test("examples/yaml adopts its org with one PATCH and previews clean", async () => {
+    const exampleOrg = east.store.createOrg(INSTANCE_ID, { name: "Example" }).id;
+    const exampleDir = prepareProgram({ dir: "examples/yaml" });
+    const example = await emulatorStack(exampleDir, east, { backendDir: tempDir("losant-backend-"), config: { instanceId: INSTANCE_ID, orgId: exampleOrg } });
+    reset();
+    expect((await timed("examples/yaml up", () => example.up())).outputs.deviceLimit?.value).toBe(500);
+    expect(methods(east, "PATCH")).toBe(1);
+    reset();
+    expect((await example.preview()).changeSummary).toEqual({ same: 2 });
+    expect(seen(east)).toEqual([]);
+  });
 });
