@@ -14,6 +14,9 @@ YAML_LANGHOST_VERSION="${YAML_LANGHOST_VERSION:-1.25.0}"
 # The Python language host left sdk/v3 after v3.68.0 for a module the proxy does not serve; its
 # `pulumi-language-python-exec` script (which runs the program) comes from the CLI's own sdk version.
 PYTHON_LANGHOST_SDK_VERSION="${PYTHON_LANGHOST_SDK_VERSION:-3.68.0}"
+# The Go language host's own module is not served by the proxy either; sdk/v3 v3.52.0 is the last release that
+# holds it (v3.68.0 no longer does). It still runs Go programs with the pinned CLI.
+GO_LANGHOST_SDK_VERSION="${GO_LANGHOST_SDK_VERSION:-3.52.0}"
 BIN_DIR="${PULUMI_HOME:-$HOME/.pulumi}/bin"
 
 log() { printf '[install-pulumi] %s\n' "$*"; }
@@ -136,6 +139,19 @@ replace golang.org/x/text => golang.org/x/text v0.3.6"
   exec_dir="$(cd "$work/python" && GOFLAGS=-mod=mod go mod download -json "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')"
   install -m 0755 "$exec_dir/python/cmd/pulumi-language-python-exec" "$BIN_DIR/pulumi-language-python-exec"
   log "pulumi-language-python built in $((SECONDS - step))s"
+fi
+
+# The Go language host, for Go programs of the native plugin; built only when missing.
+if have_tool pulumi-language-go; then
+  log "pulumi-language-go already installed; nothing to do"
+else
+  need_go "pulumi-language-go"
+  mkdir -p "$BIN_DIR"
+  step=$SECONDS
+  log "building pulumi-language-go from sdk v$GO_LANGHOST_SDK_VERSION into $BIN_DIR"
+  build_binary golang pulumi-language-go github.com/pulumi/pulumi/sdk/v3/go/pulumi-language-go \
+    "v$GO_LANGHOST_SDK_VERSION" "require github.com/pulumi/pulumi/sdk/v3 v$GO_LANGHOST_SDK_VERSION"
+  log "pulumi-language-go built in $((SECONDS - step))s"
 fi
 
 # The Python SDK that Python programs import, in a virtualenv of its own: the v3.68.0 host ignores

@@ -14,13 +14,14 @@ import (
 	"path/filepath"
 
 	"github.com/blang/semver"
+	gogen "github.com/pulumi/pulumi/pkg/v3/codegen/go"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/python"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 )
 
 func main() {
 	schemaPath := flag.String("schema", "schema.json", "the package schema")
-	language := flag.String("language", "python", "the SDK's language (python)")
+	language := flag.String("language", "python", "the SDK's language (python or go)")
 	out := flag.String("out", "sdk", "the directory to write the SDK into")
 	flag.Parse()
 	if err := run(*schemaPath, *language, *out); err != nil {
@@ -68,8 +69,10 @@ func run(schemaPath, language, out string) error {
 	switch language {
 	case "python":
 		files, err = python.GeneratePackage("pulumi-losant-instance-org sdkgen", pkg, nil, noReferences{})
+	case "go":
+		files, err = gogen.GeneratePackage("pulumi-losant-instance-org sdkgen", pkg, nil)
 	default:
-		return fmt.Errorf("unsupported language %q (supported: python)", language)
+		return fmt.Errorf("unsupported language %q (supported: python, go)", language)
 	}
 	if err != nil {
 		return err

@@ -257,6 +257,8 @@ export function pluginSchema(version: string = PACKAGE_VERSION): Record<string, 
     },
     language: {
       python: { ...respect, packageName: "pulumi_losant" },
+      // A module path for a local `replace` (docs/native-plugin.md, Go): the SDK is generated, not published.
+      go: { ...respect, importBasePath: "pulumi-losant-instance-org/sdk/go/losant" },
     },
   };
 }
