@@ -10,7 +10,7 @@ import { confirmNotFound, readOrgProven } from "../client/notFound";
 import { OrgReadBatcher } from "../client/orgBatcher";
 import { retryPolicyWith } from "../client/retryPolicy";
 import { checkInputs, normalizeInputs } from "./shared/check";
-import { processWatchdog, runningAsDynamicProvider, WatchedGate } from "./server/engineWatchdog";
+import { processWatchdog, runningAsProviderProcess, WatchedGate } from "./server/engineWatchdog";
 import { withRotationHint } from "./server/rotationHint";
 import { declaredSettings, diffInstanceOrg, planPatch, sameList } from "./server/plan";
 import { fromState, keptOutputs, refreshedInputs, refreshedOutputs, toOutputs, toState, type StoredOutputs } from "./server/outputs";
@@ -19,6 +19,8 @@ import type { LosantInstanceOrg, OrgSettings } from "../losant/types";
 import type { InstanceOrgInputs, InstanceOrgOutputs } from "./shared/resourceTypes";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./shared/version";
 import { createOrg } from "./server/createOrg";
+import { importedSettings } from "./server/plan";
+import { listOrgs } from "../client/orgList";
 
 let configured: RawSettings = {};
 const watchdog = processWatchdog();
@@ -32,9 +34,14 @@ const reads = new OrgReadBatcher();
  * call would run unconfigured. Bad settings are reported by check (at preview) and by each operation.
  */
 export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
-  configured = readConfig((key) => req.config.get(key));
+  configureWith((key) => req.config.get(key));
+}
+
+/** The same for any source of `losant:*` config: the native plugin reads its ConfigureRequest. */
+export function configureWith(get: (key: string) => string | undefined): void {
+  configured = readConfig(get);
   reads.forgetListings();
-  if (runningAsDynamicProvider()) watchdog.start();
+  if (runningAsProviderProcess()) watchdog.start();
 }
 
 function client(): LosantClient {
@@ -158,6 +165,25 @@ export function read(id: string, props: StoredOutputs): Promise<dynamic.ReadResu
 
 export function remove(id: string, props: StoredOutputs): Promise<void> {
   return removeOrg(id, fromState(props)).catch(explainRotation);
+}
+
+/**
+ * An org brought under management by import (the native plugin's `pulumi import` and `import`
+ * option): every patchable value it holds that is not empty becomes a declared input, so the code
+ * the CLI generates from these inputs previews with no change.
+ */
+export async function importOrg(ref: OrgRef): Promise<dynamic.ReadResult> {
+  const org = await currentOrg(client(), "refresh", ref).catch(explainRotation);
+  const inputs: InstanceOrgInputs = { ...importedSettings(org), ...ref };
+  const outputs = toOutputs(org, inputs);
+  return { id: outputs.orgId, props: toState(outputs), inputs };
+}
+
+/** The read-only lookup `getInstanceOrgs`, served by the native plugin: every org of the instance matching `filter`. */
+export async function listInstanceOrgs(request: { instanceId: string; filter?: string; summaryInclude?: string[] }): Promise<InstanceOrgOutputs[]> {
+  const { instanceId, filter, summaryInclude } = request;
+  const orgs = await listOrgs(client(), { instanceId, nameFilter: filter, summaryInclude });
+  return orgs.map((org) => toOutputs(org, { instanceId, orgId: org.id, ...(summaryInclude === undefined ? {} : { summaryInclude }) }, []));
 }
 
 async function readOrg(id: string, props: InstanceOrgOutputs): Promise<dynamic.ReadResult> {

@@ -1,6 +1,8 @@
 /**
  * Writes the files generated from the field lists (`losant/orgFields.ts`, `provider/shared/resourceFields.ts`):
- * `provider/program/generated/instanceOrgArgs.ts` and `docs/instance-org.md`; and the tables that hand-written
+ * `provider/program/generated/instanceOrgArgs.ts`, `docs/instance-org.md`, the native plugin's package schema
+ * `schema.json` (provider/server/plugin/schema.ts, which the plugin also serves) with its reference page
+ * `docs/plugin-reference.md`; and the tables that hand-written
  * pages carry between `<!-- generated:NAME:start/end -->` markers (`scripts/lib/docTables.ts`): the config
  * keys in the README and the reference, the scopes in `docs/security.md`. With `--check` it writes
  * nothing and fails, naming each stale file, when a checked-in copy differs from what it would write
@@ -12,6 +14,8 @@ import { ORG_FIELDS } from "../losant/orgFields";
 import { RESOURCE_FIELDS } from "../provider/shared/resourceFields";
 import { fillGenerated, renderConfigTable, renderScopesTable } from "./lib/docTables";
 import { renderArgsModule, renderReference } from "./lib/fieldDocs";
+import { pluginSchema } from "../provider/server/plugin/schema";
+import { renderSchemaReference } from "./lib/schemaDocs";
 
 const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? "../.." : "..");
 
@@ -29,6 +33,8 @@ export function generatedFiles(root: string = ROOT): Record<string, string> {
     ),
     "README.md": fillGenerated(page("README.md"), { config: renderConfigTable("short") }, "README.md"),
     "docs/security.md": fillGenerated(page("docs/security.md"), { scopes: renderScopesTable() }, "docs/security.md"),
+    "schema.json": `${JSON.stringify(pluginSchema(), null, 2)}\n`,
+    "docs/plugin-reference.md": renderSchemaReference(pluginSchema() as unknown as Parameters<typeof renderSchemaReference>[0]),
   };
 }
 

@@ -133,6 +133,19 @@ export function runningAsDynamicProvider(argv: readonly string[] = process.argv)
   return /[\\/]cmd[\\/]dynamic-provider([\\/]index(\.js)?)?$/.test(argv[1] ?? "");
 }
 
+/** The native plugin's executable name (package.json `bin`), as the engine starts it: by that name on PATH, a link to it, or its file. */
+export const PLUGIN_EXECUTABLE = "pulumi-resource-losant";
+
+/** True inside the native plugin `pulumi-resource-losant` (bin/pulumi-resource-losant.ts). */
+export function runningAsPlugin(argv: readonly string[] = process.argv): boolean {
+  return new RegExp(`[\\\\/]${PLUGIN_EXECUTABLE}(\\.js)?$`).test(argv[1] ?? "");
+}
+
+/** True in either process the engine starts to run InstanceOrgs: the dynamic-provider host or the native plugin. */
+export function runningAsProviderProcess(argv: readonly string[] = process.argv): boolean {
+  return runningAsDynamicProvider(argv) || runningAsPlugin(argv);
+}
+
 function stdinIsPipe(): boolean {
   try {
     return fs.fstatSync(0).isFIFO();
@@ -141,10 +154,10 @@ function stdinIsPipe(): boolean {
   }
 }
 
-/** The watchdog for this process: it watches only when this process is Pulumi's dynamic-provider host. */
+/** The watchdog for this process: it watches only when the engine started this process (the dynamic-provider host or the plugin). */
 export function processWatchdog(): EngineWatchdog {
   return new EngineWatchdog({
-    stdin: runningAsDynamicProvider() && stdinIsPipe() ? process.stdin : undefined,
+    stdin: runningAsProviderProcess() && stdinIsPipe() ? process.stdin : undefined,
     parentPid: () => process.ppid,
     exit: (code) => process.exit(code),
   });

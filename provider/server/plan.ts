@@ -27,6 +27,25 @@ export function managedFieldsOf(settings: OrgSettings): string[] {
   return fields;
 }
 
+function isEmptyValue(value: unknown): boolean {
+  if (value === undefined || value === null || value === "") return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === "object" && Object.keys(value).length === 0;
+}
+
+/**
+ * What an imported org declares: every patchable value it holds that is not empty, the creation
+ * marker tag left out (it is the provider's, never declared).
+ */
+export function importedSettings(org: OrgSettings): OrgSettings {
+  const settings: Record<string, unknown> = {};
+  for (const field of PATCHABLE_FIELDS) {
+    const value = field === "tags" ? withoutMarker(org.tags) : org[field];
+    if (!isEmptyValue(value)) settings[field] = value;
+  }
+  return settings as OrgSettings;
+}
+
 function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a) || Array.isArray(b)) {

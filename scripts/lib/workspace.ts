@@ -70,7 +70,10 @@ export function pulumiEnv(backendDir: string): Record<string, string> {
 }
 
 /** The files `npm pack` would ship (package.json's `files`): what an installed copy of this package holds. */
-const PACKAGE_FILES: string[] = ["package.json", ...(JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { files: string[] }).files];
+const MANIFEST = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { files: string[]; bin: Record<string, string> };
+const PACKAGE_FILES: string[] = ["package.json", ...MANIFEST.files];
+/** The package's executables (package.json `bin`), by name. */
+const PACKAGE_BIN: Record<string, string> = MANIFEST.bin;
 
 /**
  * Gives the program its own node_modules. Hard links make that nearly free on one filesystem; they
@@ -88,11 +91,13 @@ function installNodeModules(dest: string, withPackage: boolean): void {
   if (withPackage) {
     const installed = path.join(modules, "pulumi-losant-instance-org");
     for (const item of PACKAGE_FILES) fs.cpSync(path.join(REPO_ROOT, item), path.join(installed, item), { recursive: true });
-    // As npm links a package's `bin`, so `npx pulumi-losant-instance-org` runs the installed copy.
-    const bin = path.join(modules, ".bin", "pulumi-losant-instance-org");
-    fs.rmSync(bin, { force: true });
-    fs.symlinkSync(path.join("..", "pulumi-losant-instance-org", "dist", "bin", "cli.js"), bin);
-    fs.chmodSync(path.join(installed, "dist", "bin", "cli.js"), 0o755);
+    // As npm links a package's `bin`: `npx pulumi-losant-instance-org` and the native plugin `pulumi-resource-losant` run the installed copy.
+    for (const [name, target] of Object.entries(PACKAGE_BIN)) {
+      const bin = path.join(modules, ".bin", name);
+      fs.rmSync(bin, { force: true });
+      fs.symlinkSync(path.join("..", "pulumi-losant-instance-org", target), bin);
+      fs.chmodSync(path.join(installed, target), 0o755);
+    }
   }
 }
 

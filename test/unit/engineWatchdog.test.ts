@@ -1,6 +1,6 @@
 /** The engine watchdog: once the engine is gone, no request starts, and the process exits when the ones in flight settle. */
 import { PassThrough } from "stream";
-import { EngineGoneError, EngineWatchdog, runningAsDynamicProvider, WatchedGate } from "../../provider/server/engineWatchdog";
+import { EngineGoneError, EngineWatchdog, runningAsDynamicProvider, runningAsProviderProcess, WatchedGate } from "../../provider/server/engineWatchdog";
 
 function harness(options: { stdin?: boolean } = {}) {
   const stdin = options.stdin === false ? undefined : new PassThrough();
@@ -102,4 +102,15 @@ test("it watches only inside Pulumi's dynamic-provider host", () => {
   expect(runningAsDynamicProvider(["node", "/p/node_modules/@pulumi/pulumi/cmd/dynamic-provider/index.js"])).toBe(true);
   expect(runningAsDynamicProvider(["node", "/p/node_modules/.bin/jest"])).toBe(false);
   expect(runningAsDynamicProvider(process.argv)).toBe(false);
+});
+
+test.each([
+  ["/p/node_modules/@pulumi/pulumi/cmd/dynamic-provider/index.js", true],
+  ["/usr/local/bin/pulumi-resource-losant", true],
+  ["/p/node_modules/.bin/pulumi-resource-losant", true],
+  ["/p/node_modules/pulumi-losant-instance-org/dist/bin/pulumi-resource-losant.js", true],
+  ["/p/node_modules/.bin/pulumi-resource-losant-other", false],
+  ["/p/node_modules/.bin/jest", false],
+])("it watches in either provider process the engine starts: %s -> %p", (script, watched) => {
+  expect(runningAsProviderProcess(["node", script])).toBe(watched);
 });
