@@ -16,15 +16,6 @@ export const SETTING_SOURCES = {
 
 export type SettingName = keyof typeof SETTING_SOURCES;
 
-/** What each setting means, for the schema and the docs generated from it (its default and bounds are added there). */
-export const SETTING_DOCS: Readonly<Record<SettingName, string>> = {
-  apiToken: "The Losant API token (a secret), with the instanceOrg.get/patch/delete scopes, or all.Instance.",
-  apiUrl: "The Losant API base URL: https, or plain http to a loopback host such as the local emulator.",
-  maxConcurrency: "How many requests to Losant may be in flight at once, across every InstanceOrg of this provider.",
-  requestTimeoutMs: "How long one request to Losant may take before it is abandoned, in milliseconds.",
-  retryTimeoutSeconds: "How long a rate-limited (429) request keeps being retried, waits included; 0 fails at the first 429.",
-};
-
 /**
  * The bounds of each number. Each keeps a mistake from doing harm: more than 100 sockets is a denial
  * of service on Losant, not a speed-up; a timeout above Node's timer limit (2^31-1 ms) fires at once,

@@ -199,7 +199,8 @@ function settingProperties(): Record<string, PropertySpec> {
   for (const name of Object.keys(SETTING_SOURCES) as SettingName[]) {
     const bounds = (SETTING_BOUNDS as Partial<Record<SettingName, { min: number; max: number; unit: string }>>)[name];
     const range = bounds === undefined ? "" : ` From ${bounds.min} to ${bounds.max} ${bounds.unit}.`;
-    const description = `${SETTING_DOCS[name]}${range} Default: ${SETTING_DEFAULTS[name]}. When not set, the environment variable \`${SETTING_SOURCES[name].env}\` is used.`;
+    const meaning = SETTING_DOCS[name].meaning;
+    const description = `${meaning[0].toUpperCase()}${meaning.slice(1)}.${range} Default: ${SETTING_DEFAULTS[name]}. When not set, the environment variable \`${SETTING_SOURCES[name].env}\` is used.`;
     properties[name] = { type: bounds === undefined ? "string" : "integer", description, ...(name === "apiToken" ? { secret: true } : {}) };
   }
   return properties;

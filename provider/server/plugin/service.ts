@@ -21,7 +21,7 @@ import { concealProperties, revealProperties, secret } from "./secrets";
 import { any, empty, grpc, plugin, provider, status, struct } from "./sdk";
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import type { StoredOutputs } from "../outputs";
-import type { InstanceOrgInputs } from "../../../losant/types";
+import type { InstanceOrgInputs } from "../../shared/resourceTypes";
 
 type Props = Record<string, unknown>;
 
