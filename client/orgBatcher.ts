@@ -84,33 +84,6 @@ class PlaceInQueue {
   }
 }
 
-/**
- * How long a batch of reads for a PATCH gathers while another is out. The engine sends its steps
- * some milliseconds apart (about 25 ms at 2,000 orgs with checkpoints skipped), so reads rarely meet
- * without a wait. Measured at 200 orgs, 40 ms latency: waiting only until the read out was answered
- * made 1.48-1.84 requests per org, 100 ms 1.27-1.39, 300 ms 1.23-1.28 with slower updates.
- */
-export const PATCH_READ_WINDOW_MS = 100;
-
-/** Per group, how many batches of reads for a PATCH are out. */
-class BatchesOut {
-  private readonly out = new Map<string, number>();
-
-  busy(group: string): boolean {
-    return (this.out.get(group) ?? 0) > 0;
-  }
-
-  started(group: string): void {
-    this.out.set(group, (this.out.get(group) ?? 0) + 1);
-  }
-
-  ended(group: string): void {
-    const left = (this.out.get(group) ?? 1) - 1;
-    if (left > 0) this.out.set(group, left);
-    else this.out.delete(group);
-  }
-}
-
 /** Refresh reads of one instance before a walk of its list may answer them (readAhead.ts). */
 export const MIN_REFRESH_READS_FOR_WALK = 3;
 
@@ -150,9 +123,6 @@ export class OrgReadBatcher {
   private readonly readAhead: ListingReadAhead;
   /** The place in the gate's queue of the batch being dispatched, for `readBatch` to send with. */
   private dispatchingPlace: PlaceInQueue | undefined;
-  /** The group of the batch of reads for a PATCH being dispatched, for `readBatch` to count as out. */
-  private dispatchingGroup: string | undefined;
-  private readonly patchReadsOut = new BatchesOut();
 
   constructor(options: OrgReadBatcherOptions = {}) {
     this.windowMs = options.windowMs ?? DEFAULT_BATCH_WINDOW_MS;
@@ -230,24 +200,18 @@ export class OrgReadBatcher {
             clearTimeout(timer);
             this.peak = Math.max(this.peak, this.outstanding);
             if (batch.refreshReads > 0) this.demandOf(readGroup).refreshBatches++;
-            // The batch function runs synchronously inside dispatch() and takes the place and group from here.
+            // The batch function runs synchronously inside dispatch() and takes the place from here.
             this.dispatchingPlace = batch.place;
-            this.dispatchingGroup = refresh ? undefined : group;
             try {
               dispatch();
             } finally {
               this.dispatchingPlace = undefined;
-              this.dispatchingGroup = undefined;
             }
           };
           // A read for a PATCH holds one of the engine's --parallel slots, and the PATCH waits on it:
           // measured at 2,000 orgs, the 20 ms window made a one-limit update 69 s against 55 s
-          // without it. So while no other read for a PATCH is out it goes as soon as the gate would
-          // send it (after the reads of the same tick: a fleet adopted at once still goes out 100
-          // per request): a lone adopt or update costs its GET and PATCH. While one is out, reads
-          // are coming faster than they are answered: the batch gathers for PATCH_READ_WINDOW_MS, or
-          // until it holds as many reads as the engine has had outstanding. Its list page is still
-          // requested after each of its reads was asked, so it is as fresh as a single GET. While requests
+          // without it. So it goes out as soon as the gate would send it at once (after the reads of
+          // the same tick: a fleet adopted at once still goes out 100 per request). While requests
           // queue at the gate (a rate limit learned, losant:maxConcurrency reached) it would wait
           // anyway: the batch takes its place in the gate's queue at once, as its first read alone
           // would, and gathers reads until its turn comes. It never waits behind requests that
@@ -257,8 +221,7 @@ export class OrgReadBatcher {
           // `api` is the client of the read that opened this group; every client shares the process's one gate.
           let timer: NodeJS.Timeout | undefined;
           if (refresh) timer = setTimeout(batch.send, this.windowMs);
-          else if (api.sendsAtOnce && !this.patchReadsOut.busy(group)) timer = setTimeout(batch.send, 0);
-          else if (api.sendsAtOnce) timer = setTimeout(batch.send, PATCH_READ_WINDOW_MS);
+          else if (api.sendsAtOnce) timer = setTimeout(batch.send, 0);
           else {
             batch.place = new PlaceInQueue(api.reserveRequest());
             void batch.place.admitted.then(batch.send);
@@ -282,12 +245,7 @@ export class OrgReadBatcher {
 
   private readBatch(keys: readonly ReadKey[]): Promise<Array<BatchedRead | Error>> {
     const place = this.dispatchingPlace;
-    const patchGroup = this.dispatchingGroup;
-    if (patchGroup !== undefined) this.patchReadsOut.started(patchGroup);
-    return this.readBatchWith(keys, place).finally(() => {
-      place?.giveBack();
-      if (patchGroup !== undefined) this.patchReadsOut.ended(patchGroup);
-    });
+    return this.readBatchWith(keys, place).finally(() => place?.giveBack());
   }
 
   /** `place`, where given, goes with the batch's first request; `readBatch` gives it back if none used it. */
