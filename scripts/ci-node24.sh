@@ -47,5 +47,7 @@ log "installed in $((SECONDS - step))s: node $(node --version), @pulumi/pulumi $
 
 step=$SECONDS
 npm run build
-npx jest --runInBand test/unit test/integration test/e2e
+# The Python and Go programs run the same plugin the YAML e2e runs on this Node; the first leg runs them
+# (their language hosts do not depend on Node), which keeps the whole of CI under its 45 minutes.
+npx jest --runInBand test/unit test/integration test/e2e --testPathIgnorePatterns 'test/e2e/(goNative|pythonNative)\.test\.ts'
 log "build and tests took $((SECONDS - step))s; leg total $((SECONDS - started))s"
