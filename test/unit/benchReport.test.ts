@@ -6,10 +6,11 @@
 import fs from "fs";
 import os from "os";
 import path from "path";
-import { LARGE_REFRESH_TIMES, planSteps, Options } from "../../bench/plan";
+import { LARGE_REFRESH_TIMES, planSteps } from "../../bench/plan";
 import { benchSection, betweenMarkers, largeFleetFigures, readmeLargeFleetLine, stateTable } from "../../bench/report";
 import { CONTENDERS, emptyResults, loadResults, Measure, mergeResults, Operation, OPERATIONS, Results } from "../../bench/results";
 import { stateBreakdown, STATE_PARTS } from "../../bench/stateSize";
+import { benchOptions, showSteps } from "../support/benchOptions";
 
 const ROOT = path.resolve(__dirname, "../..");
 const results = loadResults(path.join(ROOT, "bench", "results.json"));
@@ -87,18 +88,8 @@ test("bench/README.md's tables are bench/results.json's", () => {
   expect(betweenMarkers(benchReadme, "state")).toBe(stateTable(results!));
 });
 
-const options = (over: Partial<Options> = {}): Options => ({
-  sizes: [],
-  maxCheckpointedUpdate: 200,
-  latencyMs: 40,
-  rateLimit: 20,
-  rateLimitCheckpoints: "normal",
-  resultsFile: "x.json",
-  planOnly: false,
-  renderOnly: false,
-  ...over,
-});
-const show = (steps: ReturnType<typeof planSteps>) => steps.map((s) => `${s.op}/${s.checkpoints}${s.record ? "" : "(setup)"}`);
+const options = benchOptions;
+const show = showSteps;
 
 describe("plan", () => {
   test("below 1,000 orgs: every operation, checkpoint per step", () => {

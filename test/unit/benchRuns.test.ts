@@ -7,19 +7,10 @@
 import { contenderOrder, estimateSeconds, LARGE_RUNS, Options, planRateLimited, planRuns, planSteps, RUN_OVERHEAD_SECONDS } from "../../bench/plan";
 import { largeFleetFigures, rateLimitedTable, timingTable } from "../../bench/report";
 import { Contender, emptyResults, Measure, RateLimitedRun, Results } from "../../bench/results";
+import { benchOptions, showSteps } from "../support/benchOptions";
 
-const options = (over: Partial<Options> = {}): Options => ({
-  sizes: [],
-  maxCheckpointedUpdate: 200,
-  latencyMs: 40,
-  rateLimit: 20,
-  rateLimitCheckpoints: "normal",
-  resultsFile: "x.json",
-  planOnly: false,
-  renderOnly: false,
-  ...over,
-});
-const show = (steps: ReturnType<typeof planSteps>) => steps.map((s) => `${s.op}/${s.checkpoints}${s.record ? "" : "(setup)"}`);
+const options = benchOptions;
+const show = showSteps;
 const measure = (seconds: number, over: Partial<Measure> = {}): Measure => ({
   seconds,
   requestsPerOrg: 1,
