@@ -199,7 +199,7 @@ describe("packaging", () => {
     expect(JSON.parse(loaded)).toEqual([]);
     const manifest = JSON.parse(fs.readFileSync(`${root}/package.json`, "utf8"));
     expect(manifest.exports["./emulator"]).toEqual({ types: "./dist/emulator/index.d.ts", default: "./dist/emulator/index.js" });
-    expect(manifest.bin).toEqual({ "pulumi-losant-instance-org": "dist/bin/cli.js" });
+    expect(manifest.bin).toEqual({ "pulumi-losant-instance-org": "dist/bin/cli.js", "pulumi-resource-losant": "dist/bin/pulumi-resource-losant.js" });
     expect(manifest.files).toEqual(expect.arrayContaining(["dist/provider", "dist/client", "dist/losant", "dist/emulator", "dist/bin", "docs/emulator.md"]));
   });
 });

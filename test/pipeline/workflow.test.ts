@@ -279,12 +279,15 @@ if (!haveMoto && process.env.CI) {
     expect(org(ORGS.acme).limits.device).toBe(1300);
   });
 
-  test("two main jobs at once: one applies, the other waits or fails on the lock with a clear message; nothing is lost", async () => {
+  test("two main jobs at once: at most one applies, a refused one fails on the lock with a clear message; nothing is lost", async () => {
     // The change of the previous test (device 1400) is still to apply.
     const [first, second] = await Promise.all([job("up", "shard-1"), job("up", "shard-1")]);
     const outcomes = [first, second].map((r) => (r.code === 0 ? "applied" : `${r.step("Up").stdout}${r.step("Up").stderr}`));
-    expect(outcomes).toContain("applied");
+    // At most one applies. Both may be refused: on S3 each can see the other's lock file (seen in CI).
+    expect(outcomes.filter((o) => o === "applied").length).toBeLessThanOrEqual(1);
     for (const outcome of outcomes) if (outcome !== "applied") expect(outcome).toMatch(/the stack is currently locked by 1 lock\(s\)|violates plan/);
+    // Refused jobs change nothing; the next main job applies what is left.
+    if (!outcomes.includes("applied")) expectSuccess(await job("up", "shard-1"));
     expect(org(ORGS.acme).limits.device).toBe(1400);
     // Intact: the next runner's drift job finds every org as declared and nothing to do.
     expectSuccess(await job("drift", "shard-1"));
