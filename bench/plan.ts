@@ -62,7 +62,7 @@ export interface Step {
 }
 
 export function contendersFor(size: number, options: Options): Contender[] {
-  return options.contenders ?? (size >= LARGE_FROM ? ["engineFloor", "directApi", "ours"] : [...CONTENDERS]);
+  return options.contenders ?? (size >= LARGE_FROM ? ["engineFloor", "directApi", "ours", "native"] : [...CONTENDERS]);
 }
 
 /**
