@@ -6,7 +6,7 @@ import fs from "fs";
 import os from "os";
 import path from "path";
 import { parse } from "yaml";
-import { fleetMembers } from "../../provider/program/fleetSpec";
+import { fleetMembers, parseFleet } from "../../provider/program/fleetSpec";
 import type { FleetFile } from "../../scripts/lib/fleet";
 import { isYamlProgram, writeYamlFleetProgram, yamlFleetResources } from "../../scripts/lib/yamlFleet";
 
@@ -26,7 +26,7 @@ const file: FleetFile = {
 test("each entry is an InstanceOrg with the inputs InstanceOrgFleet gives it", () => {
   const resources = parse(yamlFleetResources(file)).resources as Record<string, { type: string; properties: unknown }>;
   expect(Object.keys(resources)).toEqual(file.orgs.map((o) => o.key));
-  for (const { key, inputs } of fleetMembers(file)) expect(resources[key]).toEqual({ type: "losant:index:InstanceOrg", properties: inputs });
+  for (const { key, inputs } of fleetMembers(parseFleet(file))) expect(resources[key]).toEqual({ type: "losant:index:InstanceOrg", properties: inputs });
 });
 
 test("rewriting the program replaces its resources and keeps the rest of Pulumi.yaml", () => {
