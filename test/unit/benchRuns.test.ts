@@ -128,6 +128,17 @@ test("the estimate adds the recorded figures, an overhead per run, and the rate-
   expect(estimateSeconds([], limited, results)).toEqual({ seconds: RUN_OVERHEAD_SECONDS + 50 + 150 + 8, unknown: 2 });
 });
 
+test("a contender without figures is estimated at its stand-in's (the native plugin at ours'); its own figures win once recorded", () => {
+  const ours = { size: 2000, contender: "ours" as const, checkpoints: "skipped" as const, operations: { adopt: measure(50), update: measure(40) } };
+  const runs = planRuns(options({ sizes: [2000], ops: ["adopt", "update"], contenders: ["native"], runs: 1 }));
+  expect(estimateSeconds(runs, undefined, { ...emptyResults(40, "3.248.0"), rows: [ours] })).toEqual({ seconds: 50 + 40 + RUN_OVERHEAD_SECONDS, unknown: 0 });
+  const native = { ...ours, contender: "native" as const, operations: { adopt: measure(30), update: measure(20) } };
+  expect(estimateSeconds(runs, undefined, { ...emptyResults(40, "3.248.0"), rows: [ours, native] })).toEqual({
+    seconds: 30 + 20 + RUN_OVERHEAD_SECONDS,
+    unknown: 0,
+  });
+});
+
 describe("report", () => {
   const rows = (ours: Measure, floor: Measure): Results => ({
     ...emptyResults(40, "3.248.0"),
