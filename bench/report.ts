@@ -49,8 +49,8 @@ function runsCell(measures: Array<Measure | undefined>): string {
 /** One line per (orgs, checkpoints, operation) that any contender measured. */
 export function timingTable(results: Results): string {
   const lines = [
-    `| orgs | checkpoints | operation | ${CONTENDERS.map((c) => CONTENDER_LABELS[c]).join(" | ")} | runs | requests per org: direct / ours / hand-written | ours / engine floor | ours / (engine + direct) |`,
-    `| ---: | --- | --- | ${CONTENDERS.map(() => "---:").join(" | ")} | ---: | ---: | ---: | ---: |`,
+    `| orgs | checkpoints | operation | ${CONTENDERS.map((c) => CONTENDER_LABELS[c]).join(" | ")} | runs | requests per org: direct / ours / native / hand-written | ours / engine floor | native / engine floor | ours / (engine + direct) |`,
+    `| ---: | --- | --- | ${CONTENDERS.map(() => "---:").join(" | ")} | ---: | ---: | ---: | ---: | ---: |`,
   ];
   for (const size of sizesOf(results)) {
     for (const checkpoints of ["normal", "skipped"] as const) {
@@ -62,9 +62,10 @@ export function timingTable(results: Results): string {
         const engine = m("engineFloor");
         const direct = m("directApi");
         const floor = engine && direct && !engine.failed && !direct.failed ? engine.seconds + direct.seconds : undefined;
-        const requests = [perOrg(direct), perOrg(m("ours")), perOrg(m("handwritten"))].join(" / ");
+        const requests = [perOrg(direct), perOrg(m("ours")), perOrg(m("native")), perOrg(m("handwritten"))].join(" / ");
+        const engineSeconds = engine && !engine.failed ? engine.seconds : undefined;
         lines.push(
-          `| ${size} | ${CHECKPOINT_LABELS[checkpoints]} | ${OPERATION_LABELS[op]} | ${CONTENDERS.map((c) => seconds(m(c))).join(" | ")} | ${runsCell(CONTENDERS.map(m))} | ${requests} | ${ratio(m("ours"), engine && !engine.failed ? engine.seconds : undefined)} | ${ratio(m("ours"), floor)} |`,
+          `| ${size} | ${CHECKPOINT_LABELS[checkpoints]} | ${OPERATION_LABELS[op]} | ${CONTENDERS.map((c) => seconds(m(c))).join(" | ")} | ${runsCell(CONTENDERS.map(m))} | ${requests} | ${ratio(m("ours"), engineSeconds)} | ${ratio(m("native"), engineSeconds)} | ${ratio(m("ours"), floor)} |`,
         );
       }
     }
@@ -74,7 +75,7 @@ export function timingTable(results: Results): string {
 
 /** State per org and the other per-row facts, for the Pulumi contenders. */
 export function factsTable(results: Results): string {
-  const pulumi: Contender[] = ["engineFloor", "ours", "handwritten"];
+  const pulumi: Contender[] = ["engineFloor", "ours", "native", "handwritten"];
   const lines = [`| orgs | fact | ${pulumi.map((c) => CONTENDER_LABELS[c]).join(" | ")} |`, `| ---: | --- | ${pulumi.map(() => "---:").join(" | ")} |`];
   for (const size of sizesOf(results)) {
     // A fact sits in the row of the mode its step ran in (adopt runs with skipped checkpoints from 1,000 orgs).

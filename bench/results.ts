@@ -17,12 +17,14 @@ export const OPERATION_LABELS: Record<Operation, string> = {
   destroy: "destroy",
 };
 
-export type Contender = "engineFloor" | "directApi" | "ours" | "handwritten";
-export const CONTENDERS: readonly Contender[] = ["engineFloor", "directApi", "ours", "handwritten"];
+/** `native`: the same fleet as `ours`, declared in Pulumi YAML, through the native plugin pulumi-resource-losant. */
+export type Contender = "engineFloor" | "directApi" | "ours" | "native" | "handwritten";
+export const CONTENDERS: readonly Contender[] = ["engineFloor", "directApi", "ours", "native", "handwritten"];
 export const CONTENDER_LABELS: Record<Contender, string> = {
   engineFloor: "engine floor",
   directApi: "direct-API floor",
   ours: "InstanceOrg (ours)",
+  native: "native plugin (YAML)",
   handwritten: "hand-written provider",
 };
 

@@ -3,6 +3,7 @@
  * added latency per request, like a WAN round trip):
  *
  * - ours: the fleet example with InstanceOrg;
+ * - native: the same fleet declared in Pulumi YAML, through the native plugin pulumi-resource-losant;
  * - engineFloor: the same program with a provider that makes no HTTP call (what Pulumi costs);
  * - directApi: a plain script making the same necessary calls with the same concurrency, no Pulumi;
  * - handwritten: a docs-style dynamic provider, inline in the program (10, 50 and 200 orgs only).
@@ -363,7 +364,7 @@ async function measureRateLimited(plan: RateLimitedPlan, options: Options): Prom
 }
 
 function chart(results: Results): string {
-  const colors: Record<Contender, string> = { ours: "#1f77b4", engineFloor: "#7f7f7f", directApi: "#2ca02c", handwritten: "#d62728" };
+  const colors: Record<Contender, string> = { ours: "#1f77b4", native: "#9467bd", engineFloor: "#7f7f7f", directApi: "#2ca02c", handwritten: "#d62728" };
   const panels = OPERATIONS.map((op) => {
     const series: Series[] = [];
     for (const contender of CONTENDERS) {

@@ -7,12 +7,14 @@ import path from "path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { Emulator } from "../../emulator/server";
 import { seedFleet } from "../../emulator/seed";
-import { createStack, prepareProgram, REPO_ROOT } from "./workspace";
+import { createStack, pathWithPulumi, prepareProgram, REPO_ROOT } from "./workspace";
+import { isYamlProgram, writeYamlFleetProgram } from "./yamlFleet";
 
-export type PulumiContender = "ours" | "engineFloor" | "handwritten";
+export type PulumiContender = "ours" | "native" | "engineFloor" | "handwritten";
 
 const PROGRAM_DIRS: Record<PulumiContender, string> = {
   ours: "examples/fleet",
+  native: "bench/programs/native-yaml",
   engineFloor: "bench/programs/engine-floor",
   handwritten: "bench/programs/handwritten",
 };
@@ -61,8 +63,10 @@ export function addNewOrgs(fleet: Fleet, count: number, options: { interleave?: 
   return entries.map((entry) => entry.name);
 }
 
+/** Writes orgs.json, and renders a YAML program's resources from it (YAML cannot read the file itself). */
 export function writeFleetFile(workDir: string, file: FleetFile): void {
   fs.writeFileSync(path.join(workDir, "orgs.json"), JSON.stringify(file, null, 2));
+  if (isYamlProgram(workDir)) writeYamlFleetProgram(workDir, file);
 }
 
 export interface FleetStack {
@@ -81,7 +85,11 @@ export async function fleetStack(
   const workDir = prepareProgram({ dir: path.join(REPO_ROOT, PROGRAM_DIRS[contender]) });
   writeFleetFile(workDir, fleet.file);
   const config: Record<string, string> = contender === "handwritten" ? { apiUrl: emulator.url, apiToken: token } : { "losant:apiUrl": emulator.url };
-  const secrets: Record<string, string> = contender === "ours" ? { "losant:apiToken": token } : {};
-  const stack = await createStack({ workDir, backendDir: options.backendDir, config: { ...config, ...(options.config ?? {}) }, secrets, env: options.env });
+  const secrets: Record<string, string> = contender === "ours" || contender === "native" ? { "losant:apiToken": token } : {};
+  // The native plugin is found as an installed package puts it: node_modules/.bin first on PATH (docs/native-plugin.md).
+  const pluginPath: Record<string, string> =
+    contender === "native" ? { PATH: [path.join(workDir, "node_modules", ".bin"), pathWithPulumi()].join(path.delimiter) } : {};
+  const env = { ...pluginPath, ...(options.env ?? {}) };
+  const stack = await createStack({ workDir, backendDir: options.backendDir, config: { ...config, ...(options.config ?? {}) }, secrets, env });
   return { stack, workDir, backendDir: options.backendDir };
 }

@@ -90,7 +90,8 @@ describeWithPulumi("moving a dynamic-provider stack to the native plugin", () =>
     expect(methods.length).toBeLessThanOrEqual(1);
     const after = await stack.exportStack();
     expect(after.deployment.resources.map((r: { type: string }) => r.type)).not.toContain("pulumi-nodejs:dynamic/losant:InstanceOrg");
-    expect(after.deployment.resources.find((r: { type: string }) => r.type === "losant:index:InstanceOrg")?.id).toBe(ORG_ID);
+    // The native resource's id is the import id (provider/server/plugin/importId.ts).
+    expect(after.deployment.resources.find((r: { type: string }) => r.type === "losant:index:InstanceOrg")?.id).toBe(`${INSTANCE_ID}/${ORG_ID}`);
 
     emulator.resetRequests();
     expect(Object.keys((await stack.preview()).changeSummary)).toEqual(["same"]);

@@ -93,14 +93,15 @@ test("Configure, then check keeps a secret name secret, create adopts, and read 
 
   emulator.resetRequests();
   const created = await call<provider.CreateResponse>("create", new provider.CreateRequest().setUrn(URN).setProperties(checked.getInputs()));
-  expect(created.getId()).toBe(ORG_ID);
+  // The resource's id is the import id, so that an `import` option left in a program matches it (importId.ts).
+  expect(created.getId()).toBe(`${INSTANCE_ID}/${ORG_ID}`);
   const outputs = created.getProperties()?.toJavaScript() as Record<string, unknown>;
   expect((outputs.name as Record<string, unknown>)[SECRET_SIG_KEY]).toBeDefined();
   expect(outputs.limits).toMatchObject({ device: 700 });
   expect(emulator.requests.filter((r) => r.method === "PATCH").map((r) => r.path)).toEqual([orgPath()]);
 
   const imported = await call<provider.ReadResponse>("read", new provider.ReadRequest().setUrn(URN).setId(`${INSTANCE_ID}/${ORG_ID}`));
-  expect(imported.getId()).toBe(ORG_ID);
+  expect(imported.getId()).toBe(`${INSTANCE_ID}/${ORG_ID}`);
   expect(imported.getInputs()?.toJavaScript()).toMatchObject({
     instanceId: INSTANCE_ID,
     orgId: ORG_ID,
@@ -108,6 +109,9 @@ test("Configure, then check keeps a secret name secret, create adopts, and read 
     limits: expect.objectContaining({ device: 700 }),
   });
   await expect(call<provider.ReadResponse>("read", new provider.ReadRequest().setUrn(URN).setId(ORG_ID))).rejects.toThrow(/<instanceId>\/<orgId>/);
+  // A refresh of state written when the id was the bare orgId answers with the id in the import form.
+  const refreshed = await call<provider.ReadResponse>("read", new provider.ReadRequest().setUrn(URN).setId(ORG_ID).setProperties(created.getProperties()));
+  expect(refreshed.getId()).toBe(`${INSTANCE_ID}/${ORG_ID}`);
 });
 
 test("a PATCH that fails after the org was read returns it as ErrorResourceInitFailed, secrets still wrapped, so the engine keeps it", async () => {
@@ -122,7 +126,7 @@ test("a PATCH that fails after the org was read returns it as ErrorResourceInitF
   const [details] = failure?.metadata.get("grpc-status-details-bin") ?? [];
   const detail = status.Status.deserializeBinary(details as Uint8Array).getDetailsList()[0];
   const initFailed = provider.ErrorResourceInitFailed.deserializeBinary(detail!.getValue_asU8());
-  expect(initFailed.getId()).toBe(ORG_ID);
+  expect(initFailed.getId()).toBe(`${INSTANCE_ID}/${ORG_ID}`);
   const outputs = initFailed.getProperties()?.toJavaScript() as Record<string, Record<string, unknown>>;
   expect(outputs.name?.[SECRET_SIG_KEY]).toBeDefined();
   expect(outputs.limits).toMatchObject({ device: 700 });

@@ -5,8 +5,9 @@
  * update against its floors. (The plan's single-run steps are tested in benchReport.test.ts.)
  */
 import { contenderOrder, estimateSeconds, LARGE_RUNS, Options, planRateLimited, planRuns, planSteps, RUN_OVERHEAD_SECONDS } from "../../bench/plan";
-import { largeFleetFigures, rateLimitedTable, timingTable } from "../../bench/report";
+import { factsTable, largeFleetFigures, rateLimitedTable, timingTable } from "../../bench/report";
 import { Contender, emptyResults, Measure, RateLimitedRun, Results } from "../../bench/results";
+import { stateBreakdown } from "../../bench/stateSize";
 import { benchOptions, showSteps } from "../support/benchOptions";
 
 const options = benchOptions;
@@ -40,10 +41,20 @@ describe("plan of runs", () => {
   });
 
   test("the contenders' order is reversed every other run", () => {
-    expect(contenderOrder(2000, options(), 0)).toEqual(["engineFloor", "directApi", "ours"]);
-    expect(contenderOrder(2000, options(), 1)).toEqual(["ours", "directApi", "engineFloor"]);
-    expect(contenderOrder(2000, options(), 2)).toEqual(["engineFloor", "directApi", "ours"]);
-    expect(contenderOrder(10, options(), 1)).toEqual(["handwritten", "ours", "directApi", "engineFloor"]);
+    expect(contenderOrder(2000, options(), 0)).toEqual(["engineFloor", "directApi", "ours", "native"]);
+    expect(contenderOrder(2000, options(), 1)).toEqual(["native", "ours", "directApi", "engineFloor"]);
+    expect(contenderOrder(2000, options(), 2)).toEqual(["engineFloor", "directApi", "ours", "native"]);
+    expect(contenderOrder(10, options(), 1)).toEqual(["handwritten", "native", "ours", "directApi", "engineFloor"]);
+  });
+
+  // The native plugin (YAML) stands beside ours: the same steps, the same repeats, in every run.
+  test.each<[number, Partial<Options>]>([
+    [10, {}],
+    [200, { ops: ["adopt", "preview", "update", "refresh"], runs: 3 }],
+    [2000, {}],
+    [2000, { ops: ["adopt", "preview", "update", "refresh"] }],
+  ])("native runs the steps ours runs at %i orgs (%j)", (size, over) => {
+    for (const run of [0, 1, 2]) expect(show(planSteps(size, "native", options(over), run))).toEqual(show(planSteps(size, "ours", options(over), run)));
   });
 
   const runsOf = (over: Partial<Options>) =>
@@ -117,6 +128,17 @@ test("the estimate adds the recorded figures, an overhead per run, and the rate-
   expect(estimateSeconds([], limited, results)).toEqual({ seconds: RUN_OVERHEAD_SECONDS + 50 + 150 + 8, unknown: 2 });
 });
 
+test("a contender without figures is estimated at its stand-in's (the native plugin at ours'); its own figures win once recorded", () => {
+  const ours = { size: 2000, contender: "ours" as const, checkpoints: "skipped" as const, operations: { adopt: measure(50), update: measure(40) } };
+  const runs = planRuns(options({ sizes: [2000], ops: ["adopt", "update"], contenders: ["native"], runs: 1 }));
+  expect(estimateSeconds(runs, undefined, { ...emptyResults(40, "3.248.0"), rows: [ours] })).toEqual({ seconds: 50 + 40 + RUN_OVERHEAD_SECONDS, unknown: 0 });
+  const native = { ...ours, contender: "native" as const, operations: { adopt: measure(30), update: measure(20) } };
+  expect(estimateSeconds(runs, undefined, { ...emptyResults(40, "3.248.0"), rows: [ours, native] })).toEqual({
+    seconds: 30 + 20 + RUN_OVERHEAD_SECONDS,
+    unknown: 0,
+  });
+});
+
 describe("report", () => {
   const rows = (ours: Measure, floor: Measure): Results => ({
     ...emptyResults(40, "3.248.0"),
@@ -128,9 +150,26 @@ describe("report", () => {
 
   test("a line gives how many runs its figures are, and ours' requests per org with their range", () => {
     const table = timingTable(rows(measure(44, { runs: 3, requestsPerOrg: 1.04, requestsPerOrgRange: [1.02, 1.3] }), measure(40, { runs: 3 })));
-    expect(table).toContain("| 2000 | skipped | adopt (up) | 40.00 s | - | 44.00 s | - | 3 | - / 1.04 (1.02-1.3) / - | 1.10 | - |");
+    expect(table).toContain("| 2000 | skipped | adopt (up) | 40.00 s | - | 44.00 s | - | - | 3 | - / 1.04 (1.02-1.3) / - / - | 1.10 | - | - |");
     const mixed = timingTable(rows(measure(44, { runs: 3 }), measure(40, { runs: 1 })));
-    expect(mixed).toContain("| 1 / - / 3 / - | - / 1 / - |");
+    expect(mixed).toContain("| 1 / - / 3 / - / - | - / 1 / - / - |");
+  });
+
+  test("the native plugin's line: its time, its requests per org, and its ratio to the engine floor", () => {
+    const results = rows(measure(44, { runs: 3 }), measure(40, { runs: 3 }));
+    results.rows.push({
+      size: 2000,
+      contender: "native",
+      checkpoints: "skipped",
+      operations: { adopt: measure(50, { runs: 3, requestsPerOrg: 1.9 }) },
+      state: {
+        ...stateBreakdown({ resources: [{ type: "losant:index:InstanceOrg" }] }, "losant:index:InstanceOrg"),
+        deploymentBytesPerResource: 3080,
+        ...measure(0),
+      },
+    });
+    expect(timingTable(results)).toContain("| 2000 | skipped | adopt (up) | 40.00 s | - | 44.00 s | 50.00 s | - | 3 | - / 1 / 1.9 / - | 1.10 | 1.25 | - |");
+    expect(factsTable(results)).toContain("| 2000 | state per org (whole state / orgs) | - | - | 3080 B | - |");
   });
 
   const limited = (over: Partial<RateLimitedRun>): RateLimitedRun => ({

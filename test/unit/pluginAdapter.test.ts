@@ -2,7 +2,7 @@
 import fs from "fs";
 import path from "path";
 import { concealProperties, reveal, revealProperties, secret, SECRET_SIG, SECRET_SIG_KEY } from "../../provider/server/plugin/secrets";
-import { parseImportId } from "../../provider/server/plugin/importId";
+import { orgIdOf, parseImportId, resourceIdOf } from "../../provider/server/plugin/importId";
 import { changedSettings, checkSettings, configGetter, settingsFromProperties, settingsFromVariables } from "../../provider/server/plugin/providerConfig";
 import { INSTANCE_ORG_TOKEN, pluginSchema } from "../../provider/server/plugin/schema";
 import { INSTANCE_ORG_PROPERTIES } from "../../provider/shared/resourceFields";
@@ -52,6 +52,18 @@ describe("import ids", () => {
       expect(() => parseImportId(id)).toThrow(/the import id must be <instanceId>\/<orgId>/);
     },
   );
+
+  // The engine imports again when a program's `import` id differs from the id in state: they must be the same string.
+  test("the resource's id is the import id, and gives back the org's id", () => {
+    const id = resourceIdOf({ instanceId: INSTANCE, orgId: ORG });
+    expect(id).toBe(`${INSTANCE}/${ORG}`);
+    expect(resourceIdOf(parseImportId(id))).toBe(id);
+    expect(orgIdOf(id)).toBe(ORG);
+  });
+
+  test("a bare orgId, as state written before the ids had the import form holds, is the org's id", () => {
+    expect(orgIdOf(ORG)).toBe(ORG);
+  });
 });
 
 describe("provider config", () => {

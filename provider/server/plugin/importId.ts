@@ -18,3 +18,20 @@ export function parseImportId(id: string): { instanceId: string; orgId: string }
   }
   return { instanceId: instanceId.toLowerCase(), orgId: orgId.toLowerCase() };
 }
+
+/**
+ * The resource's id in state: the import id's form. The engine treats a program's `import` id that
+ * differs from the id in state as a new import (pkg/v3 v3.248.0 step_generator.go, `isImport`), and it
+ * keeps the import id only when nothing follows the import. With the bare orgId as id, an `import`
+ * option left in the program after an import that was followed by an update imported the org again
+ * as a replacement, and that replacement's "delete original" DELETEd the org.
+ */
+export function resourceIdOf(ref: { instanceId: string; orgId: string }): string {
+  return `${ref.instanceId}/${ref.orgId}`;
+}
+
+/** The org's id in a resource id: `<instanceId>/<orgId>`, or the bare orgId of a state written before the ids had that form. */
+export function orgIdOf(id: string): string {
+  const slash = id.lastIndexOf("/");
+  return slash === -1 ? id : id.slice(slash + 1);
+}

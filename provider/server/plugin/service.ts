@@ -4,7 +4,7 @@
  * What only the protocol needs happens here and nowhere below:
  * - secrets arrive wrapped and leave wrapped (secrets.ts);
  * - state holds `limits` as the typed object the schema declares, not the dynamic provider's string;
- * - import reads the org from `<instanceId>/<orgId>` with no properties (importId.ts);
+ * - import reads the org from `<instanceId>/<orgId>` with no properties, and that is the resource's id (importId.ts);
  * - config is checked, compared and applied here (providerConfig.ts);
  * - an org to create gets its creation marker from its URN, as the dynamic class does in the program.
  */
@@ -14,7 +14,7 @@ import * as lifecycle from "../../lifecycle";
 import { creationMarkerFor } from "../../shared/creationMarker";
 import { limitsFromState } from "../../shared/storedLimits";
 import { PACKAGE_VERSION } from "../../shared/version";
-import { parseImportId } from "./importId";
+import { orgIdOf, parseImportId, resourceIdOf } from "./importId";
 import { changedSettings, checkSettings, configGetter, settingsFromProperties, settingsFromVariables } from "./providerConfig";
 import { GET_INSTANCE_ORGS_TOKEN, INSTANCE_ORG_TOKEN, pluginSchema } from "./schema";
 import { concealProperties, revealProperties, secret } from "./secrets";
@@ -55,7 +55,8 @@ function serviceError(error: unknown, secretKeys: ReadonlySet<string> = new Set(
   const partial = failure as Error & { id?: unknown; properties?: Props; reasons?: string[] };
   if (typeof partial.id === "string" && partial.id !== "") {
     const detail = new provider.ErrorResourceInitFailed();
-    detail.setId(partial.id);
+    const instanceId = partial.properties?.instanceId;
+    detail.setId(typeof instanceId === "string" ? resourceIdOf({ instanceId, orgId: partial.id }) : partial.id);
     detail.setProperties(toStruct(concealProperties(nativeOutputs(partial.properties ?? {}), secretKeys)));
     detail.setReasonsList(partial.reasons ?? [failure.message]);
     const packed = new any.Any();
@@ -105,7 +106,7 @@ function checkInstanceOrg(request: InstanceType<typeof provider.CheckRequest>): 
 async function diffInstanceOrg(request: InstanceType<typeof provider.DiffRequest>): Promise<InstanceType<typeof provider.DiffResponse>> {
   const olds = revealProperties(propsOf(request.getOlds())).plain;
   const news = revealProperties(propsOf(request.getNews())).plain;
-  const result = await lifecycle.diff(request.getId(), olds, news);
+  const result = await lifecycle.diff(orgIdOf(request.getId()), olds, news);
   const response = new provider.DiffResponse();
   response.setChanges(result.changes ? provider.DiffResponse.DiffChanges.DIFF_SOME : provider.DiffResponse.DiffChanges.DIFF_NONE);
   response.setReplacesList(result.replaces ?? []);
@@ -121,7 +122,7 @@ async function createInstanceOrg(
   inputs.secretKeys.forEach((key) => secretKeys.add(key));
   const result = await lifecycle.create(inputs.plain as unknown as InstanceOrgInputs);
   const response = new provider.CreateResponse();
-  response.setId(result.id);
+  response.setId(resourceIdOf({ instanceId: inputs.plain.instanceId as string, orgId: result.id }));
   response.setProperties(toStruct(concealProperties(nativeOutputs(result.outs as Props), inputs.secretKeys)));
   return response;
 }
@@ -132,13 +133,14 @@ async function readInstanceOrg(request: InstanceType<typeof provider.ReadRequest
   // Import (`pulumi import`, or the `import` option) reads with an id and no properties at all.
   const result =
     typeof props.plain.instanceId === "string"
-      ? await lifecycle.read(request.getId(), props.plain as unknown as StoredOutputs)
+      ? await lifecycle.read(orgIdOf(request.getId()), props.plain as unknown as StoredOutputs)
       : await lifecycle.importOrg(parseImportId(request.getId()));
   const response = new provider.ReadResponse();
   if (result.id === undefined || result.id === "") return response.setId("");
   const secretKeys = new Set([...props.secretKeys, ...inputs.secretKeys]);
-  response.setId(result.id);
-  response.setProperties(toStruct(concealProperties(nativeOutputs(result.props as Props), secretKeys)));
+  const read = result.props as Props;
+  response.setId(resourceIdOf({ instanceId: read.instanceId as string, orgId: result.id }));
+  response.setProperties(toStruct(concealProperties(nativeOutputs(read), secretKeys)));
   if (result.inputs !== undefined) response.setInputs(toStruct(concealProperties(result.inputs as Props, secretKeys)));
   return response;
 }
@@ -150,14 +152,14 @@ async function updateInstanceOrg(
   const olds = revealProperties(propsOf(request.getOlds())).plain;
   const news = revealProperties(propsOf(request.getNews()));
   news.secretKeys.forEach((key) => secretKeys.add(key));
-  const result = await lifecycle.update(request.getId(), olds as unknown as StoredOutputs, news.plain as unknown as InstanceOrgInputs);
+  const result = await lifecycle.update(orgIdOf(request.getId()), olds as unknown as StoredOutputs, news.plain as unknown as InstanceOrgInputs);
   const response = new provider.UpdateResponse();
   response.setProperties(toStruct(concealProperties(nativeOutputs(result.outs as Props), news.secretKeys)));
   return response;
 }
 
 async function deleteInstanceOrg(request: InstanceType<typeof provider.DeleteRequest>): Promise<InstanceType<typeof empty.Empty>> {
-  await lifecycle.remove(request.getId(), revealProperties(propsOf(request.getProperties())).plain as unknown as StoredOutputs);
+  await lifecycle.remove(orgIdOf(request.getId()), revealProperties(propsOf(request.getProperties())).plain as unknown as StoredOutputs);
   return new empty.Empty();
 }
 
