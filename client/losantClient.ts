@@ -285,7 +285,7 @@ export class LosantClient {
         const retryAfter = parseRetryAfter(outcome.response?.headers.get("retry-after"));
         const delay = retryAfter ?? rateLimitDelay(this.policy, limited);
         if (elapsed + delay > this.policy.rateLimitTimeoutMs) {
-          const budget = `the rate-limit retry budget of ${Math.round(this.policy.rateLimitTimeoutMs / 1000)} s ran out; raise losant:retryTimeoutSeconds or lower losant:maxConcurrency`;
+          const budget = `the rate-limit retry budget of ${Math.round(this.policy.rateLimitTimeoutMs / 1000)} s ran out`;
           throw this.apiError(operation, ref, status, outcome.body, attempts, budget);
         }
         // Without Retry-After the gate spaces the next tries of the whole process; this pause is short.

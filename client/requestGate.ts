@@ -1,6 +1,6 @@
 /**
- * Process-wide admission control for requests to Losant. Every InstanceOrg in a stack runs in the
- * same dynamic-provider process, so this one gate bounds the sockets a whole fleet opens and lets a
+ * Process-wide admission control for requests to Losant. Every request of the process goes
+ * through this one gate, so it bounds the sockets a whole fleet opens and lets a
  * 429 on one request slow every request down until the rate limit has passed.
  *
  * Losant does not document its limits for these endpoints (for others it names windows from 1 s to

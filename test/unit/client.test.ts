@@ -1,16 +1,9 @@
 import { RequestGate } from "../../client/requestGate";
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter } from "../../client/retryPolicy";
 import { simulate } from "../support/rateLimitSim";
-import {
-  isLosantError,
-  LosantApiError,
-  LosantConfigError,
-  LosantError,
-  LosantInstanceNotFoundError,
-  LosantNetworkError,
-  LosantOrgNotFoundError,
-  LosantUnconfirmedNotFoundError,
-} from "../../client/errors";
+import { isLosantError, LosantApiError, LosantConfigError, LosantError, LosantNetworkError } from "../../client/errors";
+import { LosantInstanceNotFoundError, LosantOrgNotFoundError, LosantUnconfirmedNotFoundError } from "../../provider/server/orgErrors";
+import { NO_TOKEN_ADVICE, withSettingsAdvice } from "../../provider/server/rotationHint";
 import { INSTANCE_ID, ORG_ID } from "../support/fixtures";
 import { isLoopbackHost, resolveSettings, resolveToken } from "../../provider/shared/settings";
 
@@ -312,6 +305,16 @@ describe("errors", () => {
     expect(message).toMatch(meaning);
     expect(message.includes("instanceOrg.patch")).toBe(namesScopes);
     if (!namesScopes) expect(message).not.toMatch(/scope for this call/);
+  });
+
+  test("the client says only that no token was sent; the provider adds where to set one", () => {
+    const error = new LosantApiError({ operation: "get", ref, status: 403, type: "Forbidden", losantMessage: "Access is forbidden", tokenSent: false });
+    const httpOnly = `Losant GET of org ${ORG_ID} in instance ${INSTANCE_ID} failed: HTTP 403 (Forbidden: Access is forbidden). No API token was sent, and Losant refuses every call without one`;
+    expect(error.message).toBe(httpOnly);
+    // Applied twice (a retried path), the advice is added once.
+    const advised = withSettingsAdvice(withSettingsAdvice(error)) as LosantApiError;
+    expect(advised.message).toBe(httpOnly + NO_TOKEN_ADVICE);
+    expect(advised.message).toMatch(/refuses every call without one: set losant:apiToken or LOSANT_API_TOKEN$/);
   });
 
   test("an error rebuilt from another (the batcher's, per org) keeps whether a token was sent", () => {
