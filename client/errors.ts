@@ -149,18 +149,3 @@ export class LosantNetworkError extends LosantError {
     this.reason = options.reason;
   }
 }
-
-export interface ConfigErrorOptions extends LosantErrorOptions {
-  /** The setting at fault, by the caller's name for it. */
-  setting?: string | undefined;
-}
-
-/** Settings are missing or unsafe; raised before any request is made. */
-export class LosantConfigError extends LosantError {
-  readonly setting: string | undefined;
-
-  constructor(message: string, options: ConfigErrorOptions = {}) {
-    super(message, options);
-    this.setting = options.setting;
-  }
-}

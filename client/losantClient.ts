@@ -272,7 +272,7 @@ export class LosantClient {
     let failures = 0;
     let limited = 0;
     for (;;) {
-      const admission = attempts === 0 && reserved !== undefined ? await reserved : await this.options.gate.acquire({ retry: attempts > 0 });
+      const admission = attempts === 0 && reserved !== undefined ? await reserved : await this.options.gate.acquire();
       firstStart ??= admission.startedAt;
       attempts++;
       const outcome = await this.attempt(admission, method, url, body);

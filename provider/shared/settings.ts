@@ -1,5 +1,20 @@
-import { LosantConfigError } from "../../client/errors";
+import { LosantError, LosantErrorOptions } from "../../client/errors";
 import { DEFAULT_RETRY_TIMEOUT_SECONDS } from "../../client/retryPolicy";
+
+export interface ConfigErrorOptions extends LosantErrorOptions {
+  /** The config key at fault, e.g. `losant:apiUrl`. */
+  setting?: string | undefined;
+}
+
+/** Settings are missing or unsafe; raised before any request is made. */
+export class LosantConfigError extends LosantError {
+  readonly setting: string | undefined;
+
+  constructor(message: string, options: ConfigErrorOptions = {}) {
+    super(message, options);
+    this.setting = options.setting;
+  }
+}
 
 export const DEFAULT_API_URL = "https://api.losant.com";
 export const DEFAULT_MAX_CONCURRENCY = 10;
