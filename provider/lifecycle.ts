@@ -12,10 +12,19 @@ import { OrgReadBatcher } from "../client/orgBatcher";
 import { retryPolicyWith } from "../client/retryPolicy";
 import { checkInputs, normalizeInputs } from "./shared/check";
 import { processWatchdog, runningAsProviderProcess, WatchedGate } from "./server/engineWatchdog";
-import { withRotationHint, withSettingsAdvice } from "./server/rotationHint";
+import { withRotationHint } from "./server/rotationHint";
 import { declaredSettings, diffInstanceOrg, planPatch, sameList } from "./server/plan";
 import { fromState, keptOutputs, refreshedInputs, refreshedOutputs, toOutputs, toState, type StoredOutputs } from "./server/outputs";
-import { RawSettings, readConfig, resolveSettings, resolveToken, settingsProblem, tokenSource, DEFAULT_MAX_CONCURRENCY } from "./shared/settings";
+import {
+  RawSettings,
+  readConfig,
+  resolveSettings,
+  resolveToken,
+  settingsProblem,
+  tokenSource,
+  DEFAULT_MAX_CONCURRENCY,
+  withSettingsAdvice,
+} from "./shared/settings";
 import type { LosantInstanceOrg, OrgSettings } from "../losant/types";
 import type { InstanceOrgInputs, InstanceOrgOutputs } from "./shared/resourceTypes";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./shared/version";

@@ -4,7 +4,7 @@ import { simulate } from "../support/rateLimitSim";
 import { isLosantError, LosantApiError, LosantError, LosantNetworkError } from "../../client/errors";
 import { LosantConfigError } from "../../provider/shared/settings";
 import { LosantInstanceNotFoundError, LosantOrgNotFoundError, LosantUnconfirmedNotFoundError } from "../../provider/server/orgErrors";
-import { NO_TOKEN_ADVICE, withSettingsAdvice } from "../../provider/server/rotationHint";
+import { NO_TOKEN_ADVICE, withSettingsAdvice } from "../../provider/shared/settings";
 import { INSTANCE_ID, ORG_ID } from "../support/fixtures";
 import { isLoopbackHost, resolveSettings, resolveToken } from "../../provider/shared/settings";
 
