@@ -64,6 +64,43 @@ const PULUMI_IMPORT_TYPE = {
   message: "No Pulumi below provider/: the Pulumi side lives in provider/.",
 };
 
+/**
+ * Below provider/, Losant's facts (losant/) and the HTTP client (client/) speak Losant's API and HTTP:
+ * no Pulumi notion in code, strings or comments. The package's own name is the one exception.
+ */
+const PULUMI_WORDS = [
+  [/pulumi/i, "Pulumi"],
+  [/\bstacks?\b/i, "a stack"],
+  [/\brefresh/i, "refresh"],
+  [/\bpreview\b/i, "preview"],
+  [/\bdestroy\b/i, "destroy"],
+  [/\bengine\b/i, "the engine"],
+  [/--parallel\b/, "--parallel"],
+  [/\b(the|in) state\b/i, "the state"],
+  [/\blosant:[a-z]/i, "a provider config key"],
+];
+const layerWords = {
+  meta: { type: "problem", schema: [] },
+  create(context) {
+    return {
+      Program() {
+        const lines = context.sourceCode.lines;
+        lines.forEach((line, index) => {
+          const text = line.replaceAll("pulumi-losant-instance-org", "");
+          for (const [pattern, what] of PULUMI_WORDS) {
+            const match = pattern.exec(text);
+            if (match === null) continue;
+            context.report({
+              loc: { line: index + 1, column: 0 },
+              message: `No Pulumi notion below provider/ (${what}: "${match[0]}"): say it in Losant's or HTTP terms; the provider adds the Pulumi side.`,
+            });
+          }
+        });
+      },
+    };
+  },
+};
+
 export default defineConfig(
   { ignores: ["dist/**", "**/node_modules/**", "bench/out/**", ".tools/**"] },
   js.configs.recommended,
@@ -89,6 +126,11 @@ export default defineConfig(
     rules: {
       "no-restricted-syntax": ["error", RELATIVE_IMPORT_TYPE],
     },
+  },
+  {
+    files: ["losant/**", "client/**"],
+    plugins: { layers: { rules: { "no-pulumi-words": layerWords } } },
+    rules: { "layers/no-pulumi-words": "error" },
   },
   {
     // import-x does not see `typeof import("...")` types either: below provider/, none may name Pulumi.

@@ -272,7 +272,7 @@ export class LosantClient {
     let failures = 0;
     let limited = 0;
     for (;;) {
-      const admission = attempts === 0 && reserved !== undefined ? await reserved : await this.options.gate.acquire({ retry: attempts > 0 });
+      const admission = attempts === 0 && reserved !== undefined ? await reserved : await this.options.gate.acquire();
       firstStart ??= admission.startedAt;
       attempts++;
       const outcome = await this.attempt(admission, method, url, body);
@@ -285,7 +285,7 @@ export class LosantClient {
         const retryAfter = parseRetryAfter(outcome.response?.headers.get("retry-after"));
         const delay = retryAfter ?? rateLimitDelay(this.policy, limited);
         if (elapsed + delay > this.policy.rateLimitTimeoutMs) {
-          const budget = `the rate-limit retry budget of ${Math.round(this.policy.rateLimitTimeoutMs / 1000)} s ran out; raise losant:retryTimeoutSeconds or lower losant:maxConcurrency`;
+          const budget = `the rate-limit retry budget of ${Math.round(this.policy.rateLimitTimeoutMs / 1000)} s ran out`;
           throw this.apiError(operation, ref, status, outcome.body, attempts, budget);
         }
         // Without Retry-After the gate spaces the next tries of the whole process; this pause is short.

@@ -1,10 +1,10 @@
 /**
- * Coalesces the org GETs of many concurrent operations into Losant's list endpoint: the engine
+ * Coalesces the org GETs of many concurrent operations into Losant's list endpoint: the caller
  * calls read, create and update for a whole fleet in one dynamic-provider process, and one
  * `GET /instances/{id}/orgs?query={"id":{"$in":[...]}}` reads up to 100 orgs for the price of one
  * request, which is what counts under a rate limit.
  *
- * Refresh reads wait a few milliseconds (or until 100 are waiting) and go out as one list request
+ * Listable reads wait a few milliseconds (or until 100 are waiting) and go out as one list request
  * per instance and `summaryInclude` set. A read whose value goes into a PATCH (adopt, update) waits
  * only while requests would wait anyway, in its batch's place in the gate's queue (see `load`). A
  * lone read stays a plain GET, so a single-org program makes exactly the requests it always did.
@@ -36,31 +36,31 @@ export interface OrgReadBatcherOptions {
   windowMs?: number;
   /** Where the one line saying that batching is off goes (the dynamic provider's stderr by default). */
   log?: (line: string) => void;
-  /** Page size and age of the refresh read-ahead (readAhead.ts). */
+  /** Page size and age of the read-ahead (readAhead.ts). */
   readAhead?: ReadAheadOptions;
 }
 
 export interface ReadOptions {
   /**
-   * A refresh's read: it may be answered from a listing of the instance taken moments before. Reads
+   * A sweep's read (every org once): it may be answered from a listing of the instance taken moments before. Reads
    * whose value goes into a PATCH (adopt, update) never are: they must see what the server holds now.
    */
   fromListing?: boolean;
 }
 
 /**
- * How long a refresh read waits for others.
- * Long enough for the reads the engine sends one after another (some milliseconds apart, measured
- * with Pulumi 3.248 at its default --parallel) to meet; a batch that holds every read the engine
- * can have outstanding goes out at once, so the window costs only while the engine is still
+ * How long a listable read waits for others.
+ * Long enough for the reads a caller sends one after another (some milliseconds apart, measured
+ * with a caller running 16 operations at once) to meet; a batch that holds every read the caller
+ * can have outstanding goes out at once, so the window costs only while the caller is still
  * ramping up or busy with other steps.
  */
 export const DEFAULT_BATCH_WINDOW_MS = 20;
 
 interface OpenBatch {
   size: number;
-  /** Refresh reads among them: a refresh batch sent makes the next refresh reads walk the list. */
-  refreshReads: number;
+  /** Listable reads among them: a listable batch sent makes the next listable reads walk the list. */
+  listableReads: number;
   /** Its place in the gate's queue, taken when it opened while requests were queuing. */
   place?: PlaceInQueue;
   send: () => void;
@@ -84,12 +84,12 @@ class PlaceInQueue {
   }
 }
 
-/** Refresh reads of one instance before a walk of its list may answer them (readAhead.ts). */
-export const MIN_REFRESH_READS_FOR_WALK = 3;
+/** Listable reads of one instance before a walk of its list may answer them (readAhead.ts). */
+export const MIN_LISTABLE_READS_FOR_WALK = 3;
 
 interface Demand {
-  refreshReads: number;
-  refreshBatches: number;
+  listableReads: number;
+  listableBatches: number;
 }
 
 interface ReadKey {
@@ -116,9 +116,9 @@ export class OrgReadBatcher {
   private readonly openBatches = new Map<string, OpenBatch>();
   /** Reads started and not yet answered, in all groups. */
   private outstanding = 0;
-  /** The most reads outstanding when a batch went out: about as many as the engine runs at once. */
+  /** The most reads outstanding when a batch went out: about as many as the caller runs at once. */
   private peak = 0;
-  /** Per group: refresh reads asked for, and batches of them sent (readSomeWay). */
+  /** Per group: listable reads asked for, and batches of them sent (readSomeWay). */
   private readonly demand = new Map<string, Demand>();
   private readonly readAhead: ListingReadAhead;
   /** The place in the gate's queue of the batch being dispatched, for `readBatch` to send with. */
@@ -153,22 +153,22 @@ export class OrgReadBatcher {
     // A listing past its age starts the group afresh: the next lone read costs its own request, not a new walk's page too.
     if (this.readAhead.expire(group)) this.demand.delete(group);
     const demand = this.demandOf(group);
-    const refresh = options.fromListing === true;
-    if (refresh) demand.refreshReads++;
-    // A lone refresh, two in a row, and the first batch of a fleet's are read by id: only refresh
+    const listable = options.fromListing === true;
+    if (listable) demand.listableReads++;
+    // A lone sweep read, two in a row, and the first batch of a fleet's are read by id: only listable
     // reads that keep coming after such a batch went out are worth a walk of the whole list.
-    if (refresh && demand.refreshBatches > 0 && demand.refreshReads >= MIN_REFRESH_READS_FOR_WALK && !this.listingOff.has(api.apiUrl)) {
-      const listed = await this.readAhead.find(group, api, ref.instanceId, ref.orgId, summaryInclude, () => demand.refreshBatches, askedAt);
+    if (listable && demand.listableBatches > 0 && demand.listableReads >= MIN_LISTABLE_READS_FOR_WALK && !this.listingOff.has(api.apiUrl)) {
+      const listed = await this.readAhead.find(group, api, ref.instanceId, ref.orgId, summaryInclude, () => demand.listableBatches, askedAt);
       if (listed !== undefined) return listed;
       // Not answered by the listing: read by id through the list even alone, whose reply proves an absence
       // too, so the listing costs this read at most one request more.
-      return this.load(api, ref, summaryInclude, group, refresh, true);
+      return this.load(api, ref, summaryInclude, group, listable, true);
     }
-    return this.load(api, ref, summaryInclude, group, refresh);
+    return this.load(api, ref, summaryInclude, group, listable);
   }
 
   private demandOf(group: string): Demand {
-    const demand = this.demand.get(group) ?? { refreshReads: 0, refreshBatches: 0 };
+    const demand = this.demand.get(group) ?? { listableReads: 0, listableBatches: 0 };
     this.demand.set(group, demand);
     return demand;
   }
@@ -178,12 +178,12 @@ export class OrgReadBatcher {
     ref: OrgRef,
     summaryInclude: readonly string[] | undefined,
     readGroup: string,
-    refresh: boolean,
+    listable: boolean,
     byList = false,
   ): Promise<BatchedRead> {
     if (this.listingOff.has(api.apiUrl)) return singleRead({ api, ref, summaryInclude });
-    // Refresh reads and reads for a PATCH batch apart: they wait differently (below).
-    const group = `${refresh ? "refresh" : "patch"}:${readGroup}`;
+    // Listable reads and reads for a PATCH batch apart: they wait differently (below).
+    const group = `${listable ? "listable" : "patch"}:${readGroup}`;
     let loader = this.loaders.get(group);
     if (loader === undefined) {
       loader = new DataLoader<ReadKey, BatchedRead>((keys) => this.readBatch(keys), {
@@ -192,14 +192,14 @@ export class OrgReadBatcher {
         // Called when a batch opens (synchronously, inside `load`): it goes out when its window ends,
         // or earlier, below, once no more reads can come.
         batchScheduleFn: (dispatch) => {
-          const batch: OpenBatch = { size: 0, refreshReads: 0, send: () => undefined };
+          const batch: OpenBatch = { size: 0, listableReads: 0, send: () => undefined };
           let sent = false;
           batch.send = () => {
             if (sent) return;
             sent = true;
             clearTimeout(timer);
             this.peak = Math.max(this.peak, this.outstanding);
-            if (batch.refreshReads > 0) this.demandOf(readGroup).refreshBatches++;
+            if (batch.listableReads > 0) this.demandOf(readGroup).listableBatches++;
             // The batch function runs synchronously inside dispatch() and takes the place from here.
             this.dispatchingPlace = batch.place;
             try {
@@ -208,19 +208,19 @@ export class OrgReadBatcher {
               this.dispatchingPlace = undefined;
             }
           };
-          // A read for a PATCH holds one of the engine's --parallel slots, and the PATCH waits on it:
+          // A read for a PATCH holds one of the caller's concurrent slots, and the PATCH waits on it:
           // measured at 2,000 orgs, the 20 ms window made a one-limit update 69 s against 55 s
           // without it. So it goes out as soon as the gate would send it at once (after the reads of
           // the same tick: a fleet adopted at once still goes out 100 per request). While requests
-          // queue at the gate (a rate limit learned, losant:maxConcurrency reached) it would wait
+          // queue at the gate (a rate limit learned, the concurrency bound reached) it would wait
           // anyway: the batch takes its place in the gate's queue at once, as its first read alone
           // would, and gathers reads until its turn comes. It never waits behind requests that
           // queued after its first read (the POSTs of a fleet being created), and under a rate
           // limit every read that comes meanwhile rides along for free.
-          // Refresh reads keep the window: the walk of the list (readAhead.ts) needs it.
+          // Listable reads keep the window: the walk of the list (readAhead.ts) needs it.
           // `api` is the client of the read that opened this group; every client shares the process's one gate.
           let timer: NodeJS.Timeout | undefined;
-          if (refresh) timer = setTimeout(batch.send, this.windowMs);
+          if (listable) timer = setTimeout(batch.send, this.windowMs);
           else if (api.sendsAtOnce) timer = setTimeout(batch.send, 0);
           else {
             batch.place = new PlaceInQueue(api.reserveRequest());
@@ -232,14 +232,14 @@ export class OrgReadBatcher {
       this.loaders.set(group, loader);
     }
     const read = loader.load({ api, ref, summaryInclude, byList });
-    // The engine runs at most --parallel operations at once. A batch that holds as many reads as
-    // were ever outstanding when a batch went out holds all the engine will send for now: it
+    // The caller runs a bounded number of operations at once. A batch that holds as many reads as
+    // were ever outstanding when a batch went out holds all the caller will send for now: it
     // would wait for nothing. (Counting reads already on their way instead would send each read
     // that comes while a batch is out on its own.)
     const batch = this.openBatches.get(group);
-    if (batch !== undefined && refresh) batch.refreshReads++;
+    if (batch !== undefined && listable) batch.listableReads++;
     // A full batch of reads for a PATCH has nothing more to gather while the gate is busy.
-    if (batch !== undefined && ((++batch.size >= this.peak && this.peak >= 2) || (!refresh && batch.size >= MAX_IDS_PER_LIST))) batch.send();
+    if (batch !== undefined && ((++batch.size >= this.peak && this.peak >= 2) || (!listable && batch.size >= MAX_IDS_PER_LIST))) batch.send();
     return read;
   }
 
@@ -263,7 +263,7 @@ export class OrgReadBatcher {
       await firstListing;
     }
     if (this.listingOff.has(api.apiUrl)) {
-      // Given back first: with losant:maxConcurrency 1 the single GETs would wait for it forever.
+      // Given back first: with a concurrency bound of 1 the single GETs would wait for it forever.
       place?.giveBack();
       return singleReads(keys);
     }

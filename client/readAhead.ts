@@ -1,10 +1,10 @@
 /**
- * Refresh read-ahead: one walk of an instance's whole org list serves the refresh reads of a fleet.
+ * Read-ahead: one walk of an instance's whole org list serves a sweep's reads of a fleet (every org read once).
  *
- * The engine sends a refresh's reads a few at a time (about --parallel of them are outstanding), so
+ * A caller sends a sweep's reads a few at a time (about as many as it runs at once), so
  * id batches hold only a handful of orgs each: 150 orgs cost about 20 list requests. Once reads keep
  * coming after a first batch went out, the instance's list is walked instead, 1,000 orgs a request,
- * and each refresh read is answered from it: 150 orgs cost the first batch and one page.
+ * and each listable read is answered from it: 150 orgs cost the first batch and one page.
  *
  * Pages are walked by keyset (`{"id":{"$gt":last}}`, sorted by id), which an org created or deleted
  * during the walk cannot shift, and which stays right if Losant caps `perPage` below what was asked.
@@ -25,7 +25,7 @@ import type { LosantInstanceOrg } from "../losant/types";
 export const READ_AHEAD_PAGE_SIZE = 1000;
 
 /**
- * How long a listing answers refresh reads after its walk began. A refresh reads each org once, all
+ * How long a listing answers listable reads after its walk began. A sweep reads each org once, all
  * within seconds once the listing is there; an org read later than this is read afresh.
  */
 export const READ_AHEAD_MAX_AGE_MS = 60_000;
@@ -37,8 +37,8 @@ export interface ReadAheadOptions {
 
 /**
  * How many requests the walk may cost in all, asked each time it would go on: the id batches the
- * instance's refresh reads have needed so far. A walk never costs much more than the batching it
- * replaces, and a stack with a few orgs in an instance of thousands stops after one page.
+ * instance's listable reads have needed so far. A walk never costs much more than the batching it
+ * replaces, and a caller with a few orgs in an instance of thousands stops after one page.
  */
 export type WalkBudget = () => number;
 

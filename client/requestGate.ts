@@ -1,6 +1,6 @@
 /**
- * Process-wide admission control for requests to Losant. Every InstanceOrg in a stack runs in the
- * same dynamic-provider process, so this one gate bounds the sockets a whole fleet opens and lets a
+ * Process-wide admission control for requests to Losant. Every request of the process goes
+ * through this one gate, so it bounds the sockets a whole fleet opens and lets a
  * 429 on one request slow every request down until the rate limit has passed.
  *
  * Losant does not document its limits for these endpoints (for others it names windows from 1 s to
@@ -16,17 +16,13 @@
  * Once N is known it keeps at most N requests in flight or answered within the last W. The API
  * counts a request somewhere between its start and its answer, so counting answered ones from their
  * answer never runs ahead of the API's sliding window, whatever the latency. Before any 429 it only
- * bounds requests in flight (`maxConcurrency`), halved on each 429 while N is unknown. After a quiet
- * spell without 429s N grows by a quarter each window until the gate stops limiting; a growth that
- * meets a 429 doubles the next quiet spell, so a lasting limit costs few 429s and a lifted one is
- * back to full speed soon. Retries go before requests that have not been tried yet.
+ * bounds requests in flight (`maxConcurrency`), halved on each 429 while N is unknown. N is kept for
+ * the process's life (a run of the caller): growing it again after a quiet spell, and letting
+ * retries go first, were measured and won nothing (docs/design/requests.md).
  */
 import { DEFAULT_WINDOW_SEARCH, WindowEstimate, WindowSearchOptions } from "./windowEstimate";
 
 export interface GateOptions extends Partial<WindowSearchOptions> {
-  /** Time without a 429 before the allowance starts to grow again (at least three windows). */
-  quietMs?: number;
-  maxQuietMs?: number;
   clock?: () => number;
 }
 
@@ -64,13 +60,7 @@ interface Answer {
   answered: boolean;
 }
 
-interface Waiter {
-  retry: boolean;
-  wake: (admission: Admission) => void;
-}
-
-/** Above this many requests a second the gate stops limiting. */
-const UNLIMITED_PER_SECOND = 500;
+type Waiter = (admission: Admission) => void;
 
 export class RequestGate {
   private maxConcurrency: number;
@@ -90,23 +80,12 @@ export class RequestGate {
   private limitedInARow = 0;
   /** N was learned from a 429 answered then; answers to requests started before it still count. */
   private learnedFrom: number | undefined;
-  private last429At = Number.NEGATIVE_INFINITY;
-  private lastGrowthAt = Number.NEGATIVE_INFINITY;
-  private grewSince429 = false;
-  /** N before the latest growth: known to work, and what a growth that meets a 429 goes back to. */
-  private beforeGrowth: number | undefined;
-  private quietMs: number;
-  private readonly baseQuietMs: number;
-  private readonly maxQuietMs: number;
   private readonly search: WindowSearchOptions;
   private readonly clock: () => number;
 
   constructor(maxConcurrency: number, options: GateOptions = {}) {
     this.maxConcurrency = Math.max(1, Math.floor(maxConcurrency));
     this.inFlightCap = this.maxConcurrency;
-    this.baseQuietMs = options.quietMs ?? 10_000;
-    this.quietMs = this.baseQuietMs;
-    this.maxQuietMs = options.maxQuietMs ?? 60_000;
     this.clock = options.clock ?? Date.now;
     this.search = {
       initialMs: options.initialMs ?? DEFAULT_WINDOW_SEARCH.initialMs,
@@ -148,18 +127,10 @@ export class RequestGate {
     return this.nextStart(this.clock()).at <= this.clock();
   }
 
-  /** Waits for a slot; retries go before requests not tried yet. */
-  acquire(options: { retry?: boolean } = {}): Promise<Admission> {
-    const retry = options.retry === true;
+  /** Waits for a slot, first come first served. */
+  acquire(): Promise<Admission> {
     return new Promise<Admission>((wake) => {
-      const waiter: Waiter = { retry, wake };
-      if (retry) {
-        let at = 0;
-        while (at < this.waiters.length && this.waiters[at].retry) at++;
-        this.waiters.splice(at, 0, waiter);
-      } else {
-        this.waiters.push(waiter);
-      }
+      this.waiters.push(wake);
       this.drain();
     });
   }
@@ -172,8 +143,8 @@ export class RequestGate {
         this.wakeAt(next.at);
         return;
       }
-      const waiter = this.waiters.shift()!;
-      waiter.wake(this.admit(next.kind, now, next.ageMs));
+      const wake = this.waiters.shift()!;
+      wake(this.admit(next.kind, now, next.ageMs));
     }
   }
 
@@ -232,13 +203,13 @@ export class RequestGate {
     } else if (outcome.kind !== "notSent") {
       // The API may have counted a request that got no answer, so it counts here too.
       this.answers.push({ start: ticket.startedAt, end: now, answered: outcome.kind === "answered" });
-      if (outcome.kind === "answered") this.onAnswered(ticket, now);
+      if (outcome.kind === "answered") this.onAnswered(ticket);
     }
     this.prune(now);
     this.drain();
   }
 
-  private onAnswered(ticket: Ticket, now: number): void {
+  private onAnswered(ticket: Ticket): void {
     this.limitedInARow = 0;
     if (this.inFlightCap < this.maxConcurrency) this.inFlightCap++;
     if (this.perWindow === undefined) return;
@@ -247,30 +218,9 @@ export class RequestGate {
       this.perWindow = Math.max(this.perWindow, this.answeredWithin(this.learnedFrom, this.search.initialMs));
     }
     if (ticket.kind !== "unlimited" && ticket.perWindow === this.perWindow && Number.isFinite(ticket.ageMs)) this.window.worked(ticket.ageMs);
-    this.grow(now);
-  }
-
-  /** After a quiet spell, try a quarter more each window, until the gate stops limiting. */
-  private grow(now: number): void {
-    const perWindow = this.perWindow;
-    const windowMs = this.window.longEnoughMs;
-    if (perWindow === undefined || !Number.isFinite(windowMs)) return;
-    const quiet = Math.max(this.quietMs, 3 * windowMs);
-    if (now - this.last429At < quiet || now - this.lastGrowthAt < Math.max(1000, windowMs)) return;
-    this.beforeGrowth = perWindow;
-    this.perWindow = Math.ceil(perWindow * 1.25);
-    this.lastGrowthAt = now;
-    this.grewSince429 = true;
-    if (this.perWindow / (windowMs / 1000) > UNLIMITED_PER_SECOND) {
-      this.perWindow = undefined;
-      this.learnedFrom = undefined;
-      this.window.reset();
-      this.quietMs = this.baseQuietMs;
-    }
   }
 
   private onLimited(ticket: Ticket, now: number, retryAfterMs: number | undefined): void {
-    this.last429At = now;
     this.limitedInARow++;
     if (this.perWindow === undefined) {
       // Requests started up to this answer may have been counted before this one was refused.
@@ -286,17 +236,10 @@ export class RequestGate {
       this.perWindow = answered;
       this.learnedFrom = now;
       this.window.failed(this.ageOfOldestCounted(ticket.startedAt));
-    } else if (ticket.kind === "unlimited" || ticket.perWindow !== this.perWindow) {
-      // Started under another N (before it was known, or before it was lowered): nothing new.
-    } else if (this.grewSince429) {
-      // The growth overshot: the count is too high, not the window too short. Counting the answers
-      // in the window now would miss those still on their way, so go back to the N that worked.
-      this.perWindow = this.beforeGrowth ?? this.perWindow;
-      this.quietMs = Math.min(this.maxQuietMs, this.quietMs * 2);
-    } else if (Number.isFinite(ticket.ageMs)) {
+    } else if (ticket.kind !== "unlimited" && ticket.perWindow === this.perWindow && Number.isFinite(ticket.ageMs)) {
+      // Started under this N (not before it was known): the window was too short.
       this.window.failed(ticket.ageMs);
     }
-    this.grewSince429 = false;
     if (retryAfterMs !== undefined) this.boundByRetryAfter(ticket.startedAt, now, retryAfterMs);
   }
 

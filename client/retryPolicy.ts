@@ -17,7 +17,7 @@ export interface RetryPolicy {
   /** Time budget for the 5xx and network retries of one request, waits included. */
   maxRetryTimeMs: number;
   /**
-   * Time budget for the 429 retries of one request, from its first attempt (losant:retryTimeoutSeconds).
+   * Time budget for the 429 retries of one request, from its first attempt (a setting of the caller).
    * A Retry-After that ends past it fails the request at once.
    */
   rateLimitTimeoutMs: number;

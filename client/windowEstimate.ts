@@ -93,12 +93,6 @@ export class WindowEstimate {
     this.replan();
   }
 
-  reset(): void {
-    this.tooShort = 0;
-    this.longEnough = Number.POSITIVE_INFINITY;
-    this.replan();
-  }
-
   private replan(): void {
     const { tooShort, longEnough } = this;
     if (!Number.isFinite(longEnough)) {

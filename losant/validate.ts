@@ -7,7 +7,7 @@ export interface Violation {
 }
 
 export interface ValidateOptions {
-  /** Values equal to this sentinel are accepted anywhere: the caller's placeholder for a value not known yet (the provider passes the engine's). */
+  /** Values equal to this sentinel are accepted anywhere: the caller's placeholder for a value not known yet (the provider passes its own). */
   unknownSentinel?: string;
   /**
    * Refuse whole numbers beyond 2^53-1. JSON Schema (and so Losant) accepts them, but no JavaScript

@@ -7,7 +7,7 @@ export { LIMIT_KEYS, SUMMARY_FIELDS } from "../losant/instanceOrgSchema";
 export { InstanceOrgFleet, InstanceOrgFleetArgs } from "./program/fleet";
 export { FleetSpec, FleetEntry, FleetDefaults, FleetSpecError, fleetProblems, parseFleet, readFleetFile, mergeDefaults } from "./program/fleetSpec";
 export { InstanceOrgLookupArgs } from "./program/resource";
-export { LosantCreateOutcomeError } from "../client/errors";
+export { LosantCreateOutcomeError } from "./server/orgErrors";
 export { CREATION_MARKER_KEY } from "./shared/creationMarker";
 export { getInstanceOrgs, GetInstanceOrgsArgs } from "./program/lookups";
 export type { LosantInstanceOrg } from "../losant/types";

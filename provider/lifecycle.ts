@@ -5,8 +5,9 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { LosantClient } from "../client/losantClient";
-import { LosantApiError, LosantOrgNotFoundError, LosantUnconfirmedNotFoundError, OrgAction, OrgRef } from "../client/errors";
-import { confirmNotFound, readOrgProven } from "../client/notFound";
+import { LosantApiError, OrgRef } from "../client/errors";
+import { LosantOrgNotFoundError, LosantUnconfirmedNotFoundError, OrgAction } from "./server/orgErrors";
+import { confirmNotFound, readOrgProven } from "./server/notFound";
 import { OrgReadBatcher } from "../client/orgBatcher";
 import { retryPolicyWith } from "../client/retryPolicy";
 import { checkInputs, normalizeInputs } from "./shared/check";
@@ -14,7 +15,16 @@ import { processWatchdog, runningAsProviderProcess, WatchedGate } from "./server
 import { withRotationHint } from "./server/rotationHint";
 import { declaredSettings, diffInstanceOrg, planPatch, sameList } from "./server/plan";
 import { fromState, keptOutputs, refreshedInputs, refreshedOutputs, toOutputs, toState, type StoredOutputs } from "./server/outputs";
-import { RawSettings, readConfig, resolveSettings, resolveToken, settingsProblem, tokenSource, DEFAULT_MAX_CONCURRENCY } from "./shared/settings";
+import {
+  RawSettings,
+  readConfig,
+  resolveSettings,
+  resolveToken,
+  settingsProblem,
+  tokenSource,
+  DEFAULT_MAX_CONCURRENCY,
+  withSettingsAdvice,
+} from "./shared/settings";
 import type { LosantInstanceOrg, OrgSettings } from "../losant/types";
 import type { InstanceOrgInputs, InstanceOrgOutputs } from "./shared/resourceTypes";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./shared/version";
@@ -69,6 +79,7 @@ function refFor(news: InstanceOrgInputs, olds: InstanceOrgOutputs, id: string): 
 
 /** A failure after the org was adopted: Pulumi keeps the resource in state and retries on the next up. */
 function partialFailure(error: unknown, outputs: InstanceOrgOutputs): Error {
+  withSettingsAdvice(error);
   const failure = error instanceof Error ? error : new Error(String(error));
   return Object.assign(failure, { id: outputs.orgId, properties: toState(outputs), reasons: [failure.message] });
 }
@@ -93,7 +104,11 @@ export async function diff(_id: string, olds: Record<string, unknown>, news: Rec
  * Without `orgId`: create the org with one POST (see createOrg.ts). With it: adopt, i.e. read the
  * org, then PATCH only the declared values it does not hold yet.
  */
-export async function create(inputs: InstanceOrgInputs): Promise<dynamic.CreateResult> {
+export function create(inputs: InstanceOrgInputs): Promise<dynamic.CreateResult> {
+  return createOrAdopt(inputs).catch(advise);
+}
+
+async function createOrAdopt(inputs: InstanceOrgInputs): Promise<dynamic.CreateResult> {
   if (inputs.orgId === undefined) return createByPost(inputs);
   const api = client();
   const ref = refOf({ ...inputs, orgId: inputs.orgId });
@@ -133,7 +148,11 @@ async function createByPost(inputs: InstanceOrgInputs): Promise<dynamic.CreateRe
  * first reads the org (within one batch window), so the limits object it sends carries the server's
  * current undeclared limits.
  */
-export async function update(_id: string, stored: StoredOutputs, news: InstanceOrgInputs): Promise<dynamic.UpdateResult> {
+export function update(id: string, stored: StoredOutputs, news: InstanceOrgInputs): Promise<dynamic.UpdateResult> {
+  return updateOrg(id, stored, news).catch(advise);
+}
+
+async function updateOrg(_id: string, stored: StoredOutputs, news: InstanceOrgInputs): Promise<dynamic.UpdateResult> {
   const olds = fromState(stored);
   const api = client();
   const ref = refFor(news, olds, _id);
@@ -152,6 +171,11 @@ export async function update(_id: string, stored: StoredOutputs, news: InstanceO
   if (latest !== undefined) return { outs: toState(toOutputs(latest, news)) };
   // Nothing to send: only the set of managed values changed.
   return { outs: toState(keptOutputs(olds, news)) };
+}
+
+/** The client's errors say what happened over HTTP; the provider adds which of its settings to change. */
+function advise(error: unknown): Promise<never> {
+  return Promise.reject(withSettingsAdvice(error));
 }
 
 /** Refresh and destroy run with the settings recorded at the last up: a 401 there may mean a rotated token. */
@@ -182,7 +206,7 @@ export async function importOrg(ref: OrgRef): Promise<dynamic.ReadResult> {
 /** The read-only lookup `getInstanceOrgs`, served by the native plugin: every org of the instance matching `filter`. */
 export async function listInstanceOrgs(request: { instanceId: string; filter?: string; summaryInclude?: string[] }): Promise<InstanceOrgOutputs[]> {
   const { instanceId, filter, summaryInclude } = request;
-  const orgs = await listOrgs(client(), { instanceId, nameFilter: filter, summaryInclude });
+  const orgs = await listOrgs(client(), { instanceId, nameFilter: filter, summaryInclude }).catch(advise);
   return orgs.map((org) => toOutputs(org, { instanceId, orgId: org.id, ...(summaryInclude === undefined ? {} : { summaryInclude }) }, []));
 }
 

@@ -1,7 +1,7 @@
 /** Read-only lookups for programs: orgs read into the program without being managed. */
 import * as pulumi from "@pulumi/pulumi";
 import { listOrgs } from "../../client/orgList";
-import { readConfig } from "../shared/settings";
+import { readConfig, withSettingsAdvice } from "../shared/settings";
 import { standaloneClient } from "./standaloneClient";
 import type { LosantInstanceOrg } from "../../losant/types";
 
@@ -30,5 +30,7 @@ function stackConfig(key: string): string | undefined {
  */
 export async function getInstanceOrgs(args: GetInstanceOrgsArgs): Promise<LosantInstanceOrg[]> {
   const api = standaloneClient(readConfig(stackConfig));
-  return listOrgs(api, { instanceId: args.instanceId, nameFilter: args.filter, summaryInclude: args.summaryInclude });
+  return listOrgs(api, { instanceId: args.instanceId, nameFilter: args.filter, summaryInclude: args.summaryInclude }).catch((error) =>
+    Promise.reject(withSettingsAdvice(error)),
+  );
 }

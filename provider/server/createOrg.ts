@@ -9,7 +9,7 @@
  */
 import type { LosantClient } from "../../client/losantClient";
 import { createOutcomeUnknown } from "../../client/createOutcome";
-import { LosantCreateOutcomeError } from "../../client/errors";
+import { LosantCreateOutcomeError } from "./orgErrors";
 import { declaredSettings } from "./plan";
 import { markerQuery, markerTag } from "../shared/creationMarker";
 import type { LosantInstanceOrg, OrgSettings } from "../../losant/types";

@@ -104,9 +104,9 @@ export class WatchedGate extends RequestGate {
     super(maxConcurrency, options);
   }
 
-  override async acquire(options: { retry?: boolean } = {}): Promise<Admission> {
+  override async acquire(): Promise<Admission> {
     this.watchdog.admit();
-    const admission = await super.acquire(options);
+    const admission = await super.acquire();
     // The engine may have gone while this request waited for its turn.
     try {
       this.watchdog.admit();

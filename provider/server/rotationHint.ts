@@ -1,4 +1,5 @@
 import { LosantApiError } from "../../client/errors";
+import { withSettingsAdvice } from "../shared/settings";
 
 /**
  * `pulumi refresh` and `pulumi destroy` configure providers with the settings recorded in state at
@@ -13,6 +14,7 @@ export const ROTATION_HINT =
   "or run `pulumi up` first; a token given only as LOSANT_API_TOKEN is never recorded and avoids this.";
 
 export function withRotationHint(error: unknown, tokenFrom: "config" | "env"): unknown {
+  withSettingsAdvice(error);
   if (error instanceof LosantApiError && error.status === 401 && tokenFrom === "config" && !error.message.includes(ROTATION_HINT)) {
     error.message = error.message.replace(/\.?$/, ".") + ROTATION_HINT;
   }

@@ -1,5 +1,20 @@
-import { LosantConfigError } from "../../client/errors";
+import { LosantApiError, LosantError, LosantErrorOptions } from "../../client/errors";
 import { DEFAULT_RETRY_TIMEOUT_SECONDS } from "../../client/retryPolicy";
+
+export interface ConfigErrorOptions extends LosantErrorOptions {
+  /** The config key at fault, e.g. `losant:apiUrl`. */
+  setting?: string | undefined;
+}
+
+/** Settings are missing or unsafe; raised before any request is made. */
+export class LosantConfigError extends LosantError {
+  readonly setting: string | undefined;
+
+  constructor(message: string, options: ConfigErrorOptions = {}) {
+    super(message, options);
+    this.setting = options.setting;
+  }
+}
 
 export const DEFAULT_API_URL = "https://api.losant.com";
 export const DEFAULT_MAX_CONCURRENCY = 10;
@@ -203,4 +218,21 @@ export function settingsProblem(configured: RawSettings, env: NodeJS.ProcessEnv 
     if (error instanceof LosantConfigError) return error;
     throw error;
   }
+}
+
+/** The client says only that no token was sent; where to set one is the provider's knowledge. */
+export const NO_TOKEN_ADVICE = ": set losant:apiToken or LOSANT_API_TOKEN";
+/** The client says only that its 429 budget ran out; which settings move it is the provider's knowledge. */
+export const BUDGET_ADVICE = "; raise losant:retryTimeoutSeconds or lower losant:maxConcurrency";
+
+/**
+ * The client's errors say what happened in HTTP terms; this adds which of the provider's settings
+ * to change, on every operation. Adding twice adds once.
+ */
+export function withSettingsAdvice(error: unknown): unknown {
+  if (!(error instanceof LosantApiError)) return error;
+  if (error.status === 403 && !error.tokenSent && !error.message.endsWith(NO_TOKEN_ADVICE)) error.message += NO_TOKEN_ADVICE;
+  const budget = error.gaveUp?.startsWith("the rate-limit retry budget") ? `(${error.gaveUp})` : undefined;
+  if (budget !== undefined && error.message.includes(budget)) error.message = error.message.replace(budget, `(${error.gaveUp}${BUDGET_ADVICE})`);
+  return error;
 }

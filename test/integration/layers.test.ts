@@ -12,7 +12,7 @@ interface Case {
   code: string;
 }
 
-const LAYER_RULES = ["import-x/no-restricted-paths", "no-restricted-syntax"];
+const LAYER_RULES = ["import-x/no-restricted-paths", "no-restricted-syntax", "layers/no-pulumi-words"];
 
 /** Lints every case in one ESLint process (ESLint loads its ESM config, which jest's VM cannot import). */
 function layerErrors(cases: Case[]): string[][] {
@@ -68,6 +68,15 @@ const forbidden: Case[] = [
   { file: "client/probe.ts", code: 'export const pulumi = require("@pulumi/pulumi");' },
   { file: "emulator/probe.ts", code: 'import pulumi = require("@pulumi/pulumi"); export { pulumi };' },
   { file: "emulator/probe.ts", code: 'export type Output = typeof import("@pulumi/pulumi").Output;' },
+  // No Pulumi notion below provider/, in strings and comments too.
+  { file: "client/probe.ts", code: 'export const advice = "Run `pulumi refresh` to drop it";' },
+  { file: "client/probe.ts", code: "// The org was kept in the state.\nexport {};" },
+  { file: "client/probe.ts", code: 'export const hint = "raise losant:retryTimeoutSeconds";' },
+  { file: "client/probe.ts", code: "/** Every org in a stack. */\nexport {};" },
+  { file: "client/probe.ts", code: "// About --parallel reads are outstanding.\nexport {};" },
+  { file: "client/probe.ts", code: "// The engine sends reads one by one.\nexport {};" },
+  { file: "losant/probe.ts", code: "// A preview sends nothing.\nexport {};" },
+  { file: "losant/probe.ts", code: "/** What destroy sends. */\nexport {};" },
 ];
 
 const allowed: Case[] = [
@@ -86,6 +95,9 @@ const allowed: Case[] = [
   { file: "bench/probe.ts", code: 'import "../provider"; import "../scripts/lib/workspace";' },
   { file: "test/unit/probe.ts", code: 'import "../../provider/lifecycle"; import "../../bench/run";' },
   { file: "examples/basic/probe.ts", code: 'import "../../provider";' },
+  { file: "client/probe.ts", code: 'export const BRAND = Symbol.for("pulumi-losant-instance-org.LosantError");' },
+  { file: "client/probe.ts", code: 'export const said = "GET /instances/1/orgs failed: HTTP 429 (the rate-limit retry budget of 3 s ran out)";' },
+  { file: "provider/server/probe.ts", code: 'export const advice = "Run `pulumi refresh` to drop it from the state";' },
 ];
 
 jest.setTimeout(60_000);

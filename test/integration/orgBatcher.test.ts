@@ -8,7 +8,7 @@ import { AddressInfo } from "net";
 import { LosantClient } from "../../client/losantClient";
 import { RequestGate } from "../../client/requestGate";
 import { OrgReadBatcher } from "../../client/orgBatcher";
-import { readOrgProven } from "../../client/notFound";
+import { readOrgProven } from "../../provider/server/notFound";
 import { INSTANCE_ID } from "../support/fixtures";
 
 const id = (n: number) => n.toString(16).padStart(24, "a");

@@ -61,7 +61,7 @@ export async function simulate(options: SimOptions): Promise<SimResult> {
   async function one(): Promise<void> {
     const first = Date.now();
     for (let attempt = 0; ; attempt++) {
-      const admission = await gate.acquire({ retry: attempt > 0 });
+      const admission = await gate.acquire();
       const trip = latency();
       await sleep(trip / 2);
       const wait = arrive(Date.now());

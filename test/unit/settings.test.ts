@@ -1,5 +1,6 @@
 /** Provider settings: each mistake a platform team could make is refused with the range or the reason, before any request. */
-import { LosantApiError, LosantConfigError } from "../../client/errors";
+import { LosantApiError } from "../../client/errors";
+import { LosantConfigError } from "../../provider/shared/settings";
 import { normalizeApiUrl, resolveSettings, resolveToken, settingsProblem, SETTING_SOURCES, tokenSource } from "../../provider/shared/settings";
 import { ROTATION_HINT, withRotationHint } from "../../provider/server/rotationHint";
 import { check, configure } from "../../provider/lifecycle";

@@ -5,7 +5,7 @@
  * default provider) or from a `pulumi:providers:losant` resource's properties (explicit providers,
  * one per Losant instance), and are read by the same settings code as the dynamic provider's.
  */
-import { LosantConfigError } from "../../../client/errors";
+import { LosantConfigError } from "../../shared/settings";
 import { RawSettings, resolveSettings, resolveToken, SETTING_SOURCES, type SettingName } from "../../shared/settings";
 import { UNKNOWN } from "../../shared/unknown";
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";

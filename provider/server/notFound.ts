@@ -5,10 +5,11 @@
  * taken as "the org is gone" once one more request, the instance's org list filtered to the org's
  * id, is answered by the instance without the org. The decision never reads a message's wording.
  */
-import { LosantClient, OrgLookup } from "./losantClient";
-import { LosantApiError, LosantUnconfirmedNotFoundError, LosantInstanceNotFoundError, OrgAction, OrgOperation, OrgRef } from "./errors";
-import type { OrgReadBatcher, ReadOptions } from "./orgBatcher";
-import type { LosantInstanceOrg } from "../losant/types";
+import { LosantClient, OrgLookup } from "../../client/losantClient";
+import { LosantApiError, OrgOperation, OrgRef } from "../../client/errors";
+import { LosantUnconfirmedNotFoundError, LosantInstanceNotFoundError, OrgAction } from "./orgErrors";
+import type { OrgReadBatcher, ReadOptions } from "../../client/orgBatcher";
+import type { LosantInstanceOrg } from "../../losant/types";
 
 export type NotFoundVerdict =
   /** The instance answered without the org: it is gone. */
