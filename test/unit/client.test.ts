@@ -149,7 +149,7 @@ describe("RequestGate", () => {
     const result = await simulate({ requests: 2000, limit: 20, windowMs: 1000, retryAfter: true, latencyMs: 4 });
     expect(result.failed).toBe(0);
     expect(result.gate.allowance).toMatchObject({ requests: 20 });
-    // With a fixed spell there would be a growth, and about five 429s, every three seconds: over 150.
+    // Were N to grow again after each quiet spell, every growth would meet about five 429s: over 150 in 100 s.
     expect(result.limited).toBeLessThan(80);
     expect(result.elapsedMs).toBeLessThanOrEqual(1.05 * 100_000);
   });
