@@ -78,15 +78,17 @@ const agents = {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function queryString(params: Record<string, string | undefined>): string {
+/** Query parameters; a list (`summaryInclude`) goes comma-separated, an empty one not at all. */
+type QueryParams = Record<string, string | readonly string[] | undefined>;
+
+function queryString(params: QueryParams): string {
   const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined) search.append(key, value);
+  for (const [key, value] of Object.entries(params)) {
+    if (typeof value === "string") search.append(key, value);
+    else if (value !== undefined && value.length > 0) search.append(key, value.join(","));
+  }
   const text = search.toString();
   return text === "" ? "" : `?${text}`;
-}
-
-function summaryParam(summaryInclude: readonly string[] | undefined): string | undefined {
-  return summaryInclude && summaryInclude.length > 0 ? summaryInclude.join(",") : undefined;
 }
 
 type FetchSignal = NonNullable<RequestInit["signal"]>;
@@ -131,13 +133,13 @@ export class LosantClient {
    * see `confirmNotFound` before taking it as proof that the org is gone.
    */
   async getOrg(ref: OrgRef, summaryInclude?: readonly string[], options: SendOptions = {}): Promise<LosantInstanceOrg | undefined> {
-    const result = await this.send("get", ref, "GET", orgPath(ref), { summaryInclude: summaryParam(summaryInclude) }, undefined, options);
+    const result = await this.send("get", ref, "GET", orgPath(ref), { summaryInclude }, undefined, options);
     return result.status === 404 ? undefined : documentedOrg(result.body);
   }
 
   /** PATCH the org with exactly `body`; Losant answers with the whole org. A 404 throws (status 404). */
   async patchOrg(ref: OrgRef, body: OrgSettings, summaryInclude?: readonly string[]): Promise<LosantInstanceOrg> {
-    const result = await this.write(ref, this.send("patch", ref, "PATCH", orgPath(ref), { summaryInclude: summaryParam(summaryInclude) }, body));
+    const result = await this.write(ref, this.send("patch", ref, "PATCH", orgPath(ref), { summaryInclude }, body));
     if (result.status === 404) throw this.apiError("patch", ref, 404, result.body, 1);
     return documentedOrg(result.body);
   }
@@ -156,40 +158,26 @@ export class LosantClient {
    */
   async createOrg(instanceId: string, body: OrgSettings, summaryInclude?: readonly string[]): Promise<LosantInstanceOrg> {
     const ref = { instanceId, orgId: "" };
-    const result = await this.send(
-      "post",
-      ref,
-      "POST",
-      `/instances/${encodeURIComponent(instanceId)}/orgs`,
-      { summaryInclude: summaryParam(summaryInclude) },
-      body,
-      { unsafe: true },
-    );
+    const result = await this.send("post", ref, "POST", orgsPath(instanceId), { summaryInclude }, body, { unsafe: true });
     if (result.status === 404) throw this.apiError("post", ref, 404, result.body, 1);
     return documentedOrg(result.body);
   }
 
   /** One page of the instance's orgs. A 404 (instance missing or not accessible) throws. */
-  async listOrgsPage(request: OrgPageRequest): Promise<OrgPage> {
-    const ref = { instanceId: request.instanceId, orgId: "" };
-    const params = {
-      page: String(request.page),
-      perPage: String(request.perPage),
-      sortField: request.sortField,
-      sortDirection: request.sortDirection,
-      query: request.query ? JSON.stringify(request.query) : undefined,
-      filterField: request.nameFilter !== undefined && !request.query ? "name" : undefined,
-      filter: request.query ? undefined : request.nameFilter,
-      summaryInclude: summaryParam(request.summaryInclude),
-    };
-    const result = await this.send("list", ref, "GET", `/instances/${encodeURIComponent(request.instanceId)}/orgs`, params);
-    if (result.status === 404) throw this.apiError("list", ref, 404, result.body, 1);
-    const reply = typeof result.body === "object" && result.body !== null ? (result.body as { items?: unknown; totalCount?: unknown }) : {};
-    if (!Array.isArray(reply.items)) {
-      throw this.apiError("list", ref, result.status, { type: "UnexpectedReply", message: "the org list reply has no items" }, 1);
-    }
-    const items = reply.items.map(documentedOrg);
-    return { items, totalCount: typeof reply.totalCount === "number" ? reply.totalCount : items.length };
+  listOrgsPage(request: OrgPageRequest): Promise<OrgPage> {
+    return this.list(
+      { instanceId: request.instanceId, orgId: "" },
+      {
+        page: String(request.page),
+        perPage: String(request.perPage),
+        sortField: request.sortField,
+        sortDirection: request.sortDirection,
+        query: request.query ? JSON.stringify(request.query) : undefined,
+        filterField: request.nameFilter !== undefined && !request.query ? "name" : undefined,
+        filter: request.query ? undefined : request.nameFilter,
+        summaryInclude: request.summaryInclude,
+      },
+    );
   }
 
   /**
@@ -197,15 +185,9 @@ export class LosantClient {
    * to this org's id (Losant's `query` parameter, JSON-encoded as the official client sends it).
    */
   async lookUpOrg(ref: OrgRef, summaryInclude?: readonly string[]): Promise<OrgLookup> {
-    const params = { query: JSON.stringify({ id: ref.orgId }), perPage: "1", summaryInclude: summaryParam(summaryInclude) };
-    const result = await this.send("list", ref, "GET", `/instances/${encodeURIComponent(ref.instanceId)}/orgs`, params);
-    if (result.status === 404) return { kind: "instanceNotFound" };
-    const items = listItems(result.body);
-    if (items === undefined) {
-      // A 200 that is not a list proves nothing either way.
-      throw this.apiError("list", ref, result.status, { type: "UnexpectedReply", message: "the org list reply has no items" }, 1);
-    }
-    const item = items.map(documentedOrg).find((org) => (org.id ?? org.orgId) === ref.orgId);
+    const page = await this.list(ref, { query: JSON.stringify({ id: ref.orgId }), perPage: "1", summaryInclude }).catch(unlessInstanceNotFound);
+    if (page === undefined) return { kind: "instanceNotFound" };
+    const item = page.items.find((org) => (org.id ?? org.orgId) === ref.orgId);
     return item ? { kind: "listed", org: item } : { kind: "absent" };
   }
 
@@ -215,22 +197,22 @@ export class LosantClient {
    * carries: an id missing from such a reply proves nothing.
    */
   async listOrgsById(instanceId: string, orgIds: readonly string[], summaryInclude?: readonly string[], options: SendOptions = {}): Promise<OrgsByIdLookup> {
-    const params = {
-      query: JSON.stringify({ id: { $in: orgIds } }),
-      perPage: String(MAX_IDS_PER_LIST),
-      summaryInclude: summaryParam(summaryInclude),
-    };
-    const ref = { instanceId, orgId: orgIds[0] ?? "" };
-    const result = await this.send("list", ref, "GET", `/instances/${encodeURIComponent(instanceId)}/orgs`, params, undefined, options);
-    if (result.status === 404) return { kind: "instanceNotFound" };
-    const items = listItems(result.body);
-    if (items === undefined) {
+    const params = { query: JSON.stringify({ id: { $in: orgIds } }), perPage: String(MAX_IDS_PER_LIST), summaryInclude };
+    const page = await this.list({ instanceId, orgId: orgIds[0] ?? "" }, params, options).catch(unlessInstanceNotFound);
+    if (page === undefined) return { kind: "instanceNotFound" };
+    return { kind: "listed", orgs: page.items, complete: page.totalCount <= page.items.length };
+  }
+
+  /** One list request. A 404 (instance missing or not accessible) throws, and so does a 200 that is not a list: it proves nothing either way. */
+  private async list(ref: OrgRef, params: QueryParams, options: SendOptions = {}): Promise<OrgPage> {
+    const result = await this.send("list", ref, "GET", orgsPath(ref.instanceId), params, undefined, options);
+    if (result.status === 404) throw this.apiError("list", ref, 404, result.body, 1);
+    const reply = typeof result.body === "object" && result.body !== null ? (result.body as { items?: unknown; totalCount?: unknown }) : {};
+    if (!Array.isArray(reply.items)) {
       throw this.apiError("list", ref, result.status, { type: "UnexpectedReply", message: "the org list reply has no items" }, 1);
     }
-    const orgs = items.map(documentedOrg);
-    const totalCount = (result.body as { totalCount?: unknown }).totalCount;
-    const complete = typeof totalCount !== "number" || totalCount <= orgs.length;
-    return { kind: "listed", orgs, complete };
+    const items = reply.items.map(documentedOrg);
+    return { items, totalCount: typeof reply.totalCount === "number" ? reply.totalCount : items.length };
   }
 
   /** A write to the org, noted when it ends however it ends, so no listing fetched before answers for the org (freshness.ts). */
@@ -262,7 +244,7 @@ export class LosantClient {
     ref: OrgRef,
     method: string,
     path: string,
-    params: Record<string, string | undefined>,
+    params: QueryParams,
     body?: unknown,
     { unsafe = false, admission: reserved }: SendOptions & { unsafe?: boolean } = {},
   ): Promise<{ status: number; body: unknown }> {
@@ -345,8 +327,18 @@ export class LosantClient {
   }
 }
 
+function orgsPath(instanceId: string): string {
+  return `/instances/${encodeURIComponent(instanceId)}/orgs`;
+}
+
 function orgPath(ref: OrgRef): string {
-  return `/instances/${encodeURIComponent(ref.instanceId)}/orgs/${encodeURIComponent(ref.orgId)}`;
+  return `${orgsPath(ref.instanceId)}/${encodeURIComponent(ref.orgId)}`;
+}
+
+/** A list request's 404 as the finding "instance not found" (`undefined`); any other error is thrown on. */
+function unlessInstanceNotFound(error: unknown): undefined {
+  if (error instanceof LosantApiError && error.status === 404) return undefined;
+  throw error;
 }
 
 function parseJson(text: string): unknown {
@@ -356,11 +348,6 @@ function parseJson(text: string): unknown {
   } catch {
     return { message: text.slice(0, 500) };
   }
-}
-
-function listItems(body: unknown): unknown[] | undefined {
-  const items = typeof body === "object" && body !== null ? (body as { items?: unknown }).items : undefined;
-  return Array.isArray(items) ? items : undefined;
 }
 
 function errorField(body: unknown, field: "type" | "message"): string | undefined {
