@@ -1,19 +1,14 @@
 /**
- * Read-ahead: one walk of an instance's whole org list serves a sweep's reads of a fleet (every org read once).
- *
- * A caller sends a sweep's reads a few at a time (about as many as it runs at once), so
- * id batches hold only a handful of orgs each: 150 orgs cost about 20 list requests. Once reads keep
- * coming after a first batch went out, the instance's list is walked instead, 1,000 orgs a request,
- * and each listable read is answered from it: 150 orgs cost the first batch and one page.
+ * Read-ahead: one walk of an instance's whole org list serves a sweep's reads of a fleet (every org
+ * read once), 1,000 orgs a request, where id batches would hold only about as many orgs as the
+ * caller runs at once (docs/design/requests.md, section 2).
  *
  * Pages are walked by keyset (`{"id":{"$gt":last}}`, sorted by id), which an org created or deleted
  * during the walk cannot shift, and which stays right if Losant caps `perPage` below what was asked.
  * A walk that reached the end, every page in id order after the one before, is the instance's own
- * answer without the org: the same proof of absence as an id batch's reply, but only for a read
- * asked before the page that would hold the org was requested (freshness.ts): an org created since
- * is not in it. Nor does a listing answer for an org this process wrote after the page holding it was
- * requested. A walk cut short, refused, failed, or with pages out of order proves nothing: the orgs it
- * does not hold go the usual way (an id batch, then the 404 proof), which costs requests, never an org.
+ * answer without the org, as far as the rules of freshness.ts allow. A walk cut short, refused,
+ * failed, or with pages out of order proves nothing: the orgs it does not hold go the usual way (an
+ * id batch, then the 404 proof), which costs requests, never an org.
  */
 import { LosantApiError } from "./errors";
 import { nextEvent, processWrites } from "./freshness";
@@ -60,10 +55,7 @@ interface Listing {
   /** Asked for; `served` is what a full page held (less if Losant caps pages). */
   perPage: number;
   served: number;
-  pages: number;
-  /** The last id walked: every org up to it that the instance holds is in `orgs`. */
-  after?: string;
-  /** Orgs the instance holds after `after`, as the last page counted them. */
+  /** Orgs the instance holds after the last id walked, as the last page counted them. */
   left?: number;
   complete: boolean;
   /** Refused, failed or out of order: it walks no further, and proves nothing beyond what it holds. */
@@ -114,16 +106,7 @@ export class ListingReadAhead {
   ): Promise<ListedOrg> {
     let listing = this.listings.get(group);
     if (listing === undefined) {
-      listing = {
-        startedAt: Date.now(),
-        orgs: new Map(),
-        walked: [],
-        perPage: this.pageSize,
-        served: this.pageSize,
-        pages: 0,
-        complete: false,
-        stopped: false,
-      };
+      listing = { startedAt: Date.now(), orgs: new Map(), walked: [], perPage: this.pageSize, served: this.pageSize, complete: false, stopped: false };
       this.listings.set(group, listing);
     }
     const walk = listing;
@@ -170,6 +153,8 @@ export class ListingReadAhead {
     instanceId: string,
     summaryInclude: readonly string[] | undefined,
   ): Promise<boolean> {
+    // Every org up to the last id walked that the instance holds is in `orgs`.
+    const after = listing.walked[listing.walked.length - 1]?.upTo;
     for (;;) {
       let items: LosantInstanceOrg[];
       let totalCount: number;
@@ -181,7 +166,7 @@ export class ListingReadAhead {
           perPage: listing.perPage,
           sortField: "id",
           sortDirection: "asc",
-          query: listing.after === undefined ? undefined : { id: { $gt: listing.after } },
+          query: after === undefined ? undefined : { id: { $gt: after } },
           summaryInclude,
         }));
       } catch (error) {
@@ -193,10 +178,9 @@ export class ListingReadAhead {
         listing.stopped = true;
         return false;
       }
-      listing.pages++;
       const ids = items.map((org) => String(org.id).toLowerCase());
       // A server that ignored the sort or the `$gt` would make a keyset walk skip orgs: stop trusting it.
-      if (!ids.every((id, i) => id > (i === 0 ? (listing.after ?? "") : ids[i - 1]))) {
+      if (!ids.every((id, i) => id > (i === 0 ? (after ?? "") : ids[i - 1]))) {
         listing.stopped = true;
         return false;
       }
@@ -208,7 +192,6 @@ export class ListingReadAhead {
         return false;
       }
       listing.walked.push({ requestedAt, upTo: ids[ids.length - 1] });
-      listing.after = ids[ids.length - 1];
       listing.left = totalCount - items.length;
       listing.served = items.length;
       return true;
@@ -219,6 +202,6 @@ export class ListingReadAhead {
 /** The first page always; more while the whole walk costs no more than the budget. */
 function mayWalkOn(listing: Listing, budget: WalkBudget): boolean {
   if (listing.complete || listing.stopped) return false;
-  if (listing.pages === 0) return true;
-  return listing.pages + Math.ceil((listing.left ?? 0) / listing.served) <= budget();
+  const pages = listing.walked.length;
+  return pages === 0 || pages + Math.ceil((listing.left ?? 0) / listing.served) <= budget();
 }
