@@ -1,6 +1,6 @@
 import http from "http";
 import https from "https";
-import fetch, { Response, type RequestInit } from "node-fetch";
+import fetch, { type RequestInit } from "node-fetch";
 import { InstanceOrgOperation, LosantApiError, LosantNetworkError, OrgRef } from "./errors";
 import { processWrites } from "./freshness";
 import { Admission, RequestGate, RequestOutcome } from "./requestGate";
@@ -93,19 +93,15 @@ function queryString(params: QueryParams): string {
 
 type FetchSignal = NonNullable<RequestInit["signal"]>;
 
-interface Attempt {
-  response?: Response;
-  body?: unknown;
-  networkError?: { message: string; code?: string | undefined; cause: unknown };
-}
+/** One attempt's HTTP answer (with its Retry-After), or why there was none. */
+type Attempt =
+  { status: number; body: unknown; retryAfterMs: number | undefined } | { status?: undefined; reason: string; code?: string | undefined; cause: unknown };
 
 /** The calls this package makes to Losant's Instance Org API, with retries and admission control. */
 export class LosantClient {
-  private readonly options: ClientOptions;
   private readonly policy: RetryPolicy;
 
-  constructor(options: ClientOptions) {
-    this.options = options;
+  constructor(private readonly options: ClientOptions) {
     this.policy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
   }
 
@@ -258,14 +254,13 @@ export class LosantClient {
       firstStart ??= admission.startedAt;
       attempts++;
       const outcome = await this.attempt(admission, method, url, body);
-      const status = outcome.response?.status;
+      const { status } = outcome;
       if (status !== undefined && (status < 400 || status === 404)) return { status, body: outcome.body };
       const elapsed = Date.now() - firstStart;
 
       if (status === 429) {
         limited++;
-        const retryAfter = parseRetryAfter(outcome.response?.headers.get("retry-after"));
-        const delay = retryAfter ?? rateLimitDelay(this.policy, limited);
+        const delay = outcome.retryAfterMs ?? rateLimitDelay(this.policy, limited);
         if (elapsed + delay > this.policy.rateLimitTimeoutMs) {
           const budget = `the rate-limit retry budget of ${Math.round(this.policy.rateLimitTimeoutMs / 1000)} s ran out`;
           throw this.apiError(operation, ref, status, outcome.body, attempts, budget);
@@ -278,17 +273,14 @@ export class LosantClient {
       // A request that is not safe to repeat is tried again only when it cannot have reached Losant.
       const retryable =
         status === undefined
-          ? (unsafe ? NOT_SENT_NETWORK_CODES : RETRYABLE_NETWORK_CODES).includes(outcome.networkError?.code ?? "")
+          ? (unsafe ? NOT_SENT_NETWORK_CODES : RETRYABLE_NETWORK_CODES).includes(outcome.code ?? "")
           : !unsafe && this.policy.retryStatuses.includes(status);
       failures++;
       let delay = backoffDelay(this.policy, failures);
-      const retryAfter = status === 503 ? parseRetryAfter(outcome.response?.headers.get("retry-after")) : undefined;
+      const retryAfter = status === 503 ? outcome.retryAfterMs : undefined;
       if (retryAfter !== undefined) delay = retryAfter > this.policy.maxRetryAfterMs ? Number.POSITIVE_INFINITY : retryAfter + Math.round(Math.random() * 50);
       if (!retryable || failures >= this.policy.maxAttempts || elapsed + delay > this.policy.maxRetryTimeMs) {
-        if (status === undefined) {
-          const { message, code, cause } = outcome.networkError ?? { message: "no response", cause: undefined };
-          throw new LosantNetworkError({ operation, ref, reason: message, code, attempts, cause });
-        }
+        if (status === undefined) throw new LosantNetworkError({ operation, ref, reason: outcome.reason, code: outcome.code, attempts, cause: outcome.cause });
         throw this.apiError(operation, ref, status, outcome.body, attempts);
       }
       await sleep(delay);
@@ -316,10 +308,11 @@ export class LosantClient {
         signal: controller.signal as FetchSignal,
       });
       const text = await response.text();
-      reported = response.status === 429 ? { kind: "limited", retryAfterMs: parseRetryAfter(response.headers.get("retry-after")) } : { kind: "answered" };
-      return { response, body: parseJson(text) };
+      const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
+      reported = response.status === 429 ? { kind: "limited", retryAfterMs } : { kind: "answered" };
+      return { status: response.status, body: parseJson(text), retryAfterMs };
     } catch (error) {
-      return { networkError: { ...describeNetworkError(error, controller.signal.aborted, this.options.timeoutMs), cause: error } };
+      return { ...describeNetworkError(error, controller.signal.aborted, this.options.timeoutMs), cause: error };
     } finally {
       clearTimeout(timer);
       admission.finish(reported);
@@ -356,9 +349,9 @@ function errorField(body: unknown, field: "type" | "message"): string | undefine
   return typeof value === "string" ? value : undefined;
 }
 
-function describeNetworkError(error: unknown, timedOut: boolean, timeoutMs: number): { message: string; code?: string | undefined } {
-  if (timedOut) return { message: `no response within ${timeoutMs} ms`, code: "REQUEST_TIMEOUT" };
+function describeNetworkError(error: unknown, timedOut: boolean, timeoutMs: number): { reason: string; code?: string | undefined } {
+  if (timedOut) return { reason: `no response within ${timeoutMs} ms`, code: "REQUEST_TIMEOUT" };
   const err = error as { code?: string; errno?: string; message?: string; type?: string };
   const code = err.code ?? err.errno ?? (err.message?.includes("socket hang up") ? "ECONNRESET" : undefined);
-  return { message: `network error ${code ?? ""} ${err.message ?? String(error)}`.replace(/\s+/g, " ").trim(), code };
+  return { reason: `network error ${code ?? ""} ${err.message ?? String(error)}`.replace(/\s+/g, " ").trim(), code };
 }

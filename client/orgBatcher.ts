@@ -53,8 +53,6 @@ export const DEFAULT_BATCH_WINDOW_MS = 20;
 
 interface OpenBatch {
   size: number;
-  /** Listable reads among them: a listable batch sent makes the next listable reads walk the list. */
-  listableReads: number;
   /** Its place in the gate's queue, taken when it opened while requests were queuing. */
   place?: PlaceInQueue;
   send: () => void;
@@ -185,14 +183,15 @@ export class OrgReadBatcher {
         // Called when a batch opens (synchronously, inside `load`): it goes out when its window ends,
         // or earlier, below, once no more reads can come.
         batchScheduleFn: (dispatch) => {
-          const batch: OpenBatch = { size: 0, listableReads: 0, send: () => undefined };
+          const batch: OpenBatch = { size: 0, send: () => undefined };
           let sent = false;
           batch.send = () => {
             if (sent) return;
             sent = true;
             clearTimeout(timer);
             this.peak = Math.max(this.peak, this.outstanding);
-            if (batch.listableReads > 0) this.demandOf(readGroup).listableBatches++;
+            // A listable batch sent makes the next listable reads walk the list.
+            if (listable) this.demandOf(readGroup).listableBatches++;
             dispatch();
           };
           // A read for a PATCH holds one of the caller's slots while the PATCH waits on it, so it
@@ -219,11 +218,11 @@ export class OrgReadBatcher {
     // were ever outstanding when a batch went out holds all the caller will send for now: it
     // would wait for nothing. (Counting reads already on their way instead would send each read
     // that comes while a batch is out on its own.)
-    const batch = this.openBatches.get(group);
-    if (batch !== undefined) key.batch = batch;
-    if (batch !== undefined && listable) batch.listableReads++;
+    // The key went into the batch its group has open (opened by `batchScheduleFn` if none was).
+    const batch = this.openBatches.get(group)!;
+    key.batch = batch;
     // A full batch of reads for a PATCH has nothing more to gather while the gate is busy.
-    if (batch !== undefined && ((++batch.size >= this.peak && this.peak >= 2) || (!listable && batch.size >= MAX_IDS_PER_LIST))) batch.send();
+    if ((++batch.size >= this.peak && this.peak >= 2) || (!listable && batch.size >= MAX_IDS_PER_LIST)) batch.send();
     return read;
   }
 
@@ -251,8 +250,6 @@ export class OrgReadBatcher {
       place?.giveBack();
       return singleReads(keys);
     }
-    let found: Map<string, LosantInstanceOrg>;
-    let complete: boolean;
     try {
       const listing = api.listOrgsById(ref.instanceId, ids, summaryInclude, { admission: place?.take() });
       if (!this.firstListing.has(api.apiUrl)) {
@@ -264,21 +261,20 @@ export class OrgReadBatcher {
       }
       const lookup = await listing;
       if (lookup.kind === "instanceNotFound") return keys.map(() => ({ kind: "instanceNotFound" }));
-      found = new Map(lookup.orgs.map((org) => [String(org.id ?? org.orgId).toLowerCase(), org]));
-      complete = lookup.complete;
+      const found = new Map(lookup.orgs.map((org) => [String(org.id ?? org.orgId).toLowerCase(), org]));
+      return await Promise.all(
+        keys.map(async (key): Promise<BatchedRead | Error> => {
+          const org = found.get(key.ref.orgId.toLowerCase());
+          if (org !== undefined) return { kind: "org", org };
+          // A reply that holds fewer orgs than matched proves nothing about the ones it left out.
+          return lookup.complete ? { kind: "absent" } : settle(singleRead(key));
+        }),
+      );
     } catch (error) {
       if (!listingRefused(error)) return keys.map((key) => errorFor(error, key.ref));
       this.turnListingOff(api.apiUrl, error);
       return singleReads(keys);
     }
-    return Promise.all(
-      keys.map(async (key): Promise<BatchedRead | Error> => {
-        const org = found.get(key.ref.orgId.toLowerCase());
-        if (org !== undefined) return { kind: "org", org };
-        // A reply that holds fewer orgs than matched proves nothing about the ones it left out.
-        return complete ? { kind: "absent" } : settle(singleRead(key));
-      }),
-    );
   }
 
   private turnListingOff(apiUrl: string, error: LosantApiError): void {
