@@ -93,6 +93,9 @@ function queryString(params: QueryParams): string {
 
 type FetchSignal = NonNullable<RequestInit["signal"]>;
 
+/** An answer `send` returns: a success, or a 404 for the caller to judge. */
+type Reply = { status: number; body: unknown };
+
 /** One attempt's HTTP answer (with its Retry-After), or why there was none. */
 type Attempt =
   { status: number; body: unknown; retryAfterMs: number | undefined } | { status?: undefined; reason: string; code?: string | undefined; cause: unknown };
@@ -129,20 +132,20 @@ export class LosantClient {
    * see `confirmNotFound` before taking it as proof that the org is gone.
    */
   async getOrg(ref: OrgRef, summaryInclude?: readonly string[], options: SendOptions = {}): Promise<LosantInstanceOrg | undefined> {
-    const result = await this.send("get", ref, "GET", orgPath(ref), { summaryInclude }, undefined, options);
+    const result = await this.send("get", ref, { summaryInclude }, undefined, options);
     return result.status === 404 ? undefined : documentedOrg(result.body);
   }
 
   /** PATCH the org with exactly `body`; Losant answers with the whole org. A 404 throws (status 404). */
   async patchOrg(ref: OrgRef, body: OrgSettings, summaryInclude?: readonly string[]): Promise<LosantInstanceOrg> {
-    const result = await this.write(ref, this.send("patch", ref, "PATCH", orgPath(ref), { summaryInclude }, body));
+    const result = await this.write(ref, this.send("patch", ref, { summaryInclude }, body));
     if (result.status === 404) throw this.apiError("patch", ref, 404, result.body, 1);
     return documentedOrg(result.body);
   }
 
   /** DELETE the org; `false` when Losant answers 404 (instance or org not found). */
   async deleteOrg(ref: OrgRef): Promise<boolean> {
-    const result = await this.write(ref, this.send("delete", ref, "DELETE", orgPath(ref), {}));
+    const result = await this.write(ref, this.send("delete", ref, {}));
     return result.status !== 404;
   }
 
@@ -154,7 +157,7 @@ export class LosantClient {
    */
   async createOrg(instanceId: string, body: OrgSettings, summaryInclude?: readonly string[]): Promise<LosantInstanceOrg> {
     const ref = { instanceId, orgId: "" };
-    const result = await this.send("post", ref, "POST", orgsPath(instanceId), { summaryInclude }, body, { unsafe: true });
+    const result = await this.send("post", ref, { summaryInclude }, body);
     if (result.status === 404) throw this.apiError("post", ref, 404, result.body, 1);
     return documentedOrg(result.body);
   }
@@ -201,7 +204,7 @@ export class LosantClient {
 
   /** One list request. A 404 (instance missing or not accessible) throws, and so does a 200 that is not a list: it proves nothing either way. */
   private async list(ref: OrgRef, params: QueryParams, options: SendOptions = {}): Promise<OrgPage> {
-    const result = await this.send("list", ref, "GET", orgsPath(ref.instanceId), params, undefined, options);
+    const result = await this.send("list", ref, params, undefined, options);
     if (result.status === 404) throw this.apiError("list", ref, 404, result.body, 1);
     const reply = typeof result.body === "object" && result.body !== null ? (result.body as { items?: unknown; totalCount?: unknown }) : {};
     if (!Array.isArray(reply.items)) {
@@ -235,25 +238,20 @@ export class LosantClient {
    * 503, 504 and network failures a few times within their own shorter budget; 401, 403, other
    * 4xx and 500 fail at once. 404 is returned, for the caller to judge.
    */
-  private async send(
-    operation: InstanceOrgOperation,
-    ref: OrgRef,
-    method: string,
-    path: string,
-    params: QueryParams,
-    body?: unknown,
-    { unsafe = false, admission: reserved }: SendOptions & { unsafe?: boolean } = {},
-  ): Promise<{ status: number; body: unknown }> {
+  private async send(operation: InstanceOrgOperation, ref: OrgRef, params: QueryParams, body?: unknown, options: SendOptions = {}): Promise<Reply> {
+    const path = operation === "list" || operation === "post" ? orgsPath(ref.instanceId) : orgPath(ref);
     const url = `${this.options.apiUrl.replace(/\/+$/, "")}${path}${queryString(params)}`;
+    // A POST is not safe to repeat: it is tried again only when it cannot have reached Losant.
+    const unsafe = operation === "post";
     let firstStart: number | undefined;
     let attempts = 0;
     let failures = 0;
     let limited = 0;
     for (;;) {
-      const admission = attempts === 0 && reserved !== undefined ? await reserved : await this.options.gate.acquire();
+      const admission = attempts === 0 && options.admission !== undefined ? await options.admission : await this.options.gate.acquire();
       firstStart ??= admission.startedAt;
       attempts++;
-      const outcome = await this.attempt(admission, method, url, body);
+      const outcome = await this.attempt(admission, METHODS[operation], url, body);
       const { status } = outcome;
       if (status !== undefined && (status < 400 || status === 404)) return { status, body: outcome.body };
       const elapsed = Date.now() - firstStart;
@@ -270,7 +268,6 @@ export class LosantClient {
         continue;
       }
 
-      // A request that is not safe to repeat is tried again only when it cannot have reached Losant.
       const retryable =
         status === undefined
           ? (unsafe ? NOT_SENT_NETWORK_CODES : RETRYABLE_NETWORK_CODES).includes(outcome.code ?? "")
@@ -319,6 +316,8 @@ export class LosantClient {
     }
   }
 }
+
+const METHODS: Readonly<Record<InstanceOrgOperation, string>> = { get: "GET", patch: "PATCH", delete: "DELETE", list: "GET", post: "POST" };
 
 function orgsPath(instanceId: string): string {
   return `/instances/${encodeURIComponent(instanceId)}/orgs`;

@@ -130,16 +130,11 @@ export class OrgReadBatcher {
   /** Reads the org, in a batch with the other reads of the same instance and summary set. */
   read(api: LosantClient, ref: OrgRef, summaryInclude?: readonly string[], options: ReadOptions = {}): Promise<BatchedRead> {
     this.outstanding++;
-    return this.readSomeWay(api, ref, summaryInclude, options, nextEvent()).finally(() => this.outstanding--);
+    return this.readSomeWay({ api, ref, summaryInclude }, options, nextEvent()).finally(() => this.outstanding--);
   }
 
-  private async readSomeWay(
-    api: LosantClient,
-    ref: OrgRef,
-    summaryInclude: readonly string[] | undefined,
-    options: ReadOptions,
-    askedAt: number,
-  ): Promise<BatchedRead> {
+  private async readSomeWay(key: ReadKey, options: ReadOptions, askedAt: number): Promise<BatchedRead> {
+    const { api, ref, summaryInclude } = key;
     const group = JSON.stringify([api.apiUrl, ref.instanceId, [...(summaryInclude ?? [])].sort()]);
     // A listing past its age starts the group afresh: the next lone read costs its own request, not a new walk's page too.
     if (this.readAhead.expire(group)) this.demand.delete(group);
@@ -153,9 +148,9 @@ export class OrgReadBatcher {
       if (listed !== undefined) return listed;
       // Not answered by the listing: read by id through the list even alone, whose reply proves an absence
       // too, so the listing costs this read at most one request more.
-      return this.load(api, ref, summaryInclude, group, listable, true);
+      key.byList = true;
     }
-    return this.load(api, ref, summaryInclude, group, listable);
+    return this.load(key, group, listable);
   }
 
   private demandOf(group: string): Demand {
@@ -164,15 +159,9 @@ export class OrgReadBatcher {
     return demand;
   }
 
-  private load(
-    api: LosantClient,
-    ref: OrgRef,
-    summaryInclude: readonly string[] | undefined,
-    readGroup: string,
-    listable: boolean,
-    byList = false,
-  ): Promise<BatchedRead> {
-    if (this.listingOff.has(api.apiUrl)) return singleRead({ api, ref, summaryInclude });
+  private load(key: ReadKey, readGroup: string, listable: boolean): Promise<BatchedRead> {
+    const { api } = key;
+    if (this.listingOff.has(api.apiUrl)) return singleRead(key);
     // Listable reads and reads for a PATCH batch apart: they wait differently (below).
     const group = `${listable ? "listable" : "patch"}:${readGroup}`;
     let loader = this.loaders.get(group);
@@ -212,7 +201,6 @@ export class OrgReadBatcher {
       });
       this.loaders.set(group, loader);
     }
-    const key: ReadKey = { api, ref, summaryInclude, byList };
     const read = loader.load(key);
     // The caller runs a bounded number of operations at once. A batch that holds as many reads as
     // were ever outstanding when a batch went out holds all the caller will send for now: it

@@ -12,7 +12,7 @@
  */
 import { LosantApiError } from "./errors";
 import { nextEvent, processWrites } from "./freshness";
-import type { LosantClient } from "./losantClient";
+import type { LosantClient, OrgPage, OrgPageRequest } from "./losantClient";
 import { LIST_PAGE_SIZE } from "./orgList";
 import type { LosantInstanceOrg } from "../losant/types";
 
@@ -36,6 +36,9 @@ export interface ReadAheadOptions {
  * replaces, and a caller with a few orgs in an instance of thousands stops after one page.
  */
 export type WalkBudget = () => number;
+
+/** Lists one page of the instance's orgs: the client, instance and summary set of the read that started the walk. */
+type PageLister = (request: Omit<OrgPageRequest, "instanceId" | "summaryInclude">) => Promise<OrgPage>;
 
 /** What the listing says of one org: listed, proven absent, or nothing (read it the usual way). */
 export type ListedOrg = { kind: "org"; org: LosantInstanceOrg } | { kind: "absent" } | undefined;
@@ -111,7 +114,8 @@ export class ListingReadAhead {
     }
     const walk = listing;
     if (walk.walking === undefined && mayWalkOn(walk, budget)) {
-      walk.walking = this.walk(walk, api, instanceId, summaryInclude, budget).finally(() => (walk.walking = undefined));
+      const listPage: PageLister = (request) => api.listOrgsPage({ ...request, instanceId, summaryInclude });
+      walk.walking = this.walk(walk, budget, listPage).finally(() => (walk.walking = undefined));
     }
     const id = orgId.toLowerCase();
     const writtenAfter = (since: number) => processWrites.writtenAfter(api.apiUrl, instanceId, id, since);
@@ -126,33 +130,21 @@ export class ListingReadAhead {
     }
   }
 
-  private async walk(
-    listing: Listing,
-    api: Pick<LosantClient, "listOrgsPage">,
-    instanceId: string,
-    summaryInclude: readonly string[] | undefined,
-    budget: WalkBudget,
-  ): Promise<void> {
+  private async walk(listing: Listing, budget: WalkBudget, listPage: PageLister): Promise<void> {
     let pageDone = () => {};
     try {
       while (mayWalkOn(listing, budget)) {
         listing.pageWalked = new Promise<void>((resolve) => (pageDone = resolve));
-        const walked = await this.walkPage(listing, api, instanceId, summaryInclude);
+        await this.walkPage(listing, listPage);
         pageDone();
-        if (!walked) return;
       }
     } finally {
       pageDone();
     }
   }
 
-  /** Walks one page into `listing`; false when the walk ends here (complete, refused, failed or out of order). */
-  private async walkPage(
-    listing: Listing,
-    api: Pick<LosantClient, "listOrgsPage">,
-    instanceId: string,
-    summaryInclude: readonly string[] | undefined,
-  ): Promise<boolean> {
+  /** Walks one page into `listing`, or ends the walk there (complete, refused, failed or out of order). */
+  private async walkPage(listing: Listing, listPage: PageLister): Promise<void> {
     // Every org up to the last id walked that the instance holds is in `orgs`.
     const after = listing.walked[listing.walked.length - 1]?.upTo;
     for (;;) {
@@ -160,14 +152,12 @@ export class ListingReadAhead {
       let totalCount: number;
       const requestedAt = nextEvent();
       try {
-        ({ items, totalCount } = await api.listOrgsPage({
-          instanceId,
+        ({ items, totalCount } = await listPage({
           page: 0,
           perPage: listing.perPage,
           sortField: "id",
           sortDirection: "asc",
           query: after === undefined ? undefined : { id: { $gt: after } },
-          summaryInclude,
         }));
       } catch (error) {
         if (error instanceof LosantApiError && error.status === 400 && listing.perPage > LIST_PAGE_SIZE) {
@@ -176,25 +166,25 @@ export class ListingReadAhead {
         }
         // Refused, failed or instance not found: the reads take the usual way, which reports it.
         listing.stopped = true;
-        return false;
+        return;
       }
       const ids = items.map((org) => String(org.id).toLowerCase());
       // A server that ignored the sort or the `$gt` would make a keyset walk skip orgs: stop trusting it.
       if (!ids.every((id, i) => id > (i === 0 ? (after ?? "") : ids[i - 1]))) {
         listing.stopped = true;
-        return false;
+        return;
       }
       items.forEach((org, i) => listing.orgs.set(ids[i], { org, requestedAt }));
       // An empty page is the end even where `totalCount` counts more than the query matched.
       if (items.length === 0 || totalCount <= items.length) {
         listing.walked.push({ requestedAt });
         listing.complete = true;
-        return false;
+        return;
       }
       listing.walked.push({ requestedAt, upTo: ids[ids.length - 1] });
       listing.left = totalCount - items.length;
       listing.served = items.length;
-      return true;
+      return;
     }
   }
 }

@@ -60,6 +60,7 @@ export class RequestGate {
   private inFlight = 0;
   private readonly waiters: Waiter[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** When `timer` fires (Infinity: none pending). */
   private timerAt = Number.POSITIVE_INFINITY;
 
   private perWindow: number | undefined;
@@ -136,13 +137,12 @@ export class RequestGate {
   }
 
   private wakeAt(at: number): void {
-    if (!Number.isFinite(at)) return; // an answer will call drain()
-    if (this.timer !== undefined && this.timerAt <= at) return;
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    // Not before the timer already set, nor at Infinity (an answer will call drain()).
+    if (at >= this.timerAt) return;
+    clearTimeout(this.timer);
     this.timerAt = at;
     this.timer = setTimeout(
       () => {
-        this.timer = undefined;
         this.timerAt = Number.POSITIVE_INFINITY;
         this.drain();
       },

@@ -1,11 +1,8 @@
 /**
- * What the request gate knows about the length of the API's rate-limit window, which Losant does
- * not document (it names windows from 1 s to 5 min for other endpoints). The gate paces with the
- * rule "start a request only when fewer than N requests are in flight or were answered within the
- * last `w` ms"; this keeps two bounds on `w`:
- *
- * - `tooShortMs`: a request started under a shorter or equal `w` met a 429;
- * - `longEnoughMs`: a request started under this `w` was answered, or a Retry-After proves it.
+ * What the request gate knows about the length `w` of the API's rate-limit window, which Losant
+ * does not document: the gate starts a request only when fewer than N requests are in flight or
+ * were answered within the last `w` ms. Two bounds: `tooShortMs` (a request started under it met a
+ * 429) and `longEnoughMs` (one started under it was answered, or a Retry-After proves it).
  *
  * Between the two it picks the next value to try (`guessMs`), one probe at a time: while nothing
  * is proven long enough, each probe waits a fifth longer than the last one that failed (so a window
