@@ -1,7 +1,7 @@
 import http from "http";
 import https from "https";
 import fetch, { type RequestInit } from "node-fetch";
-import { InstanceOrgOperation, LosantApiError, LosantNetworkError, OrgRef } from "./errors";
+import { InstanceOrgOperation, LosantApiError, LosantNetworkError, METHODS, OrgRef } from "./errors";
 import { processWrites } from "./freshness";
 import { Admission, RequestGate, RequestOutcome } from "./requestGate";
 import {
@@ -28,7 +28,7 @@ export interface ClientOptions {
 }
 
 export interface SendOptions {
-  /** The first attempt goes out with this place in the gate's queue (`reserveRequest`), not a new one. */
+  /** The first attempt goes out with this place in the gate's queue, taken before (`gate.acquire()`), not a new one. */
   admission?: Promise<Admission> | undefined;
 }
 
@@ -113,18 +113,9 @@ export class LosantClient {
     return this.options.apiUrl;
   }
 
-  /** Whether a request made now would go out at once (see RequestGate.admitsNow). */
-  get sendsAtOnce(): boolean {
-    return this.options.gate.admitsNow;
-  }
-
-  /**
-   * A place in the gate's queue, taken now for a request that is sent later with it (`SendOptions`):
-   * a batch of reads takes its place when its first read comes and gathers others until its turn.
-   * One that goes unused must be given back with `finish({ kind: "notSent" })`.
-   */
-  reserveRequest(): Promise<Admission> {
-    return this.options.gate.acquire();
+  /** The process's request gate, which every attempt goes through. */
+  get gate(): RequestGate {
+    return this.options.gate;
   }
 
   /**
@@ -316,8 +307,6 @@ export class LosantClient {
     }
   }
 }
-
-const METHODS: Readonly<Record<InstanceOrgOperation, string>> = { get: "GET", patch: "PATCH", delete: "DELETE", list: "GET", post: "POST" };
 
 function orgsPath(instanceId: string): string {
   return `/instances/${encodeURIComponent(instanceId)}/orgs`;

@@ -191,9 +191,9 @@ export class OrgReadBatcher {
           // `api` is the client of the read that opened this group; every client shares the process's one gate.
           let timer: NodeJS.Timeout | undefined;
           if (listable) timer = setTimeout(batch.send, this.windowMs);
-          else if (api.sendsAtOnce) timer = setTimeout(batch.send, 0);
+          else if (api.gate.admitsNow) timer = setTimeout(batch.send, 0);
           else {
-            batch.place = new PlaceInQueue(api.reserveRequest());
+            batch.place = new PlaceInQueue(api.gate.acquire());
             void batch.place.admitted.then(batch.send);
           }
           this.openBatches.set(group, batch);

@@ -4,6 +4,8 @@
  * windows can be minutes long, so it is retried for as long as the time budget allows; a failure
  * may be lasting, so it gets a few attempts only.
  */
+import { LosantApiError, LosantNetworkError } from "./errors";
+
 export interface RetryPolicy {
   /** Tries per request for 5xx and network failures, the first included. */
   maxAttempts: number;
@@ -92,4 +94,16 @@ export const RETRYABLE_NETWORK_CODES: readonly string[] = [
 export const NOT_SENT_NETWORK_CODES: readonly string[] = ["ECONNREFUSED", "EAI_AGAIN"];
 
 /** Gateway answers: the request may or may not have reached Losant's application. */
-export const GATEWAY_STATUSES: readonly number[] = [502, 503, 504];
+const GATEWAY_STATUSES: readonly number[] = [502, 503, 504];
+
+/**
+ * Whether a failed POST may still have made the org. A POST is not safe to repeat, so the caller
+ * must find out (by listing) before sending it again whenever this says yes.
+ */
+export function createOutcomeUnknown(error: unknown): boolean {
+  // A timeout, a reset or a closed socket: the request may have been applied before the answer was lost.
+  if (error instanceof LosantNetworkError) return !NOT_SENT_NETWORK_CODES.includes(error.code ?? "");
+  // A gateway that gave up on Losant's application says nothing about whether it applied the request.
+  if (error instanceof LosantApiError) return GATEWAY_STATUSES.includes(error.status);
+  return false;
+}
