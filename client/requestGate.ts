@@ -222,7 +222,8 @@ export class RequestGate {
       }
       this.perWindow = answered;
       this.learnedFrom = now;
-      this.window.failed(this.ageOfOldestCounted(ticket.startedAt));
+      const oldest = this.oldestCounted(ticket.startedAt);
+      this.window.failed(oldest === undefined ? 0 : Math.max(0, ticket.startedAt - oldest.end));
     } else if (ticket.kind !== "unlimited" && ticket.perWindow === this.perWindow && Number.isFinite(ticket.ageMs)) {
       // Started under this N (not before it was known): the window was too short.
       this.window.failed(ticket.ageMs);
@@ -251,11 +252,6 @@ export class RequestGate {
       if (++seen === this.perWindow) return this.answers[i];
     }
     return undefined;
-  }
-
-  private ageOfOldestCounted(startedAt: number): number {
-    const oldest = this.oldestCounted(startedAt);
-    return oldest === undefined ? 0 : Math.max(0, startedAt - oldest.end);
   }
 
   /** Answered requests started within `windowMs` before `at` (and not after it). */
