@@ -6,6 +6,7 @@ import { processWrites } from "./freshness";
 import { Admission, RequestGate, RequestOutcome } from "./requestGate";
 import {
   DEFAULT_RETRY_POLICY,
+  GATEWAY_STATUSES,
   NOT_SENT_NETWORK_CODES,
   RETRYABLE_NETWORK_CODES,
   RetryPolicy,
@@ -262,7 +263,7 @@ export class LosantClient {
       const retryable =
         status === undefined
           ? (unsafe ? NOT_SENT_NETWORK_CODES : RETRYABLE_NETWORK_CODES).includes(outcome.code ?? "")
-          : !unsafe && this.policy.retryStatuses.includes(status);
+          : !unsafe && GATEWAY_STATUSES.includes(status);
       failures++;
       let delay = backoffDelay(this.policy, failures);
       const retryAfter = status === 503 ? outcome.retryAfterMs : undefined;

@@ -60,9 +60,8 @@ interface Listing {
   served: number;
   /** Orgs the instance holds after the last id walked, as the last page counted them. */
   left?: number;
-  complete: boolean;
-  /** Refused, failed or out of order: it walks no further, and proves nothing beyond what it holds. */
-  stopped: boolean;
+  /** It walks no further: complete, or refused, failed or out of order (then it proves nothing beyond what it holds). */
+  ended: boolean;
   walking?: Promise<void> | undefined;
   /** Settles when the page being walked is in `orgs`, or the walk ends: a read waits for its page, not the whole walk. */
   pageWalked?: Promise<void>;
@@ -109,7 +108,7 @@ export class ListingReadAhead {
   ): Promise<ListedOrg> {
     let listing = this.listings.get(group);
     if (listing === undefined) {
-      listing = { startedAt: Date.now(), orgs: new Map(), walked: [], perPage: this.pageSize, served: this.pageSize, complete: false, stopped: false };
+      listing = { startedAt: Date.now(), orgs: new Map(), walked: [], perPage: this.pageSize, served: this.pageSize, ended: false };
       this.listings.set(group, listing);
     }
     const walk = listing;
@@ -165,20 +164,20 @@ export class ListingReadAhead {
           continue;
         }
         // Refused, failed or instance not found: the reads take the usual way, which reports it.
-        listing.stopped = true;
+        listing.ended = true;
         return;
       }
       const ids = items.map((org) => String(org.id).toLowerCase());
       // A server that ignored the sort or the `$gt` would make a keyset walk skip orgs: stop trusting it.
       if (!ids.every((id, i) => id > (i === 0 ? (after ?? "") : ids[i - 1]))) {
-        listing.stopped = true;
+        listing.ended = true;
         return;
       }
       items.forEach((org, i) => listing.orgs.set(ids[i], { org, requestedAt }));
       // An empty page is the end even where `totalCount` counts more than the query matched.
       if (items.length === 0 || totalCount <= items.length) {
         listing.walked.push({ requestedAt });
-        listing.complete = true;
+        listing.ended = true;
         return;
       }
       listing.walked.push({ requestedAt, upTo: ids[ids.length - 1] });
@@ -191,7 +190,7 @@ export class ListingReadAhead {
 
 /** The first page always; more while the whole walk costs no more than the budget. */
 function mayWalkOn(listing: Listing, budget: WalkBudget): boolean {
-  if (listing.complete || listing.stopped) return false;
+  if (listing.ended) return false;
   const pages = listing.walked.length;
   return pages === 0 || pages + Math.ceil((listing.left ?? 0) / listing.served) <= budget();
 }

@@ -9,8 +9,6 @@ import { LosantApiError, LosantNetworkError } from "./errors";
 export interface RetryPolicy {
   /** Tries per request for 5xx and network failures, the first included. */
   maxAttempts: number;
-  /** Statuses worth another try: rate limiting and gateway failures, which say nothing about the request. */
-  retryStatuses: readonly number[];
   /** Backoff after a 5xx or network failure: exponential from this, capped, with jitter. */
   baseDelayMs: number;
   maxDelayMs: number;
@@ -36,7 +34,6 @@ export const DEFAULT_RETRY_TIMEOUT_SECONDS = 300;
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 6,
-  retryStatuses: [429, 502, 503, 504],
   baseDelayMs: 200,
   maxDelayMs: 10_000,
   maxRetryAfterMs: 120_000,
@@ -93,8 +90,8 @@ export const RETRYABLE_NETWORK_CODES: readonly string[] = [
  */
 export const NOT_SENT_NETWORK_CODES: readonly string[] = ["ECONNREFUSED", "EAI_AGAIN"];
 
-/** Gateway answers: the request may or may not have reached Losant's application. */
-const GATEWAY_STATUSES: readonly number[] = [502, 503, 504];
+/** Gateway answers, retried (except for a POST): the request may or may not have reached Losant's application. */
+export const GATEWAY_STATUSES: readonly number[] = [502, 503, 504];
 
 /**
  * Whether a failed POST may still have made the org. A POST is not safe to repeat, so the caller
