@@ -97,9 +97,12 @@ type FetchSignal = NonNullable<RequestInit["signal"]>;
 /** An answer `send` returns: a success, or a 404 for the caller to judge. */
 type Reply = { status: number; body: unknown };
 
-/** One attempt's HTTP answer (with its Retry-After), or why there was none. */
+/** What one attempt met: an HTTP answer (with its Retry-After), or why there was none. */
 type Attempt =
-  { status: number; body: unknown; retryAfterMs: number | undefined } | { status?: undefined; reason: string; code?: string | undefined; cause: unknown };
+  /** Losant answered. */
+  | { status: number; body: unknown; retryAfterMs: number | undefined }
+  /** No answer: a network failure or the timeout. */
+  | { status?: undefined; reason: string; code?: string | undefined; cause: unknown };
 
 /** The calls this package makes to Losant's Instance Org API, with retries and admission control. */
 export class LosantClient {

@@ -52,13 +52,11 @@ interface Answer {
   answered: boolean;
 }
 
-type Waiter = (admission: Admission) => void;
-
 export class RequestGate {
   private maxConcurrency: number;
   private inFlightCap: number;
   private inFlight = 0;
-  private readonly waiters: Waiter[] = [];
+  private readonly waiters: Array<(admission: Admission) => void> = [];
   private timer: NodeJS.Timeout | undefined;
   /** When `timer` fires (Infinity: none pending). */
   private timerAt = Number.POSITIVE_INFINITY;
