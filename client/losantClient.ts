@@ -158,7 +158,7 @@ export class LosantClient {
   }
 
   /** One page of the instance's orgs. A 404 (instance missing or not accessible) throws. */
-  listOrgsPage(request: OrgPageRequest): Promise<OrgPage> {
+  async listOrgsPage(request: OrgPageRequest): Promise<OrgPage> {
     return this.list(
       { instanceId: request.instanceId, orgId: "" },
       {

@@ -28,11 +28,6 @@ export const DEFAULT_WINDOW_SEARCH: WindowSearchOptions = {
   random: Math.random,
 };
 
-/** Bounds closer than this are taken as settled: probing further would cost more than it saves. */
-export function settleTolerance(longEnoughMs: number): number {
-  return Math.max(50, longEnoughMs * 0.02);
-}
-
 export class WindowEstimate {
   private tooShort = 0;
   private longEnough = Number.POSITIVE_INFINITY;
@@ -98,7 +93,8 @@ export class WindowEstimate {
       this.guess = Math.max(initialMs, tooShort + gap);
       return;
     }
-    const tolerance = settleTolerance(longEnough);
+    // Bounds closer than this are taken as settled: probing further would cost more than it saves.
+    const tolerance = Math.max(50, longEnough * 0.02);
     const wholeBelow = Math.floor(longEnough / 1000) * 1000;
     // Just above a whole second: that second is the window; nothing worth probing below it.
     const atWholeSecond = wholeBelow > tooShort && longEnough - wholeBelow <= tolerance;
