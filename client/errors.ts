@@ -37,7 +37,8 @@ export function isLosantError(error: unknown): error is LosantError {
   return error instanceof LosantError || (error instanceof Error && Reflect.get(error, BRAND) === true);
 }
 
-const METHODS: Readonly<Record<InstanceOrgOperation, string>> = { get: "GET", patch: "PATCH", delete: "DELETE", list: "GET (list)", post: "POST" };
+/** The HTTP method of each operation. */
+export const METHODS: Readonly<Record<InstanceOrgOperation, string>> = { get: "GET", patch: "PATCH", delete: "DELETE", list: "GET", post: "POST" };
 
 /** "Losant GET of org X in instance Y", the subject of every request error. */
 export function describeRequest(operation: InstanceOrgOperation, ref: OrgRef): string {

@@ -1,11 +1,12 @@
 import http from "http";
 import https from "https";
-import fetch, { Response, type RequestInit } from "node-fetch";
-import { InstanceOrgOperation, LosantApiError, LosantNetworkError, OrgRef } from "./errors";
+import fetch, { type RequestInit } from "node-fetch";
+import { InstanceOrgOperation, LosantApiError, LosantNetworkError, METHODS, OrgRef } from "./errors";
 import { processWrites } from "./freshness";
 import { Admission, RequestGate, RequestOutcome } from "./requestGate";
 import {
   DEFAULT_RETRY_POLICY,
+  GATEWAY_STATUSES,
   NOT_SENT_NETWORK_CODES,
   RETRYABLE_NETWORK_CODES,
   RetryPolicy,
@@ -28,7 +29,7 @@ export interface ClientOptions {
 }
 
 export interface SendOptions {
-  /** The first attempt goes out with this place in the gate's queue (`reserveRequest`), not a new one. */
+  /** The first attempt goes out with this place in the gate's queue, taken before (`gate.acquire()`), not a new one. */
   admission?: Promise<Admission> | undefined;
 }
 
@@ -78,32 +79,36 @@ const agents = {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function queryString(params: Record<string, string | undefined>): string {
+/** Query parameters; a list (`summaryInclude`) goes comma-separated, an empty one not at all. */
+type QueryParams = Record<string, string | readonly string[] | undefined>;
+
+function queryString(params: QueryParams): string {
   const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined) search.append(key, value);
+  for (const [key, value] of Object.entries(params)) {
+    if (typeof value === "string") search.append(key, value);
+    else if (value !== undefined && value.length > 0) search.append(key, value.join(","));
+  }
   const text = search.toString();
   return text === "" ? "" : `?${text}`;
 }
 
-function summaryParam(summaryInclude: readonly string[] | undefined): string | undefined {
-  return summaryInclude && summaryInclude.length > 0 ? summaryInclude.join(",") : undefined;
-}
-
 type FetchSignal = NonNullable<RequestInit["signal"]>;
 
-interface Attempt {
-  response?: Response;
-  body?: unknown;
-  networkError?: { message: string; code?: string | undefined; cause: unknown };
-}
+/** An answer `send` returns: a success, or a 404 for the caller to judge. */
+type Reply = { status: number; body: unknown };
+
+/** What one attempt met: an HTTP answer (with its Retry-After), or why there was none. */
+type Attempt =
+  /** Losant answered. */
+  | { status: number; body: unknown; retryAfterMs: number | undefined }
+  /** No answer: a network failure or the timeout. */
+  | { status?: undefined; reason: string; code?: string | undefined; cause: unknown };
 
 /** The calls this package makes to Losant's Instance Org API, with retries and admission control. */
 export class LosantClient {
-  private readonly options: ClientOptions;
   private readonly policy: RetryPolicy;
 
-  constructor(options: ClientOptions) {
-    this.options = options;
+  constructor(private readonly options: ClientOptions) {
     this.policy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
   }
 
@@ -112,18 +117,9 @@ export class LosantClient {
     return this.options.apiUrl;
   }
 
-  /** Whether a request made now would go out at once (see RequestGate.admitsNow). */
-  get sendsAtOnce(): boolean {
-    return this.options.gate.admitsNow;
-  }
-
-  /**
-   * A place in the gate's queue, taken now for a request that is sent later with it (`SendOptions`):
-   * a batch of reads takes its place when its first read comes and gathers others until its turn.
-   * One that goes unused must be given back with `finish({ kind: "notSent" })`.
-   */
-  reserveRequest(): Promise<Admission> {
-    return this.options.gate.acquire();
+  /** The process's request gate, which every attempt goes through. */
+  get gate(): RequestGate {
+    return this.options.gate;
   }
 
   /**
@@ -131,20 +127,20 @@ export class LosantClient {
    * see `confirmNotFound` before taking it as proof that the org is gone.
    */
   async getOrg(ref: OrgRef, summaryInclude?: readonly string[], options: SendOptions = {}): Promise<LosantInstanceOrg | undefined> {
-    const result = await this.send("get", ref, "GET", orgPath(ref), { summaryInclude: summaryParam(summaryInclude) }, undefined, options);
+    const result = await this.send("get", ref, { summaryInclude }, undefined, options);
     return result.status === 404 ? undefined : documentedOrg(result.body);
   }
 
   /** PATCH the org with exactly `body`; Losant answers with the whole org. A 404 throws (status 404). */
   async patchOrg(ref: OrgRef, body: OrgSettings, summaryInclude?: readonly string[]): Promise<LosantInstanceOrg> {
-    const result = await this.write(ref, this.send("patch", ref, "PATCH", orgPath(ref), { summaryInclude: summaryParam(summaryInclude) }, body));
+    const result = await this.write(ref, this.send("patch", ref, { summaryInclude }, body));
     if (result.status === 404) throw this.apiError("patch", ref, 404, result.body, 1);
     return documentedOrg(result.body);
   }
 
   /** DELETE the org; `false` when Losant answers 404 (instance or org not found). */
   async deleteOrg(ref: OrgRef): Promise<boolean> {
-    const result = await this.write(ref, this.send("delete", ref, "DELETE", orgPath(ref), {}));
+    const result = await this.write(ref, this.send("delete", ref, {}));
     return result.status !== 404;
   }
 
@@ -156,40 +152,26 @@ export class LosantClient {
    */
   async createOrg(instanceId: string, body: OrgSettings, summaryInclude?: readonly string[]): Promise<LosantInstanceOrg> {
     const ref = { instanceId, orgId: "" };
-    const result = await this.send(
-      "post",
-      ref,
-      "POST",
-      `/instances/${encodeURIComponent(instanceId)}/orgs`,
-      { summaryInclude: summaryParam(summaryInclude) },
-      body,
-      { unsafe: true },
-    );
+    const result = await this.send("post", ref, { summaryInclude }, body);
     if (result.status === 404) throw this.apiError("post", ref, 404, result.body, 1);
     return documentedOrg(result.body);
   }
 
   /** One page of the instance's orgs. A 404 (instance missing or not accessible) throws. */
   async listOrgsPage(request: OrgPageRequest): Promise<OrgPage> {
-    const ref = { instanceId: request.instanceId, orgId: "" };
-    const params = {
-      page: String(request.page),
-      perPage: String(request.perPage),
-      sortField: request.sortField,
-      sortDirection: request.sortDirection,
-      query: request.query ? JSON.stringify(request.query) : undefined,
-      filterField: request.nameFilter !== undefined && !request.query ? "name" : undefined,
-      filter: request.query ? undefined : request.nameFilter,
-      summaryInclude: summaryParam(request.summaryInclude),
-    };
-    const result = await this.send("list", ref, "GET", `/instances/${encodeURIComponent(request.instanceId)}/orgs`, params);
-    if (result.status === 404) throw this.apiError("list", ref, 404, result.body, 1);
-    const reply = typeof result.body === "object" && result.body !== null ? (result.body as { items?: unknown; totalCount?: unknown }) : {};
-    if (!Array.isArray(reply.items)) {
-      throw this.apiError("list", ref, result.status, { type: "UnexpectedReply", message: "the org list reply has no items" }, 1);
-    }
-    const items = reply.items.map(documentedOrg);
-    return { items, totalCount: typeof reply.totalCount === "number" ? reply.totalCount : items.length };
+    return this.list(
+      { instanceId: request.instanceId, orgId: "" },
+      {
+        page: String(request.page),
+        perPage: String(request.perPage),
+        sortField: request.sortField,
+        sortDirection: request.sortDirection,
+        query: request.query ? JSON.stringify(request.query) : undefined,
+        filterField: request.nameFilter !== undefined && !request.query ? "name" : undefined,
+        filter: request.query ? undefined : request.nameFilter,
+        summaryInclude: request.summaryInclude,
+      },
+    );
   }
 
   /**
@@ -197,15 +179,9 @@ export class LosantClient {
    * to this org's id (Losant's `query` parameter, JSON-encoded as the official client sends it).
    */
   async lookUpOrg(ref: OrgRef, summaryInclude?: readonly string[]): Promise<OrgLookup> {
-    const params = { query: JSON.stringify({ id: ref.orgId }), perPage: "1", summaryInclude: summaryParam(summaryInclude) };
-    const result = await this.send("list", ref, "GET", `/instances/${encodeURIComponent(ref.instanceId)}/orgs`, params);
-    if (result.status === 404) return { kind: "instanceNotFound" };
-    const items = listItems(result.body);
-    if (items === undefined) {
-      // A 200 that is not a list proves nothing either way.
-      throw this.apiError("list", ref, result.status, { type: "UnexpectedReply", message: "the org list reply has no items" }, 1);
-    }
-    const item = items.map(documentedOrg).find((org) => (org.id ?? org.orgId) === ref.orgId);
+    const page = await this.list(ref, { query: JSON.stringify({ id: ref.orgId }), perPage: "1", summaryInclude }).catch(unlessInstanceNotFound);
+    if (page === undefined) return { kind: "instanceNotFound" };
+    const item = page.items.find((org) => (org.id ?? org.orgId) === ref.orgId);
     return item ? { kind: "listed", org: item } : { kind: "absent" };
   }
 
@@ -215,22 +191,22 @@ export class LosantClient {
    * carries: an id missing from such a reply proves nothing.
    */
   async listOrgsById(instanceId: string, orgIds: readonly string[], summaryInclude?: readonly string[], options: SendOptions = {}): Promise<OrgsByIdLookup> {
-    const params = {
-      query: JSON.stringify({ id: { $in: orgIds } }),
-      perPage: String(MAX_IDS_PER_LIST),
-      summaryInclude: summaryParam(summaryInclude),
-    };
-    const ref = { instanceId, orgId: orgIds[0] ?? "" };
-    const result = await this.send("list", ref, "GET", `/instances/${encodeURIComponent(instanceId)}/orgs`, params, undefined, options);
-    if (result.status === 404) return { kind: "instanceNotFound" };
-    const items = listItems(result.body);
-    if (items === undefined) {
+    const params = { query: JSON.stringify({ id: { $in: orgIds } }), perPage: String(MAX_IDS_PER_LIST), summaryInclude };
+    const page = await this.list({ instanceId, orgId: orgIds[0] ?? "" }, params, options).catch(unlessInstanceNotFound);
+    if (page === undefined) return { kind: "instanceNotFound" };
+    return { kind: "listed", orgs: page.items, complete: page.totalCount <= page.items.length };
+  }
+
+  /** One list request. A 404 (instance missing or not accessible) throws, and so does a 200 that is not a list: it proves nothing either way. */
+  private async list(ref: OrgRef, params: QueryParams, options: SendOptions = {}): Promise<OrgPage> {
+    const result = await this.send("list", ref, params, undefined, options);
+    if (result.status === 404) throw this.apiError("list", ref, 404, result.body, 1);
+    const reply = typeof result.body === "object" && result.body !== null ? (result.body as { items?: unknown; totalCount?: unknown }) : {};
+    if (!Array.isArray(reply.items)) {
       throw this.apiError("list", ref, result.status, { type: "UnexpectedReply", message: "the org list reply has no items" }, 1);
     }
-    const orgs = items.map(documentedOrg);
-    const totalCount = (result.body as { totalCount?: unknown }).totalCount;
-    const complete = typeof totalCount !== "number" || totalCount <= orgs.length;
-    return { kind: "listed", orgs, complete };
+    const items = reply.items.map(documentedOrg);
+    return { items, totalCount: typeof reply.totalCount === "number" ? reply.totalCount : items.length };
   }
 
   /** A write to the org, noted when it ends however it ends, so no listing fetched before answers for the org (freshness.ts). */
@@ -257,33 +233,27 @@ export class LosantClient {
    * 503, 504 and network failures a few times within their own shorter budget; 401, 403, other
    * 4xx and 500 fail at once. 404 is returned, for the caller to judge.
    */
-  private async send(
-    operation: InstanceOrgOperation,
-    ref: OrgRef,
-    method: string,
-    path: string,
-    params: Record<string, string | undefined>,
-    body?: unknown,
-    { unsafe = false, admission: reserved }: SendOptions & { unsafe?: boolean } = {},
-  ): Promise<{ status: number; body: unknown }> {
+  private async send(operation: InstanceOrgOperation, ref: OrgRef, params: QueryParams, body?: unknown, options: SendOptions = {}): Promise<Reply> {
+    const path = operation === "list" || operation === "post" ? orgsPath(ref.instanceId) : orgPath(ref);
     const url = `${this.options.apiUrl.replace(/\/+$/, "")}${path}${queryString(params)}`;
+    // A POST is not safe to repeat: it is tried again only when it cannot have reached Losant.
+    const unsafe = operation === "post";
     let firstStart: number | undefined;
     let attempts = 0;
     let failures = 0;
     let limited = 0;
     for (;;) {
-      const admission = attempts === 0 && reserved !== undefined ? await reserved : await this.options.gate.acquire();
+      const admission = attempts === 0 && options.admission !== undefined ? await options.admission : await this.options.gate.acquire();
       firstStart ??= admission.startedAt;
       attempts++;
-      const outcome = await this.attempt(admission, method, url, body);
-      const status = outcome.response?.status;
+      const outcome = await this.attempt(admission, METHODS[operation], url, body);
+      const { status } = outcome;
       if (status !== undefined && (status < 400 || status === 404)) return { status, body: outcome.body };
       const elapsed = Date.now() - firstStart;
 
       if (status === 429) {
         limited++;
-        const retryAfter = parseRetryAfter(outcome.response?.headers.get("retry-after"));
-        const delay = retryAfter ?? rateLimitDelay(this.policy, limited);
+        const delay = outcome.retryAfterMs ?? rateLimitDelay(this.policy, limited);
         if (elapsed + delay > this.policy.rateLimitTimeoutMs) {
           const budget = `the rate-limit retry budget of ${Math.round(this.policy.rateLimitTimeoutMs / 1000)} s ran out`;
           throw this.apiError(operation, ref, status, outcome.body, attempts, budget);
@@ -293,20 +263,16 @@ export class LosantClient {
         continue;
       }
 
-      // A request that is not safe to repeat is tried again only when it cannot have reached Losant.
       const retryable =
         status === undefined
-          ? (unsafe ? NOT_SENT_NETWORK_CODES : RETRYABLE_NETWORK_CODES).includes(outcome.networkError?.code ?? "")
-          : !unsafe && this.policy.retryStatuses.includes(status);
+          ? (unsafe ? NOT_SENT_NETWORK_CODES : RETRYABLE_NETWORK_CODES).includes(outcome.code ?? "")
+          : !unsafe && GATEWAY_STATUSES.includes(status);
       failures++;
       let delay = backoffDelay(this.policy, failures);
-      const retryAfter = status === 503 ? parseRetryAfter(outcome.response?.headers.get("retry-after")) : undefined;
+      const retryAfter = status === 503 ? outcome.retryAfterMs : undefined;
       if (retryAfter !== undefined) delay = retryAfter > this.policy.maxRetryAfterMs ? Number.POSITIVE_INFINITY : retryAfter + Math.round(Math.random() * 50);
       if (!retryable || failures >= this.policy.maxAttempts || elapsed + delay > this.policy.maxRetryTimeMs) {
-        if (status === undefined) {
-          const { message, code, cause } = outcome.networkError ?? { message: "no response", cause: undefined };
-          throw new LosantNetworkError({ operation, ref, reason: message, code, attempts, cause });
-        }
+        if (status === undefined) throw new LosantNetworkError({ operation, ref, reason: outcome.reason, code: outcome.code, attempts, cause: outcome.cause });
         throw this.apiError(operation, ref, status, outcome.body, attempts);
       }
       await sleep(delay);
@@ -334,10 +300,11 @@ export class LosantClient {
         signal: controller.signal as FetchSignal,
       });
       const text = await response.text();
-      reported = response.status === 429 ? { kind: "limited", retryAfterMs: parseRetryAfter(response.headers.get("retry-after")) } : { kind: "answered" };
-      return { response, body: parseJson(text) };
+      const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
+      reported = response.status === 429 ? { kind: "limited", retryAfterMs } : { kind: "answered" };
+      return { status: response.status, body: parseJson(text), retryAfterMs };
     } catch (error) {
-      return { networkError: { ...describeNetworkError(error, controller.signal.aborted, this.options.timeoutMs), cause: error } };
+      return { ...describeNetworkError(error, controller.signal.aborted, this.options.timeoutMs), cause: error };
     } finally {
       clearTimeout(timer);
       admission.finish(reported);
@@ -345,8 +312,18 @@ export class LosantClient {
   }
 }
 
+function orgsPath(instanceId: string): string {
+  return `/instances/${encodeURIComponent(instanceId)}/orgs`;
+}
+
 function orgPath(ref: OrgRef): string {
-  return `/instances/${encodeURIComponent(ref.instanceId)}/orgs/${encodeURIComponent(ref.orgId)}`;
+  return `${orgsPath(ref.instanceId)}/${encodeURIComponent(ref.orgId)}`;
+}
+
+/** A list request's 404 as the finding "instance not found" (`undefined`); any other error is thrown on. */
+function unlessInstanceNotFound(error: unknown): undefined {
+  if (error instanceof LosantApiError && error.status === 404) return undefined;
+  throw error;
 }
 
 function parseJson(text: string): unknown {
@@ -358,20 +335,15 @@ function parseJson(text: string): unknown {
   }
 }
 
-function listItems(body: unknown): unknown[] | undefined {
-  const items = typeof body === "object" && body !== null ? (body as { items?: unknown }).items : undefined;
-  return Array.isArray(items) ? items : undefined;
-}
-
 function errorField(body: unknown, field: "type" | "message"): string | undefined {
   if (typeof body !== "object" || body === null) return undefined;
   const value = (body as Record<string, unknown>)[field];
   return typeof value === "string" ? value : undefined;
 }
 
-function describeNetworkError(error: unknown, timedOut: boolean, timeoutMs: number): { message: string; code?: string | undefined } {
-  if (timedOut) return { message: `no response within ${timeoutMs} ms`, code: "REQUEST_TIMEOUT" };
+function describeNetworkError(error: unknown, timedOut: boolean, timeoutMs: number): { reason: string; code?: string | undefined } {
+  if (timedOut) return { reason: `no response within ${timeoutMs} ms`, code: "REQUEST_TIMEOUT" };
   const err = error as { code?: string; errno?: string; message?: string; type?: string };
   const code = err.code ?? err.errno ?? (err.message?.includes("socket hang up") ? "ECONNRESET" : undefined);
-  return { message: `network error ${code ?? ""} ${err.message ?? String(error)}`.replace(/\s+/g, " ").trim(), code };
+  return { reason: `network error ${code ?? ""} ${err.message ?? String(error)}`.replace(/\s+/g, " ").trim(), code };
 }

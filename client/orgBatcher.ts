@@ -1,16 +1,10 @@
 /**
- * Coalesces the org GETs of many concurrent operations into Losant's list endpoint: the caller
- * calls read, create and update for a whole fleet in one dynamic-provider process, and one
+ * Coalesces the org GETs of many concurrent operations into Losant's list endpoint: one
  * `GET /instances/{id}/orgs?query={"id":{"$in":[...]}}` reads up to 100 orgs for the price of one
- * request, which is what counts under a rate limit.
- *
- * Listable reads wait a few milliseconds (or until 100 are waiting) and go out as one list request
- * per instance and `summaryInclude` set. A read whose value goes into a PATCH (adopt, update) waits
- * only while requests would wait anyway, in its batch's place in the gate's queue (see `load`). A
- * lone read stays a plain GET, so a single-org program makes exactly the requests it always did.
- * The batching is `dataloader`'s (no dependencies; its `batchScheduleFn` and `maxBatchSize` are the
- * window and the 100-id cap), with its cache off: a cached org would be a stale org, and the limits
- * merge of a PATCH must use what the server holds.
+ * request, which is what counts under a rate limit. How reads wait, and why: docs/design/requests.md
+ * (section 1). A lone read stays a plain GET, so a single-org program makes exactly the requests it
+ * always did. The batching is `dataloader`'s, with its cache off: a cached org would be a stale org,
+ * and the limits merge of a PATCH must use what the server holds.
  */
 import DataLoader from "dataloader";
 import { LosantApiError, LosantNetworkError, OrgRef } from "./errors";
@@ -59,8 +53,6 @@ export const DEFAULT_BATCH_WINDOW_MS = 20;
 
 interface OpenBatch {
   size: number;
-  /** Listable reads among them: a listable batch sent makes the next listable reads walk the list. */
-  listableReads: number;
   /** Its place in the gate's queue, taken when it opened while requests were queuing. */
   place?: PlaceInQueue;
   send: () => void;
@@ -98,6 +90,8 @@ interface ReadKey {
   summaryInclude?: readonly string[] | undefined;
   /** Read through the list even alone (a listing could not answer it). */
   byList?: boolean;
+  /** The batch it joined: the batch function finds the batch's place in the gate's queue here. */
+  batch?: OpenBatch;
 }
 
 export class OrgReadBatcher {
@@ -107,11 +101,10 @@ export class OrgReadBatcher {
   /** API URLs whose list endpoint refused the `$in` query (400) or this token (403): single GETs there. */
   private readonly listingOff = new Set<string>();
   /**
-   * API URLs whose first list request has not been answered yet: other batches wait for it, so a
-   * token without the list scope costs one refused request, not one per batch already formed.
+   * Per API URL, its first list request until it is answered (then "answered"): other batches wait
+   * for it, so a token without the list scope costs one refused request, not one per batch formed.
    */
-  private readonly firstListing = new Map<string, Promise<unknown>>();
-  private readonly listingKnown = new Set<string>();
+  private readonly firstListing = new Map<string, Promise<unknown> | "answered">();
   /** The batch each group's next read joins (`send` is a no-op once it has gone). */
   private readonly openBatches = new Map<string, OpenBatch>();
   /** Reads started and not yet answered, in all groups. */
@@ -121,8 +114,6 @@ export class OrgReadBatcher {
   /** Per group: listable reads asked for, and batches of them sent (readSomeWay). */
   private readonly demand = new Map<string, Demand>();
   private readonly readAhead: ListingReadAhead;
-  /** The place in the gate's queue of the batch being dispatched, for `readBatch` to send with. */
-  private dispatchingPlace: PlaceInQueue | undefined;
 
   constructor(options: OrgReadBatcherOptions = {}) {
     this.windowMs = options.windowMs ?? DEFAULT_BATCH_WINDOW_MS;
@@ -139,16 +130,11 @@ export class OrgReadBatcher {
   /** Reads the org, in a batch with the other reads of the same instance and summary set. */
   read(api: LosantClient, ref: OrgRef, summaryInclude?: readonly string[], options: ReadOptions = {}): Promise<BatchedRead> {
     this.outstanding++;
-    return this.readSomeWay(api, ref, summaryInclude, options, nextEvent()).finally(() => this.outstanding--);
+    return this.readSomeWay({ api, ref, summaryInclude }, options, nextEvent()).finally(() => this.outstanding--);
   }
 
-  private async readSomeWay(
-    api: LosantClient,
-    ref: OrgRef,
-    summaryInclude: readonly string[] | undefined,
-    options: ReadOptions,
-    askedAt: number,
-  ): Promise<BatchedRead> {
+  private async readSomeWay(key: ReadKey, options: ReadOptions, askedAt: number): Promise<BatchedRead> {
+    const { api, ref, summaryInclude } = key;
     const group = JSON.stringify([api.apiUrl, ref.instanceId, [...(summaryInclude ?? [])].sort()]);
     // A listing past its age starts the group afresh: the next lone read costs its own request, not a new walk's page too.
     if (this.readAhead.expire(group)) this.demand.delete(group);
@@ -162,9 +148,9 @@ export class OrgReadBatcher {
       if (listed !== undefined) return listed;
       // Not answered by the listing: read by id through the list even alone, whose reply proves an absence
       // too, so the listing costs this read at most one request more.
-      return this.load(api, ref, summaryInclude, group, listable, true);
+      key.byList = true;
     }
-    return this.load(api, ref, summaryInclude, group, listable);
+    return this.load(key, group, listable);
   }
 
   private demandOf(group: string): Demand {
@@ -173,15 +159,9 @@ export class OrgReadBatcher {
     return demand;
   }
 
-  private load(
-    api: LosantClient,
-    ref: OrgRef,
-    summaryInclude: readonly string[] | undefined,
-    readGroup: string,
-    listable: boolean,
-    byList = false,
-  ): Promise<BatchedRead> {
-    if (this.listingOff.has(api.apiUrl)) return singleRead({ api, ref, summaryInclude });
+  private load(key: ReadKey, readGroup: string, listable: boolean): Promise<BatchedRead> {
+    const { api } = key;
+    if (this.listingOff.has(api.apiUrl)) return singleRead(key);
     // Listable reads and reads for a PATCH batch apart: they wait differently (below).
     const group = `${listable ? "listable" : "patch"}:${readGroup}`;
     let loader = this.loaders.get(group);
@@ -192,38 +172,28 @@ export class OrgReadBatcher {
         // Called when a batch opens (synchronously, inside `load`): it goes out when its window ends,
         // or earlier, below, once no more reads can come.
         batchScheduleFn: (dispatch) => {
-          const batch: OpenBatch = { size: 0, listableReads: 0, send: () => undefined };
+          const batch: OpenBatch = { size: 0, send: () => undefined };
           let sent = false;
           batch.send = () => {
             if (sent) return;
             sent = true;
             clearTimeout(timer);
             this.peak = Math.max(this.peak, this.outstanding);
-            if (batch.listableReads > 0) this.demandOf(readGroup).listableBatches++;
-            // The batch function runs synchronously inside dispatch() and takes the place from here.
-            this.dispatchingPlace = batch.place;
-            try {
-              dispatch();
-            } finally {
-              this.dispatchingPlace = undefined;
-            }
+            // A listable batch sent makes the next listable reads walk the list.
+            if (listable) this.demandOf(readGroup).listableBatches++;
+            dispatch();
           };
-          // A read for a PATCH holds one of the caller's concurrent slots, and the PATCH waits on it:
-          // measured at 2,000 orgs, the 20 ms window made a one-limit update 69 s against 55 s
-          // without it. So it goes out as soon as the gate would send it at once (after the reads of
-          // the same tick: a fleet adopted at once still goes out 100 per request). While requests
-          // queue at the gate (a rate limit learned, the concurrency bound reached) it would wait
-          // anyway: the batch takes its place in the gate's queue at once, as its first read alone
-          // would, and gathers reads until its turn comes. It never waits behind requests that
-          // queued after its first read (the POSTs of a fleet being created), and under a rate
-          // limit every read that comes meanwhile rides along for free.
-          // Listable reads keep the window: the walk of the list (readAhead.ts) needs it.
+          // A read for a PATCH holds one of the caller's slots while the PATCH waits on it, so it
+          // does not wait out a window: it goes out after the reads of the same tick, or, while
+          // requests queue at the gate, takes its place in the queue at once, as it would alone,
+          // and gathers reads until its turn. Listable reads keep the window: the walk of the list
+          // (readAhead.ts) needs it. docs/design/requests.md (section 1) has the figures.
           // `api` is the client of the read that opened this group; every client shares the process's one gate.
           let timer: NodeJS.Timeout | undefined;
           if (listable) timer = setTimeout(batch.send, this.windowMs);
-          else if (api.sendsAtOnce) timer = setTimeout(batch.send, 0);
+          else if (api.gate.admitsNow) timer = setTimeout(batch.send, 0);
           else {
-            batch.place = new PlaceInQueue(api.reserveRequest());
+            batch.place = new PlaceInQueue(api.gate.acquire());
             void batch.place.admitted.then(batch.send);
           }
           this.openBatches.set(group, batch);
@@ -231,24 +201,25 @@ export class OrgReadBatcher {
       });
       this.loaders.set(group, loader);
     }
-    const read = loader.load({ api, ref, summaryInclude, byList });
+    const read = loader.load(key);
     // The caller runs a bounded number of operations at once. A batch that holds as many reads as
     // were ever outstanding when a batch went out holds all the caller will send for now: it
     // would wait for nothing. (Counting reads already on their way instead would send each read
     // that comes while a batch is out on its own.)
-    const batch = this.openBatches.get(group);
-    if (batch !== undefined && listable) batch.listableReads++;
+    // The key went into the batch its group has open (opened by `batchScheduleFn` if none was).
+    const batch = this.openBatches.get(group)!;
+    key.batch = batch;
     // A full batch of reads for a PATCH has nothing more to gather while the gate is busy.
-    if (batch !== undefined && ((++batch.size >= this.peak && this.peak >= 2) || (!listable && batch.size >= MAX_IDS_PER_LIST))) batch.send();
+    if ((++batch.size >= this.peak && this.peak >= 2) || (!listable && batch.size >= MAX_IDS_PER_LIST)) batch.send();
     return read;
   }
 
+  /** The batch's place in the gate's queue, where it has one, goes with its first request, or is given back once it is answered. */
   private readBatch(keys: readonly ReadKey[]): Promise<Array<BatchedRead | Error>> {
-    const place = this.dispatchingPlace;
+    const place = keys[0].batch?.place;
     return this.readBatchWith(keys, place).finally(() => place?.giveBack());
   }
 
-  /** `place`, where given, goes with the batch's first request; `readBatch` gives it back if none used it. */
   private async readBatchWith(keys: readonly ReadKey[], place: PlaceInQueue | undefined): Promise<Array<BatchedRead | Error>> {
     const { api, ref, summaryInclude } = keys[0];
     const ids = [...new Set(keys.map((key) => key.ref.orgId.toLowerCase()))];
@@ -257,7 +228,7 @@ export class OrgReadBatcher {
       return keys.map(() => read);
     }
     const firstListing = this.firstListing.get(api.apiUrl);
-    if (firstListing !== undefined) {
+    if (firstListing instanceof Promise) {
       // Not held while waiting: the first list request may need a slot to be retried (a 503, say).
       place?.giveBack();
       await firstListing;
@@ -267,37 +238,31 @@ export class OrgReadBatcher {
       place?.giveBack();
       return singleReads(keys);
     }
-    let found: Map<string, LosantInstanceOrg>;
-    let complete: boolean;
     try {
       const listing = api.listOrgsById(ref.instanceId, ids, summaryInclude, { admission: place?.take() });
-      if (!this.listingKnown.has(api.apiUrl) && !this.firstListing.has(api.apiUrl)) {
-        const settled = listing.then(
-          () => this.listingKnown.add(api.apiUrl),
-          () => undefined,
+      if (!this.firstListing.has(api.apiUrl)) {
+        const answered = listing.then(
+          () => this.firstListing.set(api.apiUrl, "answered"),
+          () => this.firstListing.delete(api.apiUrl),
         );
-        this.firstListing.set(
-          api.apiUrl,
-          settled.finally(() => this.firstListing.delete(api.apiUrl)),
-        );
+        this.firstListing.set(api.apiUrl, answered);
       }
       const lookup = await listing;
       if (lookup.kind === "instanceNotFound") return keys.map(() => ({ kind: "instanceNotFound" }));
-      found = new Map(lookup.orgs.map((org) => [String(org.id ?? org.orgId).toLowerCase(), org]));
-      complete = lookup.complete;
+      const found = new Map(lookup.orgs.map((org) => [String(org.id ?? org.orgId).toLowerCase(), org]));
+      return await Promise.all(
+        keys.map(async (key): Promise<BatchedRead | Error> => {
+          const org = found.get(key.ref.orgId.toLowerCase());
+          if (org !== undefined) return { kind: "org", org };
+          // A reply that holds fewer orgs than matched proves nothing about the ones it left out.
+          return lookup.complete ? { kind: "absent" } : settle(singleRead(key));
+        }),
+      );
     } catch (error) {
       if (!listingRefused(error)) return keys.map((key) => errorFor(error, key.ref));
       this.turnListingOff(api.apiUrl, error);
       return singleReads(keys);
     }
-    return Promise.all(
-      keys.map(async (key): Promise<BatchedRead | Error> => {
-        const org = found.get(key.ref.orgId.toLowerCase());
-        if (org !== undefined) return { kind: "org", org };
-        // A reply that holds fewer orgs than matched proves nothing about the ones it left out.
-        return complete ? { kind: "absent" } : settle(singleRead(key));
-      }),
-    );
   }
 
   private turnListingOff(apiUrl: string, error: LosantApiError): void {

@@ -1,23 +1,18 @@
 /**
- * Read-ahead: one walk of an instance's whole org list serves a sweep's reads of a fleet (every org read once).
- *
- * A caller sends a sweep's reads a few at a time (about as many as it runs at once), so
- * id batches hold only a handful of orgs each: 150 orgs cost about 20 list requests. Once reads keep
- * coming after a first batch went out, the instance's list is walked instead, 1,000 orgs a request,
- * and each listable read is answered from it: 150 orgs cost the first batch and one page.
+ * Read-ahead: one walk of an instance's whole org list serves a sweep's reads of a fleet (every org
+ * read once), 1,000 orgs a request, where id batches would hold only about as many orgs as the
+ * caller runs at once (docs/design/requests.md, section 2).
  *
  * Pages are walked by keyset (`{"id":{"$gt":last}}`, sorted by id), which an org created or deleted
  * during the walk cannot shift, and which stays right if Losant caps `perPage` below what was asked.
  * A walk that reached the end, every page in id order after the one before, is the instance's own
- * answer without the org: the same proof of absence as an id batch's reply, but only for a read
- * asked before the page that would hold the org was requested (freshness.ts): an org created since
- * is not in it. Nor does a listing answer for an org this process wrote after the page holding it was
- * requested. A walk cut short, refused, failed, or with pages out of order proves nothing: the orgs it
- * does not hold go the usual way (an id batch, then the 404 proof), which costs requests, never an org.
+ * answer without the org, as far as the rules of freshness.ts allow. A walk cut short, refused,
+ * failed, or with pages out of order proves nothing: the orgs it does not hold go the usual way (an
+ * id batch, then the 404 proof), which costs requests, never an org.
  */
 import { LosantApiError } from "./errors";
 import { nextEvent, processWrites } from "./freshness";
-import type { LosantClient } from "./losantClient";
+import type { LosantClient, OrgPage, OrgPageRequest } from "./losantClient";
 import { LIST_PAGE_SIZE } from "./orgList";
 import type { LosantInstanceOrg } from "../losant/types";
 
@@ -42,6 +37,9 @@ export interface ReadAheadOptions {
  */
 export type WalkBudget = () => number;
 
+/** Lists one page of the instance's orgs: the client, instance and summary set of the read that started the walk. */
+type PageLister = (request: Omit<OrgPageRequest, "instanceId" | "summaryInclude">) => Promise<OrgPage>;
+
 /** What the listing says of one org: listed, proven absent, or nothing (read it the usual way). */
 export type ListedOrg = { kind: "org"; org: LosantInstanceOrg } | { kind: "absent" } | undefined;
 
@@ -60,14 +58,10 @@ interface Listing {
   /** Asked for; `served` is what a full page held (less if Losant caps pages). */
   perPage: number;
   served: number;
-  pages: number;
-  /** The last id walked: every org up to it that the instance holds is in `orgs`. */
-  after?: string;
-  /** Orgs the instance holds after `after`, as the last page counted them. */
+  /** Orgs the instance holds after the last id walked, as the last page counted them. */
   left?: number;
-  complete: boolean;
-  /** Refused, failed or out of order: it walks no further, and proves nothing beyond what it holds. */
-  stopped: boolean;
+  /** It walks no further: complete, or refused, failed or out of order (then it proves nothing beyond what it holds). */
+  ended: boolean;
   walking?: Promise<void> | undefined;
   /** Settles when the page being walked is in `orgs`, or the walk ends: a read waits for its page, not the whole walk. */
   pageWalked?: Promise<void>;
@@ -114,21 +108,13 @@ export class ListingReadAhead {
   ): Promise<ListedOrg> {
     let listing = this.listings.get(group);
     if (listing === undefined) {
-      listing = {
-        startedAt: Date.now(),
-        orgs: new Map(),
-        walked: [],
-        perPage: this.pageSize,
-        served: this.pageSize,
-        pages: 0,
-        complete: false,
-        stopped: false,
-      };
+      listing = { startedAt: Date.now(), orgs: new Map(), walked: [], perPage: this.pageSize, served: this.pageSize, ended: false };
       this.listings.set(group, listing);
     }
     const walk = listing;
     if (walk.walking === undefined && mayWalkOn(walk, budget)) {
-      walk.walking = this.walk(walk, api, instanceId, summaryInclude, budget).finally(() => (walk.walking = undefined));
+      const listPage: PageLister = (request) => api.listOrgsPage({ ...request, instanceId, summaryInclude });
+      walk.walking = this.walk(walk, budget, listPage).finally(() => (walk.walking = undefined));
     }
     const id = orgId.toLowerCase();
     const writtenAfter = (since: number) => processWrites.writtenAfter(api.apiUrl, instanceId, id, since);
@@ -143,46 +129,34 @@ export class ListingReadAhead {
     }
   }
 
-  private async walk(
-    listing: Listing,
-    api: Pick<LosantClient, "listOrgsPage">,
-    instanceId: string,
-    summaryInclude: readonly string[] | undefined,
-    budget: WalkBudget,
-  ): Promise<void> {
+  private async walk(listing: Listing, budget: WalkBudget, listPage: PageLister): Promise<void> {
     let pageDone = () => {};
     try {
       while (mayWalkOn(listing, budget)) {
         listing.pageWalked = new Promise<void>((resolve) => (pageDone = resolve));
-        const walked = await this.walkPage(listing, api, instanceId, summaryInclude);
+        await this.walkPage(listing, listPage);
         pageDone();
-        if (!walked) return;
       }
     } finally {
       pageDone();
     }
   }
 
-  /** Walks one page into `listing`; false when the walk ends here (complete, refused, failed or out of order). */
-  private async walkPage(
-    listing: Listing,
-    api: Pick<LosantClient, "listOrgsPage">,
-    instanceId: string,
-    summaryInclude: readonly string[] | undefined,
-  ): Promise<boolean> {
+  /** Walks one page into `listing`, or ends the walk there (complete, refused, failed or out of order). */
+  private async walkPage(listing: Listing, listPage: PageLister): Promise<void> {
+    // Every org up to the last id walked that the instance holds is in `orgs`.
+    const after = listing.walked[listing.walked.length - 1]?.upTo;
     for (;;) {
       let items: LosantInstanceOrg[];
       let totalCount: number;
       const requestedAt = nextEvent();
       try {
-        ({ items, totalCount } = await api.listOrgsPage({
-          instanceId,
+        ({ items, totalCount } = await listPage({
           page: 0,
           perPage: listing.perPage,
           sortField: "id",
           sortDirection: "asc",
-          query: listing.after === undefined ? undefined : { id: { $gt: listing.after } },
-          summaryInclude,
+          query: after === undefined ? undefined : { id: { $gt: after } },
         }));
       } catch (error) {
         if (error instanceof LosantApiError && error.status === 400 && listing.perPage > LIST_PAGE_SIZE) {
@@ -190,35 +164,33 @@ export class ListingReadAhead {
           continue;
         }
         // Refused, failed or instance not found: the reads take the usual way, which reports it.
-        listing.stopped = true;
-        return false;
+        listing.ended = true;
+        return;
       }
-      listing.pages++;
       const ids = items.map((org) => String(org.id).toLowerCase());
       // A server that ignored the sort or the `$gt` would make a keyset walk skip orgs: stop trusting it.
-      if (!ids.every((id, i) => id > (i === 0 ? (listing.after ?? "") : ids[i - 1]))) {
-        listing.stopped = true;
-        return false;
+      if (!ids.every((id, i) => id > (i === 0 ? (after ?? "") : ids[i - 1]))) {
+        listing.ended = true;
+        return;
       }
       items.forEach((org, i) => listing.orgs.set(ids[i], { org, requestedAt }));
       // An empty page is the end even where `totalCount` counts more than the query matched.
       if (items.length === 0 || totalCount <= items.length) {
         listing.walked.push({ requestedAt });
-        listing.complete = true;
-        return false;
+        listing.ended = true;
+        return;
       }
       listing.walked.push({ requestedAt, upTo: ids[ids.length - 1] });
-      listing.after = ids[ids.length - 1];
       listing.left = totalCount - items.length;
       listing.served = items.length;
-      return true;
+      return;
     }
   }
 }
 
 /** The first page always; more while the whole walk costs no more than the budget. */
 function mayWalkOn(listing: Listing, budget: WalkBudget): boolean {
-  if (listing.complete || listing.stopped) return false;
-  if (listing.pages === 0) return true;
-  return listing.pages + Math.ceil((listing.left ?? 0) / listing.served) <= budget();
+  if (listing.ended) return false;
+  const pages = listing.walked.length;
+  return pages === 0 || pages + Math.ceil((listing.left ?? 0) / listing.served) <= budget();
 }

@@ -3,22 +3,14 @@
  * through this one gate, so it bounds the sockets a whole fleet opens and lets a
  * 429 on one request slow every request down until the rate limit has passed.
  *
- * Losant does not document its limits for these endpoints (for others it names windows from 1 s to
- * 5 min) nor whether a 429 carries Retry-After, so the gate learns the limit as "N requests per
- * window of W" from what it meets:
- *
- * - N: at the first 429, the requests answered within the last second (the shortest window Losant
- *   documents), counted again as the answers still on their way come in;
- * - W: bounds kept by `WindowEstimate`, from Retry-After where there is one and from probes: while
- *   the window is not known to be open, one request at a time is let through at the next guessed
- *   window length, and each probe's outcome moves a bound.
- *
- * Once N is known it keeps at most N requests in flight or answered within the last W. The API
- * counts a request somewhere between its start and its answer, so counting answered ones from their
- * answer never runs ahead of the API's sliding window, whatever the latency. Before any 429 it only
- * bounds requests in flight (`maxConcurrency`), halved on each 429 while N is unknown. N is kept for
- * the process's life (a run of the caller): growing it again after a quiet spell, and letting
- * retries go first, were measured and won nothing (docs/design/requests.md).
+ * Losant documents no limit for these endpoints, so the gate learns one as "N requests per window
+ * of W" from what it meets (docs/design/requests.md, section 3): N from the requests answered
+ * within the last second at the first 429; W from Retry-After and probes (`WindowEstimate`). Once N
+ * is known it keeps at most N requests in flight or answered within the last W. The API counts a
+ * request somewhere between its start and its answer, so counting answered ones from their answer
+ * never runs ahead of the API's sliding window, whatever the latency. Before any 429 it only bounds
+ * requests in flight (`maxConcurrency`), halved on each 429 while N is unknown. N is kept for the
+ * process's life: growing it again after a quiet spell was measured and won nothing.
  */
 import { DEFAULT_WINDOW_SEARCH, WindowEstimate, WindowSearchOptions } from "./windowEstimate";
 
@@ -60,14 +52,13 @@ interface Answer {
   answered: boolean;
 }
 
-type Waiter = (admission: Admission) => void;
-
 export class RequestGate {
   private maxConcurrency: number;
   private inFlightCap: number;
   private inFlight = 0;
-  private readonly waiters: Waiter[] = [];
+  private readonly waiters: Array<(admission: Admission) => void> = [];
   private timer: NodeJS.Timeout | undefined;
+  /** When `timer` fires (Infinity: none pending). */
   private timerAt = Number.POSITIVE_INFINITY;
 
   private perWindow: number | undefined;
@@ -86,14 +77,9 @@ export class RequestGate {
   constructor(maxConcurrency: number, options: GateOptions = {}) {
     this.maxConcurrency = Math.max(1, Math.floor(maxConcurrency));
     this.inFlightCap = this.maxConcurrency;
-    this.clock = options.clock ?? Date.now;
-    this.search = {
-      initialMs: options.initialMs ?? DEFAULT_WINDOW_SEARCH.initialMs,
-      probeFraction: options.probeFraction ?? DEFAULT_WINDOW_SEARCH.probeFraction,
-      minProbeGapMs: options.minProbeGapMs ?? DEFAULT_WINDOW_SEARCH.minProbeGapMs,
-      maxProbeGapMs: options.maxProbeGapMs ?? DEFAULT_WINDOW_SEARCH.maxProbeGapMs,
-      random: options.random ?? DEFAULT_WINDOW_SEARCH.random,
-    };
+    const { clock, ...search } = options;
+    this.clock = clock ?? Date.now;
+    this.search = { ...DEFAULT_WINDOW_SEARCH, ...search };
     this.window = new WindowEstimate(this.search);
   }
 
@@ -149,13 +135,12 @@ export class RequestGate {
   }
 
   private wakeAt(at: number): void {
-    if (!Number.isFinite(at)) return; // an answer will call drain()
-    if (this.timer !== undefined && this.timerAt <= at) return;
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    // Not before the timer already set, nor at Infinity (an answer will call drain()).
+    if (at >= this.timerAt) return;
+    clearTimeout(this.timer);
     this.timerAt = at;
     this.timer = setTimeout(
       () => {
-        this.timer = undefined;
         this.timerAt = Number.POSITIVE_INFINITY;
         this.drain();
       },
@@ -235,7 +220,8 @@ export class RequestGate {
       }
       this.perWindow = answered;
       this.learnedFrom = now;
-      this.window.failed(this.ageOfOldestCounted(ticket.startedAt));
+      const oldest = this.oldestCounted(ticket.startedAt);
+      this.window.failed(oldest === undefined ? 0 : Math.max(0, ticket.startedAt - oldest.end));
     } else if (ticket.kind !== "unlimited" && ticket.perWindow === this.perWindow && Number.isFinite(ticket.ageMs)) {
       // Started under this N (not before it was known): the window was too short.
       this.window.failed(ticket.ageMs);
@@ -264,11 +250,6 @@ export class RequestGate {
       if (++seen === this.perWindow) return this.answers[i];
     }
     return undefined;
-  }
-
-  private ageOfOldestCounted(startedAt: number): number {
-    const oldest = this.oldestCounted(startedAt);
-    return oldest === undefined ? 0 : Math.max(0, startedAt - oldest.end);
   }
 
   /** Answered requests started within `windowMs` before `at` (and not after it). */

@@ -4,11 +4,11 @@
  * windows can be minutes long, so it is retried for as long as the time budget allows; a failure
  * may be lasting, so it gets a few attempts only.
  */
+import { LosantApiError, LosantNetworkError } from "./errors";
+
 export interface RetryPolicy {
   /** Tries per request for 5xx and network failures, the first included. */
   maxAttempts: number;
-  /** Statuses worth another try: rate limiting and gateway failures, which say nothing about the request. */
-  retryStatuses: readonly number[];
   /** Backoff after a 5xx or network failure: exponential from this, capped, with jitter. */
   baseDelayMs: number;
   maxDelayMs: number;
@@ -34,7 +34,6 @@ export const DEFAULT_RETRY_TIMEOUT_SECONDS = 300;
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 6,
-  retryStatuses: [429, 502, 503, 504],
   baseDelayMs: 200,
   maxDelayMs: 10_000,
   maxRetryAfterMs: 120_000,
@@ -91,5 +90,17 @@ export const RETRYABLE_NETWORK_CODES: readonly string[] = [
  */
 export const NOT_SENT_NETWORK_CODES: readonly string[] = ["ECONNREFUSED", "EAI_AGAIN"];
 
-/** Gateway answers: the request may or may not have reached Losant's application. */
+/** Gateway answers, retried (except for a POST): the request may or may not have reached Losant's application. */
 export const GATEWAY_STATUSES: readonly number[] = [502, 503, 504];
+
+/**
+ * Whether a failed POST may still have made the org. A POST is not safe to repeat, so the caller
+ * must find out (by listing) before sending it again whenever this says yes.
+ */
+export function createOutcomeUnknown(error: unknown): boolean {
+  // A timeout, a reset or a closed socket: the request may have been applied before the answer was lost.
+  if (error instanceof LosantNetworkError) return !NOT_SENT_NETWORK_CODES.includes(error.code ?? "");
+  // A gateway that gave up on Losant's application says nothing about whether it applied the request.
+  if (error instanceof LosantApiError) return GATEWAY_STATUSES.includes(error.status);
+  return false;
+}

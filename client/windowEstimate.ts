@@ -1,11 +1,8 @@
 /**
- * What the request gate knows about the length of the API's rate-limit window, which Losant does
- * not document (it names windows from 1 s to 5 min for other endpoints). The gate paces with the
- * rule "start a request only when fewer than N requests are in flight or were answered within the
- * last `w` ms"; this keeps two bounds on `w`:
- *
- * - `tooShortMs`: a request started under a shorter or equal `w` met a 429;
- * - `longEnoughMs`: a request started under this `w` was answered, or a Retry-After proves it.
+ * What the request gate knows about the length `w` of the API's rate-limit window, which Losant
+ * does not document: the gate starts a request only when fewer than N requests are in flight or
+ * were answered within the last `w` ms. Two bounds: `tooShortMs` (a request started under it met a
+ * 429) and `longEnoughMs` (one started under it was answered, or a Retry-After proves it).
  *
  * Between the two it picks the next value to try (`guessMs`), one probe at a time: while nothing
  * is proven long enough, each probe waits a fifth longer than the last one that failed (so a window
@@ -30,11 +27,6 @@ export const DEFAULT_WINDOW_SEARCH: WindowSearchOptions = {
   maxProbeGapMs: 30_000,
   random: Math.random,
 };
-
-/** Bounds closer than this are taken as settled: probing further would cost more than it saves. */
-export function settleTolerance(longEnoughMs: number): number {
-  return Math.max(50, longEnoughMs * 0.02);
-}
 
 export class WindowEstimate {
   private tooShort = 0;
@@ -101,7 +93,8 @@ export class WindowEstimate {
       this.guess = Math.max(initialMs, tooShort + gap);
       return;
     }
-    const tolerance = settleTolerance(longEnough);
+    // Bounds closer than this are taken as settled: probing further would cost more than it saves.
+    const tolerance = Math.max(50, longEnough * 0.02);
     const wholeBelow = Math.floor(longEnough / 1000) * 1000;
     // Just above a whole second: that second is the window; nothing worth probing below it.
     const atWholeSecond = wholeBelow > tooShort && longEnough - wholeBelow <= tolerance;

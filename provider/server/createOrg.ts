@@ -8,7 +8,7 @@
  *   again, several fail with their ids so the user can pick one with `orgId`.
  */
 import type { LosantClient } from "../../client/losantClient";
-import { createOutcomeUnknown } from "../../client/createOutcome";
+import { createOutcomeUnknown } from "../../client/retryPolicy";
 import { LosantCreateOutcomeError } from "./orgErrors";
 import { declaredSettings } from "./plan";
 import { markerQuery, markerTag } from "../shared/creationMarker";

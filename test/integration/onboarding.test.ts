@@ -1,7 +1,7 @@
 import fs from "fs";
 import path from "path";
 import { execFileSync } from "child_process";
-import { createOutcomeUnknown } from "../../client/createOutcome";
+import { createOutcomeUnknown } from "../../client/retryPolicy";
 import { LosantApiError, LosantNetworkError } from "../../client/errors";
 import { creationMarkerFor, CREATION_MARKER_KEY } from "../../provider/shared/creationMarker";
 import { postBody, recoveryQuery, DEFAULT_CREATE_OPTIONS } from "../../provider/server/createOrg";
