@@ -47,15 +47,28 @@ function v8Format(error: Error, frames: Frames): string {
 }
 
 /**
+ * Whether a stack is the SDK's declaration trace, the one that goes to state: `Resource.callsites`
+ * takes it with `new Error().stack` (`@pulumi/pulumi` resource.js, 3.248 to 3.276), so its own frame is
+ * on top.
+ */
+export function isDeclarationTrace(frames: Frames): boolean {
+  return frames[0]?.getFunctionName() === "callsites";
+}
+
+/**
  * Trims every stack formatted from now on, until the returned function is called (in a `finally`),
- * to `declarationFrames`. Formatting is left to whoever did it before (ts-node's source maps,
- * Node's default), so positions stay mapped to the program's TypeScript.
+ * to `declarationFrames`. The declaration trace is formatted by whoever did it before (ts-node's
+ * source maps, Node's default), so its positions stay mapped to the program's TypeScript. Every other
+ * stack formatted meanwhile is one the SDK's `debuggablePromise` takes for each output promise, kept
+ * only for its report of leaked promises: those get V8's own format, because mapping them through
+ * ts-node's source maps was about a fifth of a 2,000-org adopt (docs/design/state-and-checks.md).
  */
 export function trimStackTraces(ownFile: string): () => void {
   const previous = Error.prepareStackTrace;
   Error.prepareStackTrace = (error, frames) => {
     const kept = declarationFrames(frames, ownFile);
-    return previous ? previous(error, kept) : v8Format(error, kept);
+    if (isDeclarationTrace(frames) && previous !== undefined) return previous(error, kept);
+    return v8Format(error, kept);
   };
   return () => {
     Error.prepareStackTrace = previous;

@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as pulumiRuntime from "@pulumi/pulumi/runtime/resource";
 import type { SourcePosition } from "@pulumi/pulumi/runtime/resource";
 import { InstanceOrg, InstanceOrgFleet } from "../../provider";
-import { declarationFrames } from "../../provider/program/declarationTrace";
+import { declarationFrames, trimStackTraces } from "../../provider/program/declarationTrace";
 import { INSTANCE_ID, ORG_ID } from "../support/fixtures";
 
 interface Recorded {
@@ -100,6 +100,48 @@ test("only while the constructor runs: the formatter is put back, also when the 
   // Other code keeps its whole stack.
   const nested = (depth: number): string => (depth === 0 ? new Error().stack! : nested(depth - 1));
   expect(nested(20).split("\n").length).toBeGreaterThan(10);
+});
+
+test("the SDK still takes the declaration trace in a function named callsites, so that trace alone is source-mapped", async () => {
+  capture();
+  const before = Error.prepareStackTrace;
+  // The top frame of each stack that reaches the program's formatter while the constructor runs.
+  const tops: string[] = [];
+  let constructing = false;
+  Error.prepareStackTrace = (error, frames) => {
+    if (constructing) tops.push(frames[0]?.getFunctionName() ?? "");
+    return before ? before(error, frames) : String(error);
+  };
+  let org: InstanceOrg;
+  try {
+    constructing = true;
+    org = new InstanceOrg("acme", { instanceId: INSTANCE_ID, orgId: ORG_ID });
+  } finally {
+    constructing = false;
+  }
+  await settled(org);
+  Error.prepareStackTrace = before;
+  expect(tops).toEqual(["callsites"]);
+});
+
+test("while the constructor runs, only the declaration trace goes to the formatter that was there; other stacks get V8's format", () => {
+  const before = Error.prepareStackTrace;
+  Error.prepareStackTrace = () => "mapped";
+  const restore = trimStackTraces(__filename);
+  let declaration: string | undefined;
+  let other: string | undefined;
+  try {
+    // Named as the SDK's Resource.callsites and its debuggablePromise are.
+    const callsites = () => new Error().stack;
+    const debuggablePromise = () => new Error().stack;
+    declaration = callsites();
+    other = debuggablePromise();
+  } finally {
+    restore();
+    Error.prepareStackTrace = before;
+  }
+  expect(declaration).toBe("mapped");
+  expect(other).toMatch(/^Error\n {4}at debuggablePromise \(/);
 });
 
 describe("declarationFrames", () => {
