@@ -10,7 +10,9 @@
  * request somewhere between its start and its answer, so counting answered ones from their answer
  * never runs ahead of the API's sliding window, whatever the latency. Before any 429 it only bounds
  * requests in flight (`maxConcurrency`), halved on each 429 while N is unknown. N is kept for the
- * process's life: growing it again after a quiet spell was measured and won nothing.
+ * process's life: growing it again after a quiet spell was measured and won nothing. A 429 on a
+ * start the proven window allowed means a token bucket (Losant/redis-gcra), which refills evenly:
+ * from then on the N starts of a window are spread W/N apart instead of let out together.
  */
 import { DEFAULT_WINDOW_SEARCH, WindowEstimate, WindowSearchOptions } from "./windowEstimate";
 
@@ -66,6 +68,9 @@ export class RequestGate {
   /** Answers, in the order they came in. */
   private answers: Answer[] = [];
   private probeInFlight = false;
+  /** Starts spaced evenly over the window (N per W, at least W/N apart) rather than let out N at once. */
+  private spread = false;
+  private lastStartAt = Number.NEGATIVE_INFINITY;
   /** While N is unknown: no request starts before this. */
   private pausedUntil = 0;
   private limitedInARow = 0;
@@ -151,7 +156,15 @@ export class RequestGate {
   /** When the next request may start, and as what. */
   private nextStart(now: number): { at: number; kind: AdmissionKind; ageMs: number } {
     if (this.perWindow === undefined) return { at: Math.max(now, this.pausedUntil), kind: "unlimited", ageMs: Number.POSITIVE_INFINITY };
-    const room = this.perWindow - this.inFlight;
+    const next = this.windowStart(now, this.perWindow);
+    if (!this.spread) return next;
+    const windowMs = next.kind === "probe" || !Number.isFinite(this.window.longEnoughMs) ? this.window.guessMs : this.window.longEnoughMs;
+    return { ...next, at: Math.max(next.at, this.lastStartAt + windowMs / this.perWindow) };
+  }
+
+  /** When the N-per-W rule lets the next request start. */
+  private windowStart(now: number, perWindow: number): { at: number; kind: AdmissionKind; ageMs: number } {
+    const room = perWindow - this.inFlight;
     if (room <= 0) return { at: Number.POSITIVE_INFINITY, kind: "paced", ageMs: 0 };
     if (this.answers.length < room) return { at: now, kind: "paced", ageMs: Number.POSITIVE_INFINITY };
     // Starting now is within the rule for window w when this answer is at least w old.
@@ -166,6 +179,7 @@ export class RequestGate {
 
   private admit(kind: AdmissionKind, now: number, ageMs: number): Admission {
     this.inFlight++;
+    this.lastStartAt = now;
     if (kind === "probe") this.probeInFlight = true;
     const ticket: Ticket = { kind, startedAt: now, ageMs, perWindow: this.perWindow };
     let finished = false;
@@ -223,6 +237,9 @@ export class RequestGate {
       const oldest = this.oldestCounted(ticket.startedAt);
       this.window.failed(oldest === undefined ? 0 : Math.max(0, ticket.startedAt - oldest.end));
     } else if (ticket.kind !== "unlimited" && ticket.perWindow === this.perWindow && Number.isFinite(ticket.ageMs)) {
+      // A sliding window never refuses a request the proven window allows; a token bucket
+      // (Losant/redis-gcra) does, when N start together at a window's start: from then on starts are spread.
+      if (ticket.ageMs >= this.window.longEnoughMs) this.spread = true;
       // Started under this N (not before it was known): the window was too short.
       this.window.failed(ticket.ageMs);
     }

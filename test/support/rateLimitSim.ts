@@ -1,11 +1,12 @@
 /**
- * A simulated API with a sliding-window rate limit, driven under jest's fake timers, for testing
+ * A simulated API with a sliding-window or GCRA rate limit, driven under jest's fake timers, for testing
  * the request gate's learning in seconds of real time instead of minutes: requests go through the
  * gate, arrive half a latency after they start, are counted when admitted (refused ones are not),
  * and are retried the way LosantClient retries them.
  */
 import { RequestGate, GateOptions } from "../../client/requestGate";
 import { DEFAULT_RETRY_POLICY, rateLimitDelay } from "../../client/retryPolicy";
+import { Gcra, GcraSettings } from "../../emulator/rateLimit";
 import { seededRandom } from "./random";
 
 export interface SimOptions {
@@ -20,6 +21,8 @@ export interface SimOptions {
   gate?: GateOptions;
   /** The server also counts the requests it refuses (Losant does not say whether it does). */
   countRefused?: boolean;
+  /** Throttle with the emulator's GCRA bucket (Losant/redis-gcra) instead of the sliding window; `limit` and `windowMs` then give only the floor. */
+  gcra?: Omit<GcraSettings, "algorithm" | "retryAfter">;
   /** Give up a request after this long (the client's rate-limit budget). */
   budgetMs?: number;
 }
@@ -45,8 +48,15 @@ export async function simulate(options: SimOptions): Promise<SimResult> {
   const jitterRandom = seeded(11);
   const latency = () => latencyMs * (1 + (options.latencyJitter ?? 0) * (2 * jitterRandom() - 1));
 
+  const bucket = options.gcra && new Gcra({ algorithm: "gcra", retryAfter: "seconds", ...options.gcra });
+
   /** The server: the wait until a slot frees when over the limit, else undefined. */
   function arrive(now: number): number | undefined {
+    if (bucket !== undefined) {
+      const refused = bucket.admit(now);
+      if (refused === undefined) served++;
+      return refused?.retryAfterMs;
+    }
     while (admitted.length > 0 && now - admitted[0] >= windowMs) admitted.shift();
     if (admitted.length >= limit) {
       const wait = windowMs - (now - admitted[0]);

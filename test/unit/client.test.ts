@@ -112,6 +112,25 @@ describe("RequestGate", () => {
     expect(offsets[5] - offsets[0]).toBeGreaterThanOrEqual(10_000);
   });
 
+  test("a 429 on a start the proven window allows (a token bucket, not a window) spreads the starts over the window", async () => {
+    jest.useFakeTimers();
+    const gate = new RequestGate(10);
+    await answeredThenLimited(gate, 5, 1000);
+    const windowMs = gate.allowance!.windowMs;
+    // N = 5 go together once the window has passed; a bucket refilling evenly refuses the last of them.
+    const burst = Array.from({ length: 5 }, () => gate.acquire());
+    await jest.advanceTimersByTimeAsync(2 * windowMs);
+    const admissions = await Promise.all(burst);
+    expect(Math.max(...admissions.map((a) => a.startedAt)) - Math.min(...admissions.map((a) => a.startedAt))).toBeLessThan(50);
+    admissions.slice(0, 4).forEach((admission) => admission.finish({ kind: "answered" }));
+    admissions[4].finish({ kind: "limited", retryAfterMs: 1000 });
+    const starts = run(gate, 6);
+    await jest.advanceTimersByTimeAsync(10 * windowMs);
+    const sorted = (await starts).sort((a, b) => a - b);
+    // At least W/N apart from then on: N per W still, but evenly.
+    for (let i = 1; i < sorted.length; i++) expect(sorted[i] - sorted[i - 1]).toBeGreaterThanOrEqual(windowMs / 5 - 1);
+  });
+
   test("without Retry-After, one probe at a time finds the window, with growing gaps", async () => {
     jest.useFakeTimers();
     const gate = new RequestGate(10, { random: () => 0.5 });
@@ -179,6 +198,26 @@ describe("rate limits of other shapes (simulated API, fake clock)", () => {
       expect(result.elapsedMs).toBeLessThanOrEqual(1.1 * (shape.requests / shape.limit) * shape.windowMs);
     },
   );
+
+  // Losant's own limiter (Losant/redis-gcra): a bucket of `burst` refilled at 20 a second. The gate learns N from
+  // the first burst and keeps it, so it paces below the rate: 1.79x (burst 20), 2.00x (10) and 4.32x (5) of the
+  // floor here, and a burst of 1 collapses to about 20x (open work). The bound catches a collapse, not that gap.
+  test.each([5, 10, 20])("a GCRA bucket of %i at 20 a second: no failure, within 5x of the floor", async (burst) => {
+    const requests = 400;
+    const result = await simulate({
+      requests,
+      limit: 20,
+      windowMs: 1000,
+      retryAfter: true,
+      latencyMs: 40,
+      latencyJitter: 0.5,
+      maxConcurrency: 16,
+      gcra: { burst, rate: 20, periodMs: 1000 },
+    });
+    expect(result.failed).toBe(0);
+    expect(result.served).toBe(requests);
+    expect(result.elapsedMs).toBeLessThanOrEqual(5 * ((requests - burst) / 20) * 1000);
+  });
 
   test("also when the API counts the requests it refuses: slower, but no failure", async () => {
     const result = await simulate({ requests: 30, limit: 10, windowMs: 60_000, retryAfter: false, latencyMs: 4, countRefused: true, budgetMs: 600_000 });
