@@ -45,6 +45,8 @@ interface Ticket {
   ageMs: number;
   /** N when it started: an outcome under another N says nothing about the window. */
   perWindow: number | undefined;
+  /** Started spread W/N from the one before. */
+  spread: boolean;
 }
 
 interface Answer {
@@ -181,7 +183,7 @@ export class RequestGate {
     this.inFlight++;
     this.lastStartAt = now;
     if (kind === "probe") this.probeInFlight = true;
-    const ticket: Ticket = { kind, startedAt: now, ageMs, perWindow: this.perWindow };
+    const ticket: Ticket = { kind, startedAt: now, ageMs, perWindow: this.perWindow, spread: this.spread };
     let finished = false;
     return {
       startedAt: now,
@@ -237,9 +239,12 @@ export class RequestGate {
       const oldest = this.oldestCounted(ticket.startedAt);
       this.window.failed(oldest === undefined ? 0 : Math.max(0, ticket.startedAt - oldest.end));
     } else if (ticket.kind !== "unlimited" && ticket.perWindow === this.perWindow && Number.isFinite(ticket.ageMs)) {
-      // A sliding window never refuses a request the proven window allows; a token bucket
-      // (Losant/redis-gcra) does, when N start together at a window's start: from then on starts are spread.
-      if (ticket.ageMs >= this.window.longEnoughMs) this.spread = true;
+      // A sliding window never refuses a start the proven window allows; a token bucket
+      // (Losant/redis-gcra) does, among N let out together: the window is right, the burst is not.
+      if (!ticket.spread && ticket.ageMs >= this.window.longEnoughMs) {
+        this.spread = true;
+        return;
+      }
       // Started under this N (not before it was known): the window was too short.
       this.window.failed(ticket.ageMs);
     }
