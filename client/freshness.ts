@@ -20,18 +20,16 @@ function key(apiUrl: string, instanceId: string, orgId: string): string {
 }
 
 /** When this process last finished a write to each org (answered or not: a lost answer may still have applied it). */
-export class WriteLog {
-  private readonly finished = new Map<string, number>();
+const finished = new Map<string, number>();
 
+/** The process's one log of writes: every client of the process writes to it, and every listing consults it. */
+export const processWrites = {
   record(apiUrl: string, instanceId: string, orgId: string): void {
-    this.finished.set(key(apiUrl, instanceId, orgId), nextEvent());
-  }
+    finished.set(key(apiUrl, instanceId, orgId), nextEvent());
+  },
 
   /** Whether a write to the org finished after the event `since`: what was fetched at `since` is older than it. */
   writtenAfter(apiUrl: string, instanceId: string, orgId: string, since: number): boolean {
-    return (this.finished.get(key(apiUrl, instanceId, orgId)) ?? 0) > since;
-  }
-}
-
-/** The process's one log: every client of the process writes to it, and every listing consults it. */
-export const processWrites = new WriteLog();
+    return (finished.get(key(apiUrl, instanceId, orgId)) ?? 0) > since;
+  },
+};

@@ -92,16 +92,14 @@ type Attempt =
 
 /** The calls this package makes to Losant's Instance Org API, with retries and admission control. */
 export class LosantClient {
-  constructor(private readonly options: ClientOptions) {}
-
   /** The API base URL this client talks to (never the token). */
-  get apiUrl(): string {
-    return this.options.apiUrl;
-  }
-
+  readonly apiUrl: string;
   /** The process's request gate, which every attempt goes through. */
-  get gate(): RequestGate {
-    return this.options.gate;
+  readonly gate: RequestGate;
+
+  constructor(private readonly options: ClientOptions) {
+    this.apiUrl = options.apiUrl;
+    this.gate = options.gate;
   }
 
   /**
@@ -127,10 +125,10 @@ export class LosantClient {
   }
 
   /**
-   * POST a new org with exactly `body`; Losant answers with it: 201 and the instance org from API 1.31, 200 and the `org` resource (no `instanceId`, `tags`, ...) up to API 1.30. Never repeated once it may have
-   * reached Losant: only a refused connection or a 429 is retried. Any other failure throws (a
-   * LosantNetworkError, or a LosantApiError with its status); `createOutcomeUnknown` tells which of
-   * those may have made the org.
+   * POST a new org with exactly `body`; Losant answers with it: 201 and the instance org from API 1.31, 200 and the
+   * `org` resource (no `instanceId`, `tags`, ...) up to API 1.30. Never repeated once it may have reached Losant: only
+   * a refused connection or a 429 is retried. Any other failure throws; `createOutcomeUnknown` tells which of those may
+   * have made the org.
    */
   async createOrg(instanceId: string, body: OrgSettings, summaryInclude?: readonly string[]): Promise<LosantInstanceOrg> {
     const ref = { instanceId, orgId: "" };
@@ -197,16 +195,10 @@ export class LosantClient {
   }
 
   private apiError(operation: InstanceOrgOperation, ref: OrgRef, status: number, body: unknown, attempts: number, gaveUp?: string): LosantApiError {
-    return new LosantApiError({
-      operation,
-      ref,
-      status,
-      type: errorField(body, "type"),
-      losantMessage: errorField(body, "message"),
-      attempts,
-      gaveUp,
-      tokenSent: this.options.apiToken.trim() !== "",
-    });
+    const type = errorField(body, "type");
+    const losantMessage = errorField(body, "message");
+    const tokenSent = this.options.apiToken.trim() !== "";
+    return new LosantApiError({ operation, ref, status, type, losantMessage, attempts, gaveUp, tokenSent });
   }
 
   /**
@@ -226,7 +218,7 @@ export class LosantClient {
     let failures = 0;
     let limited = 0;
     for (;;) {
-      const admission = attempts === 0 && options.admission !== undefined ? await options.admission : await this.options.gate.acquire();
+      const admission = attempts === 0 && options.admission !== undefined ? await options.admission : await this.gate.acquire();
       firstStart ??= admission.startedAt;
       attempts++;
       const outcome = await this.attempt(admission, METHODS[operation], url, body);
@@ -241,7 +233,6 @@ export class LosantClient {
           const budget = `the rate-limit retry budget of ${Math.round(policy.rateLimitTimeoutMs / 1000)} s ran out`;
           throw this.apiError(operation, ref, status, outcome.body, attempts, budget);
         }
-        // Without Retry-After the gate spaces the next tries of the whole process; this pause is short.
         await sleep(delay);
         continue;
       }

@@ -13,16 +13,12 @@ import { ListingReadAhead } from "./readAhead";
 import type { Admission } from "./requestGate";
 import type { LosantInstanceOrg } from "../losant/types";
 
-/** What reading one org found. */
-export type BatchedRead =
-  /** The org, from its own GET or from the list. */
-  | { kind: "org"; org: LosantInstanceOrg }
-  /** Its own GET answered 404, which does not tell a missing org from a missing instance: confirm it. */
-  | { kind: "notFound" }
-  /** The instance answered a list request for the id without the org: proof that it is gone. */
-  | { kind: "absent" }
-  /** The instance's list answered 404: missing, or not accessible with this token. */
-  | { kind: "instanceNotFound" };
+/**
+ * What reading one org found: the org (from its own GET or the list); "notFound", its own GET's 404, which does not
+ * tell a missing org from a missing instance (confirm it); "absent", the instance's list without it, proof that it is
+ * gone; or "instanceNotFound", the list's 404 (the instance is missing, or not accessible with this token).
+ */
+export type BatchedRead = { kind: "org"; org: LosantInstanceOrg } | { kind: "notFound" } | { kind: "absent" } | { kind: "instanceNotFound" };
 
 export interface ReadOptions {
   /**
@@ -59,8 +55,7 @@ class PlaceInQueue {
 
   /** Frees the slot once admitted, unless a request took it (safe to call more than once). */
   giveBack(): void {
-    const unused = this.take();
-    void unused?.then((admission) => admission.finish({ kind: "notSent" }));
+    void this.take()?.then((admission) => admission.finish({ kind: "notSent" }));
   }
 }
 
@@ -152,7 +147,8 @@ export class OrgReadBatcher {
     const group = `${listable ? "listable" : "patch"}:${readGroup}`;
     let loader = this.loaders.get(group);
     if (loader === undefined) {
-      loader = new DataLoader<ReadKey, BatchedRead>((keys) => this.readBatch(keys), {
+      // The batch's place in the gate's queue, where it has one, goes with its first request, or back once answered.
+      loader = new DataLoader<ReadKey, BatchedRead>((keys) => this.readBatch(keys).finally(() => keys[0].batch?.place?.giveBack()), {
         cache: false,
         maxBatchSize: MAX_IDS_PER_LIST,
         // Called when a batch opens (synchronously, inside `load`): it goes out when its window ends,
@@ -196,14 +192,9 @@ export class OrgReadBatcher {
     return read;
   }
 
-  /** The batch's place in the gate's queue, where it has one, goes with its first request, or is given back once it is answered. */
-  private readBatch(keys: readonly ReadKey[]): Promise<Array<BatchedRead | Error>> {
-    const place = keys[0].batch?.place;
-    return this.readBatchWith(keys, place).finally(() => place?.giveBack());
-  }
-
-  private async readBatchWith(keys: readonly ReadKey[], place: PlaceInQueue | undefined): Promise<Array<BatchedRead | Error>> {
+  private async readBatch(keys: readonly ReadKey[]): Promise<Array<BatchedRead | Error>> {
     const { api, ref, summaryInclude } = keys[0];
+    const place = keys[0].batch?.place;
     const ids = [...new Set(keys.map((key) => key.ref.orgId.toLowerCase()))];
     if (ids.length === 1 && !keys.some((key) => key.byList)) {
       const read = await settle(singleRead(keys[0], place?.take()));

@@ -16,15 +16,11 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
   /** Time budget for the 5xx and network retries of one request, waits included. */
   maxRetryTimeMs: number;
-  /**
-   * Time budget for the 429 retries of one request, from its first attempt (a setting of the caller).
-   * A Retry-After that ends past it fails the request at once.
-   */
+  /** Time budget for the 429 retries of one request, from its first attempt; a Retry-After ending past it fails at once. */
   rateLimitTimeoutMs: number;
   /**
-   * After a 429 without Retry-After the request gate decides when the process tries again (see
-   * requestGate.ts); the request itself waits only this short, jittered, growing pause first, so
-   * that nothing can spin.
+   * After a 429 without Retry-After the gate paces the whole process (requestGate.ts); the request
+   * itself first waits only this short, jittered, growing pause, so that nothing can spin.
    */
   rateLimitBaseDelayMs: number;
   rateLimitMaxDelayMs: number;
@@ -50,8 +46,8 @@ export function retryPolicyWith(rateLimitTimeoutMs: number): RetryPolicy {
 
 /** Parses a Retry-After header (delta-seconds or HTTP-date) into milliseconds from `now`. */
 export function parseRetryAfter(header: string | null | undefined, now = Date.now()): number | undefined {
-  if (header == null || header.trim() === "") return undefined;
-  const trimmed = header.trim();
+  const trimmed = header?.trim();
+  if (!trimmed) return undefined;
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
   const at = Date.parse(trimmed);
   if (Number.isNaN(at)) return undefined;
