@@ -1,12 +1,11 @@
 /**
- * What makes an answer from a listing fresh enough: one process-wide order of events (a read asked,
- * a list request sent, a write finished), and the writes this process made.
- *
- * A listing proves an org absent only for a read asked before the list request that would hold it
- * was sent: an org created after that request (by this process, another pipeline or the UI) is not
- * in it. And no listing answers for an org this process has written since that request was sent:
- * its PATCH, POST or DELETE must never be followed by an older answer. Sequence numbers, not clock
- * readings, so two events within one millisecond still have an order.
+ * What makes an answer from a listing fresh enough (docs/design/requests.md, section 2): one
+ * process-wide order of events (a read asked, a list request sent, a write finished), and the
+ * writes this process made. A listing proves an org absent only for a read asked before the list
+ * request that would hold it was sent (an org created after it, by anyone, is not in it), and
+ * answers for no org this process wrote since: a PATCH, POST or DELETE is never followed by an
+ * older answer. Sequence numbers, not clock readings, so two events within one millisecond still
+ * have an order.
  */
 let last = 0;
 

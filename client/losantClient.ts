@@ -4,16 +4,7 @@ import fetch, { type RequestInit } from "node-fetch";
 import { InstanceOrgOperation, LosantApiError, LosantNetworkError, METHODS, OrgRef } from "./errors";
 import { processWrites } from "./freshness";
 import { Admission, RequestGate, RequestOutcome } from "./requestGate";
-import {
-  DEFAULT_RETRY_POLICY,
-  GATEWAY_STATUSES,
-  NOT_SENT_NETWORK_CODES,
-  RETRYABLE_NETWORK_CODES,
-  RetryPolicy,
-  backoffDelay,
-  parseRetryAfter,
-  rateLimitDelay,
-} from "./retryPolicy";
+import { DEFAULT_RETRY_POLICY, RetryPolicy, backoffDelay, mayRetry, parseRetryAfter, rateLimitDelay } from "./retryPolicy";
 import { documentedOrg } from "../losant/orgFields";
 import type { LosantInstanceOrg, OrgSettings } from "../losant/types";
 
@@ -210,7 +201,6 @@ export class LosantClient {
     const orgs = `${this.options.apiUrl.replace(/\/+$/, "")}/instances/${encodeURIComponent(ref.instanceId)}/orgs`;
     const path = operation === "list" || operation === "post" ? orgs : `${orgs}/${encodeURIComponent(ref.orgId)}`;
     const url = path + queryString(params);
-    // A POST is not safe to repeat: it is tried again only when it cannot have reached Losant.
     const unsafe = operation === "post";
     const policy = this.options.retryPolicy ?? DEFAULT_RETRY_POLICY;
     let firstStart: number | undefined;
@@ -237,15 +227,11 @@ export class LosantClient {
         continue;
       }
 
-      const retryable =
-        status === undefined
-          ? (unsafe ? NOT_SENT_NETWORK_CODES : RETRYABLE_NETWORK_CODES).includes(outcome.code ?? "")
-          : !unsafe && GATEWAY_STATUSES.includes(status);
       failures++;
       let delay = backoffDelay(policy, failures);
       const retryAfter = status === 503 ? outcome.retryAfterMs : undefined;
       if (retryAfter !== undefined) delay = retryAfter > policy.maxRetryAfterMs ? Number.POSITIVE_INFINITY : retryAfter + Math.round(Math.random() * 50);
-      if (!retryable || failures >= policy.maxAttempts || elapsed + delay > policy.maxRetryTimeMs) {
+      if (!mayRetry(outcome, unsafe) || failures >= policy.maxAttempts || elapsed + delay > policy.maxRetryTimeMs) {
         if (status === undefined) throw new LosantNetworkError({ operation, ref, reason: outcome.reason, code: outcome.code, attempts, cause: outcome.cause });
         throw this.apiError(operation, ref, status, outcome.body, attempts);
       }
@@ -309,7 +295,7 @@ function errorField(body: unknown, field: "type" | "message"): string | undefine
 
 function describeNetworkError(error: unknown, timedOut: boolean, timeoutMs: number): { reason: string; code?: string | undefined } {
   if (timedOut) return { reason: `no response within ${timeoutMs} ms`, code: "REQUEST_TIMEOUT" };
-  const err = error as { code?: string; errno?: string; message?: string; type?: string };
+  const err = error as { code?: string; errno?: string; message?: string };
   const code = err.code ?? err.errno ?? (err.message?.includes("socket hang up") ? "ECONNRESET" : undefined);
   return { reason: `network error ${code ?? ""} ${err.message ?? String(error)}`.replace(/\s+/g, " ").trim(), code };
 }

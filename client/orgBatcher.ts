@@ -265,13 +265,7 @@ function settle(read: Promise<BatchedRead>): Promise<BatchedRead | Error> {
 
 /** The batch's failure, told about each org it was reading, so every message names its own org. */
 function errorFor(error: unknown, ref: OrgRef): Error {
-  if (error instanceof LosantApiError) {
-    const { operation, status, type, losantMessage, attempts, gaveUp } = error;
-    return new LosantApiError({ operation, ref, status, type, losantMessage, attempts, gaveUp, cause: error });
-  }
-  if (error instanceof LosantNetworkError) {
-    const { operation, reason, code, attempts } = error;
-    return new LosantNetworkError({ operation, ref, reason, code, attempts, cause: error });
-  }
+  if (error instanceof LosantApiError) return new LosantApiError({ ...error, ref, cause: error });
+  if (error instanceof LosantNetworkError) return new LosantNetworkError({ ...error, ref, cause: error });
   return error instanceof Error ? error : new Error(String(error));
 }

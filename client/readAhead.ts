@@ -16,10 +16,7 @@ import type { LosantInstanceOrg } from "../losant/types";
 /** Losant documents no maximum `perPage`; a 400 for this size makes the walk use the documented default. */
 export const READ_AHEAD_PAGE_SIZE = 1000;
 
-/**
- * How long a listing answers listable reads after its walk began. A sweep reads each org once, all
- * within seconds once the listing is there; an org read later than this is read afresh.
- */
+/** How long a listing answers after its walk began: a sweep reads every org within seconds of it; later reads go afresh. */
 export const READ_AHEAD_MAX_AGE_MS = 60_000;
 
 /**
@@ -47,11 +44,9 @@ interface Listing {
   orgs: Map<string, { org: LosantInstanceOrg; requestedAt: number }>;
   /** In id order: page i covers the ids after page i-1's `upTo`, up to its own. */
   walked: WalkedPage[];
-  /** Asked for; `served` is what a full page held (less if Losant caps pages). */
   perPage: number;
-  served: number;
-  /** Orgs the instance holds after the last id walked, as the last page counted them. */
-  left?: number;
+  /** Pages still to walk, as the last page counted the orgs after it, at the size it held (Losant may cap pages). */
+  pagesLeft?: number;
   /** It walks no further: complete, or refused, failed or out of order (then it proves nothing beyond what it holds). */
   ended: boolean;
   walking?: Promise<void> | undefined;
@@ -93,12 +88,8 @@ export class ListingReadAhead {
     budget: WalkBudget,
     askedAt: number = nextEvent(),
   ): Promise<ListedOrg> {
-    let listing = this.listings.get(group);
-    if (listing === undefined) {
-      listing = { startedAt: Date.now(), orgs: new Map(), walked: [], perPage: READ_AHEAD_PAGE_SIZE, served: READ_AHEAD_PAGE_SIZE, ended: false };
-      this.listings.set(group, listing);
-    }
-    const walk = listing;
+    const walk: Listing = this.listings.get(group) ?? { startedAt: Date.now(), orgs: new Map(), walked: [], perPage: READ_AHEAD_PAGE_SIZE, ended: false };
+    this.listings.set(group, walk);
     if (walk.walking === undefined && mayWalkOn(walk, budget)) {
       const listPage: PageLister = (request) => api.listOrgsPage({ ...request, instanceId, summaryInclude });
       walk.walking = this.walk(walk, budget, listPage).finally(() => (walk.walking = undefined));
@@ -161,8 +152,7 @@ export class ListingReadAhead {
     // An empty page is the end even where `totalCount` counts more than the query matched.
     listing.ended = items.length === 0 || totalCount <= items.length;
     listing.walked.push({ requestedAt, upTo: listing.ended ? undefined : ids[ids.length - 1] });
-    listing.left = totalCount - items.length;
-    listing.served = items.length;
+    listing.pagesLeft = Math.ceil((totalCount - items.length) / items.length);
   }
 }
 
@@ -170,5 +160,5 @@ export class ListingReadAhead {
 function mayWalkOn(listing: Listing, budget: WalkBudget): boolean {
   if (listing.ended) return false;
   const pages = listing.walked.length;
-  return pages === 0 || pages + Math.ceil((listing.left ?? 0) / listing.served) <= budget();
+  return pages === 0 || pages + (listing.pagesLeft ?? 0) <= budget();
 }

@@ -64,12 +64,12 @@ export function backoffDelay(policy: Pick<RetryPolicy, "baseDelayMs" | "maxDelay
 }
 
 /** The short pause a request takes after its `attempt`-th 429 without Retry-After. */
-export function rateLimitDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
-  return backoffDelay({ baseDelayMs: policy.rateLimitBaseDelayMs, maxDelayMs: policy.rateLimitMaxDelayMs }, attempt, random);
+export function rateLimitDelay(policy: RetryPolicy, attempt: number): number {
+  return backoffDelay({ baseDelayMs: policy.rateLimitBaseDelayMs, maxDelayMs: policy.rateLimitMaxDelayMs }, attempt);
 }
 
 /** Connection-level failures after which the same request may simply be sent again. */
-export const RETRYABLE_NETWORK_CODES: readonly string[] = [
+const RETRYABLE_NETWORK_CODES: readonly string[] = [
   "ECONNRESET",
   "ECONNREFUSED",
   "EPIPE",
@@ -84,10 +84,16 @@ export const RETRYABLE_NETWORK_CODES: readonly string[] = [
  * Failures that prove a request never reached Losant: the connection was refused, or the host name
  * did not resolve yet. Only these let a POST be sent again without looking first.
  */
-export const NOT_SENT_NETWORK_CODES: readonly string[] = ["ECONNREFUSED", "EAI_AGAIN"];
+const NOT_SENT_NETWORK_CODES: readonly string[] = ["ECONNREFUSED", "EAI_AGAIN"];
 
 /** Gateway answers, retried (except for a POST): the request may or may not have reached Losant's application. */
-export const GATEWAY_STATUSES: readonly number[] = [502, 503, 504];
+const GATEWAY_STATUSES: readonly number[] = [502, 503, 504];
+
+/** Whether a 5xx or network failure may be tried again; a POST (`unsafe`) only when it cannot have reached Losant. */
+export function mayRetry(failure: { status?: number | undefined; code?: string | undefined }, unsafe: boolean): boolean {
+  if (failure.status === undefined) return (unsafe ? NOT_SENT_NETWORK_CODES : RETRYABLE_NETWORK_CODES).includes(failure.code ?? "");
+  return !unsafe && GATEWAY_STATUSES.includes(failure.status);
+}
 
 /**
  * Whether a failed POST may still have made the org. A POST is not safe to repeat, so the caller
