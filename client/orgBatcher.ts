@@ -1,9 +1,9 @@
 /**
  * Coalesces the org GETs of many concurrent operations into one list request filtered by id (up to
- * 100 orgs for one request, which is what counts under a rate limit); a lone read stays a plain GET.
- * How reads wait, and why: docs/design/requests.md, section 1. The batching is `dataloader`'s, with
- * its cache off: a cached org would be a stale org, and the limits merge of a PATCH must use what
- * the server holds.
+ * 100 orgs for one request, which is what counts under a rate limit). A lone read stays a plain GET,
+ * so a single-org program makes exactly the requests it always did. How reads wait, and why:
+ * docs/design/requests.md, section 1. The batching is `dataloader`'s, with its cache off: a cached
+ * org would be a stale org, and the limits merge of a PATCH must use what the server holds.
  */
 import DataLoader from "dataloader";
 import { LosantApiError, LosantNetworkError, OrgRef } from "./errors";
@@ -97,7 +97,6 @@ export class OrgReadBatcher {
   private readonly demand = new Map<string, Demand>();
   private readonly readAhead = new ListingReadAhead();
 
-  /** `windowMs`: how long the first listable read of a batch waits for others. */
   constructor(options: { windowMs?: number } = {}) {
     this.windowMs = options.windowMs ?? DEFAULT_BATCH_WINDOW_MS;
   }
