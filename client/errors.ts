@@ -58,21 +58,17 @@ export interface ApiErrorOptions extends LosantErrorOptions {
   attempts?: number | undefined;
   /** Why retrying stopped, when it did: "the retry budget of 300 s ran out". */
   gaveUp?: string | undefined;
-  /**
-   * Whether the request carried a token. Default: as the error in `cause` says, else true (the
-   * settings refuse to run without one).
-   */
+  /** Whether the request carried a token; default: as the error in `cause` says, else true (the settings require one). */
   tokenSent?: boolean | undefined;
 }
 
-/** Losant's framework answers 403 with this text both without a token and without the scope (Losant/bravado-core `lib/authorize.js`). */
 const FORBIDDEN_TEXT = "Access is forbidden";
 
 /**
  * What a refusal of the token means, for people. Losant's framework (Losant/bravado-core) answers
- * 401 only for a token it cannot verify (`lib/authenticate.js`: invalid or expired), and 403 for a
- * call without the scope, a call without any token included (`lib/authorize.js`). So only a 403
- * with a token sent can be a scope's doing, and only there does the message list scopes.
+ * 401 only for a token it cannot verify (`lib/authenticate.js`: invalid or expired), and 403, with
+ * FORBIDDEN_TEXT, for a call without the scope and a call without any token (`lib/authorize.js`).
+ * So only a 403 with a token sent can be a scope's doing, and only there does the message list scopes.
  */
 function tokenHint(operation: InstanceOrgOperation, status: number, losantMessage: string | undefined, tokenSent: boolean): string {
   const scopes = REQUIRED_SCOPES[operation].join(", ");
@@ -98,9 +94,8 @@ export class LosantApiError extends LosantError {
   readonly type: string | undefined;
   readonly losantMessage: string | undefined;
   readonly attempts: number;
-  /** Why retrying stopped, when it did. */
   readonly gaveUp: string | undefined;
-  /** Whether the request carried a token: a 403 without one is no scope's doing. */
+  /** A 403 without a token is no scope's doing. */
   readonly tokenSent: boolean;
 
   constructor(options: ApiErrorOptions) {

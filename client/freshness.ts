@@ -1,12 +1,11 @@
 /**
- * What makes an answer from a listing fresh enough: one process-wide order of events (a read asked,
- * a list request sent, a write finished), and the writes this process made.
- *
- * A listing proves an org absent only for a read asked before the list request that would hold it
- * was sent: an org created after that request (by this process, another pipeline or the UI) is not
- * in it. And no listing answers for an org this process has written since that request was sent:
- * its PATCH, POST or DELETE must never be followed by an older answer. Sequence numbers, not clock
- * readings, so two events within one millisecond still have an order.
+ * What makes an answer from a listing fresh enough (docs/design/requests.md, section 2): one
+ * process-wide order of events (a read asked, a list request sent, a write finished), and the
+ * writes this process made. A listing proves an org absent only for a read asked before the list
+ * request that would hold it was sent (an org created after it, by anyone, is not in it), and
+ * answers for no org this process wrote since: a PATCH, POST or DELETE is never followed by an
+ * older answer. Sequence numbers, not clock readings, so two events within one millisecond still
+ * have an order.
  */
 let last = 0;
 
@@ -20,18 +19,16 @@ function key(apiUrl: string, instanceId: string, orgId: string): string {
 }
 
 /** When this process last finished a write to each org (answered or not: a lost answer may still have applied it). */
-export class WriteLog {
-  private readonly finished = new Map<string, number>();
+const finished = new Map<string, number>();
 
+/** The process's one log of writes: every client of the process writes to it, and every listing consults it. */
+export const processWrites = {
   record(apiUrl: string, instanceId: string, orgId: string): void {
-    this.finished.set(key(apiUrl, instanceId, orgId), nextEvent());
-  }
+    finished.set(key(apiUrl, instanceId, orgId), nextEvent());
+  },
 
   /** Whether a write to the org finished after the event `since`: what was fetched at `since` is older than it. */
   writtenAfter(apiUrl: string, instanceId: string, orgId: string, since: number): boolean {
-    return (this.finished.get(key(apiUrl, instanceId, orgId)) ?? 0) > since;
-  }
-}
-
-/** The process's one log: every client of the process writes to it, and every listing consults it. */
-export const processWrites = new WriteLog();
+    return (finished.get(key(apiUrl, instanceId, orgId)) ?? 0) > since;
+  },
+};

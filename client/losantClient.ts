@@ -4,16 +4,7 @@ import fetch, { type RequestInit } from "node-fetch";
 import { InstanceOrgOperation, LosantApiError, LosantNetworkError, METHODS, OrgRef } from "./errors";
 import { processWrites } from "./freshness";
 import { Admission, RequestGate, RequestOutcome } from "./requestGate";
-import {
-  DEFAULT_RETRY_POLICY,
-  GATEWAY_STATUSES,
-  NOT_SENT_NETWORK_CODES,
-  RETRYABLE_NETWORK_CODES,
-  RetryPolicy,
-  backoffDelay,
-  parseRetryAfter,
-  rateLimitDelay,
-} from "./retryPolicy";
+import { DEFAULT_RETRY_POLICY, RetryPolicy, backoffDelay, mayRetry, parseRetryAfter, rateLimitDelay } from "./retryPolicy";
 import { documentedOrg } from "../losant/orgFields";
 import type { LosantInstanceOrg, OrgSettings } from "../losant/types";
 
@@ -33,21 +24,12 @@ export interface SendOptions {
   admission?: Promise<Admission> | undefined;
 }
 
-/** What listing an instance's orgs filtered to one id found. */
-export type OrgLookup =
-  /** The instance answered, and lists the org (as the list shows it). */
-  | { kind: "listed"; org: LosantInstanceOrg }
-  /** The instance answered, without the org. */
-  | { kind: "absent" }
-  /** The instance answered 404: missing, or not accessible with this token. */
-  | { kind: "instanceNotFound" };
-
-/** What one list request filtered to a set of ids found. */
-export type OrgsByIdLookup =
-  /** The instance answered; `orgs` are those of the ids it lists. */
-  | { kind: "listed"; orgs: LosantInstanceOrg[]; complete: boolean }
-  /** The instance answered 404: missing, or not accessible with this token. */
-  | { kind: "instanceNotFound" };
+/**
+ * What a list request filtered by id found: the org(s) as the list shows them, the instance's answer without the org
+ * ("absent"), or the instance's 404 (missing, or not accessible with this token).
+ */
+export type OrgLookup = { kind: "listed"; org: LosantInstanceOrg } | { kind: "absent" } | { kind: "instanceNotFound" };
+export type OrgsByIdLookup = { kind: "listed"; orgs: LosantInstanceOrg[]; complete: boolean } | { kind: "instanceNotFound" };
 
 /** Losant's advanced query takes at most 100 ids in `$in` (advancedInstanceOrgQuery.json). */
 export const MAX_IDS_PER_LIST = 100;
@@ -92,34 +74,23 @@ function queryString(params: QueryParams): string {
   return text === "" ? "" : `?${text}`;
 }
 
-type FetchSignal = NonNullable<RequestInit["signal"]>;
-
 /** An answer `send` returns: a success, or a 404 for the caller to judge. */
 type Reply = { status: number; body: unknown };
 
-/** What one attempt met: an HTTP answer (with its Retry-After), or why there was none. */
+/** What one attempt met: Losant's answer (with its Retry-After), or why there was none (a network failure or the timeout). */
 type Attempt =
-  /** Losant answered. */
-  | { status: number; body: unknown; retryAfterMs: number | undefined }
-  /** No answer: a network failure or the timeout. */
-  | { status?: undefined; reason: string; code?: string | undefined; cause: unknown };
+  { status: number; body: unknown; retryAfterMs: number | undefined } | { status?: undefined; reason: string; code?: string | undefined; cause: unknown };
 
 /** The calls this package makes to Losant's Instance Org API, with retries and admission control. */
 export class LosantClient {
-  private readonly policy: RetryPolicy;
+  /** The API base URL this client talks to (never the token). */
+  readonly apiUrl: string;
+  /** The process's request gate, which every attempt goes through. */
+  readonly gate: RequestGate;
 
   constructor(private readonly options: ClientOptions) {
-    this.policy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
-  }
-
-  /** The API base URL this client talks to (never the token). */
-  get apiUrl(): string {
-    return this.options.apiUrl;
-  }
-
-  /** The process's request gate, which every attempt goes through. */
-  get gate(): RequestGate {
-    return this.options.gate;
+    this.apiUrl = options.apiUrl;
+    this.gate = options.gate;
   }
 
   /**
@@ -145,10 +116,10 @@ export class LosantClient {
   }
 
   /**
-   * POST a new org with exactly `body`; Losant answers with it: 201 and the instance org from API 1.31, 200 and the `org` resource (no `instanceId`, `tags`, ...) up to API 1.30. Never repeated once it may have
-   * reached Losant: only a refused connection or a 429 is retried. Any other failure throws (a
-   * LosantNetworkError, or a LosantApiError with its status); `createOutcomeUnknown` tells which of
-   * those may have made the org.
+   * POST a new org with exactly `body`; Losant answers with it: 201 and the instance org from API 1.31, 200 and the
+   * `org` resource (no `instanceId`, `tags`, ...) up to API 1.30. Never repeated once it may have reached Losant: only
+   * a refused connection or a 429 is retried. Any other failure throws; `createOutcomeUnknown` tells which of those may
+   * have made the org.
    */
   async createOrg(instanceId: string, body: OrgSettings, summaryInclude?: readonly string[]): Promise<LosantInstanceOrg> {
     const ref = { instanceId, orgId: "" };
@@ -215,17 +186,10 @@ export class LosantClient {
   }
 
   private apiError(operation: InstanceOrgOperation, ref: OrgRef, status: number, body: unknown, attempts: number, gaveUp?: string): LosantApiError {
+    const type = errorField(body, "type");
+    const losantMessage = errorField(body, "message");
     const tokenSent = this.options.apiToken.trim() !== "";
-    return new LosantApiError({
-      operation,
-      ref,
-      status,
-      type: errorField(body, "type"),
-      losantMessage: errorField(body, "message"),
-      attempts,
-      gaveUp,
-      tokenSent,
-    });
+    return new LosantApiError({ operation, ref, status, type, losantMessage, attempts, gaveUp, tokenSent });
   }
 
   /**
@@ -234,16 +198,17 @@ export class LosantClient {
    * 4xx and 500 fail at once. 404 is returned, for the caller to judge.
    */
   private async send(operation: InstanceOrgOperation, ref: OrgRef, params: QueryParams, body?: unknown, options: SendOptions = {}): Promise<Reply> {
-    const path = operation === "list" || operation === "post" ? orgsPath(ref.instanceId) : orgPath(ref);
-    const url = `${this.options.apiUrl.replace(/\/+$/, "")}${path}${queryString(params)}`;
-    // A POST is not safe to repeat: it is tried again only when it cannot have reached Losant.
+    const orgs = `${this.options.apiUrl.replace(/\/+$/, "")}/instances/${encodeURIComponent(ref.instanceId)}/orgs`;
+    const path = operation === "list" || operation === "post" ? orgs : `${orgs}/${encodeURIComponent(ref.orgId)}`;
+    const url = path + queryString(params);
     const unsafe = operation === "post";
+    const policy = this.options.retryPolicy ?? DEFAULT_RETRY_POLICY;
     let firstStart: number | undefined;
     let attempts = 0;
     let failures = 0;
     let limited = 0;
     for (;;) {
-      const admission = attempts === 0 && options.admission !== undefined ? await options.admission : await this.options.gate.acquire();
+      const admission = attempts === 0 && options.admission !== undefined ? await options.admission : await this.gate.acquire();
       firstStart ??= admission.startedAt;
       attempts++;
       const outcome = await this.attempt(admission, METHODS[operation], url, body);
@@ -253,25 +218,20 @@ export class LosantClient {
 
       if (status === 429) {
         limited++;
-        const delay = outcome.retryAfterMs ?? rateLimitDelay(this.policy, limited);
-        if (elapsed + delay > this.policy.rateLimitTimeoutMs) {
-          const budget = `the rate-limit retry budget of ${Math.round(this.policy.rateLimitTimeoutMs / 1000)} s ran out`;
+        const delay = outcome.retryAfterMs ?? rateLimitDelay(policy, limited);
+        if (elapsed + delay > policy.rateLimitTimeoutMs) {
+          const budget = `the rate-limit retry budget of ${Math.round(policy.rateLimitTimeoutMs / 1000)} s ran out`;
           throw this.apiError(operation, ref, status, outcome.body, attempts, budget);
         }
-        // Without Retry-After the gate spaces the next tries of the whole process; this pause is short.
         await sleep(delay);
         continue;
       }
 
-      const retryable =
-        status === undefined
-          ? (unsafe ? NOT_SENT_NETWORK_CODES : RETRYABLE_NETWORK_CODES).includes(outcome.code ?? "")
-          : !unsafe && GATEWAY_STATUSES.includes(status);
       failures++;
-      let delay = backoffDelay(this.policy, failures);
+      let delay = backoffDelay(policy, failures);
       const retryAfter = status === 503 ? outcome.retryAfterMs : undefined;
-      if (retryAfter !== undefined) delay = retryAfter > this.policy.maxRetryAfterMs ? Number.POSITIVE_INFINITY : retryAfter + Math.round(Math.random() * 50);
-      if (!retryable || failures >= this.policy.maxAttempts || elapsed + delay > this.policy.maxRetryTimeMs) {
+      if (retryAfter !== undefined) delay = retryAfter > policy.maxRetryAfterMs ? Number.POSITIVE_INFINITY : retryAfter + Math.round(Math.random() * 50);
+      if (!mayRetry(outcome, unsafe) || failures >= policy.maxAttempts || elapsed + delay > policy.maxRetryTimeMs) {
         if (status === undefined) throw new LosantNetworkError({ operation, ref, reason: outcome.reason, code: outcome.code, attempts, cause: outcome.cause });
         throw this.apiError(operation, ref, status, outcome.body, attempts);
       }
@@ -297,7 +257,7 @@ export class LosantClient {
         agent: (parsed) => (parsed.protocol === "http:" ? agents.http : agents.https),
         // @types/node-fetch declares its own AbortSignal, whose listener options differ from Node's only under
         // exactOptionalPropertyTypes; node-fetch takes Node's signal as it is.
-        signal: controller.signal as FetchSignal,
+        signal: controller.signal as NonNullable<RequestInit["signal"]>,
       });
       const text = await response.text();
       const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
@@ -310,14 +270,6 @@ export class LosantClient {
       admission.finish(reported);
     }
   }
-}
-
-function orgsPath(instanceId: string): string {
-  return `/instances/${encodeURIComponent(instanceId)}/orgs`;
-}
-
-function orgPath(ref: OrgRef): string {
-  return `${orgsPath(ref.instanceId)}/${encodeURIComponent(ref.orgId)}`;
 }
 
 /** A list request's 404 as the finding "instance not found" (`undefined`); any other error is thrown on. */
@@ -343,7 +295,7 @@ function errorField(body: unknown, field: "type" | "message"): string | undefine
 
 function describeNetworkError(error: unknown, timedOut: boolean, timeoutMs: number): { reason: string; code?: string | undefined } {
   if (timedOut) return { reason: `no response within ${timeoutMs} ms`, code: "REQUEST_TIMEOUT" };
-  const err = error as { code?: string; errno?: string; message?: string; type?: string };
+  const err = error as { code?: string; errno?: string; message?: string };
   const code = err.code ?? err.errno ?? (err.message?.includes("socket hang up") ? "ECONNRESET" : undefined);
   return { reason: `network error ${code ?? ""} ${err.message ?? String(error)}`.replace(/\s+/g, " ").trim(), code };
 }

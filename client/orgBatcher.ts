@@ -1,53 +1,37 @@
 /**
- * Coalesces the org GETs of many concurrent operations into Losant's list endpoint: one
- * `GET /instances/{id}/orgs?query={"id":{"$in":[...]}}` reads up to 100 orgs for the price of one
- * request, which is what counts under a rate limit. How reads wait, and why: docs/design/requests.md
- * (section 1). A lone read stays a plain GET, so a single-org program makes exactly the requests it
- * always did. The batching is `dataloader`'s, with its cache off: a cached org would be a stale org,
- * and the limits merge of a PATCH must use what the server holds.
+ * Coalesces the org GETs of many concurrent operations into one list request filtered by id (up to
+ * 100 orgs for one request, which is what counts under a rate limit). A lone read stays a plain GET,
+ * so a single-org program makes exactly the requests it always did. How reads wait, and why:
+ * docs/design/requests.md, section 1. The batching is `dataloader`'s, with its cache off: a cached
+ * org would be a stale org, and the limits merge of a PATCH must use what the server holds.
  */
 import DataLoader from "dataloader";
 import { LosantApiError, LosantNetworkError, OrgRef } from "./errors";
 import { LosantClient, MAX_IDS_PER_LIST } from "./losantClient";
 import { nextEvent } from "./freshness";
-import { ListingReadAhead, ReadAheadOptions } from "./readAhead";
+import { ListingReadAhead } from "./readAhead";
 import type { Admission } from "./requestGate";
 import type { LosantInstanceOrg } from "../losant/types";
 
-/** What reading one org found. */
-export type BatchedRead =
-  /** The org, from its own GET or from the list. */
-  | { kind: "org"; org: LosantInstanceOrg }
-  /** Its own GET answered 404, which does not tell a missing org from a missing instance: confirm it. */
-  | { kind: "notFound" }
-  /** The instance answered a list request for the id without the org: proof that it is gone. */
-  | { kind: "absent" }
-  /** The instance's list answered 404: missing, or not accessible with this token. */
-  | { kind: "instanceNotFound" };
-
-export interface OrgReadBatcherOptions {
-  /** How long the first read of a batch waits for others. */
-  windowMs?: number;
-  /** Where the one line saying that batching is off goes (the dynamic provider's stderr by default). */
-  log?: (line: string) => void;
-  /** Page size and age of the read-ahead (readAhead.ts). */
-  readAhead?: ReadAheadOptions;
-}
+/**
+ * What reading one org found: the org (from its own GET or the list); "notFound", its own GET's 404, which does not
+ * tell a missing org from a missing instance (confirm it); "absent", the instance's list without it, proof that it is
+ * gone; or "instanceNotFound", the list's 404 (the instance is missing, or not accessible with this token).
+ */
+export type BatchedRead = { kind: "org"; org: LosantInstanceOrg } | { kind: "notFound" } | { kind: "absent" } | { kind: "instanceNotFound" };
 
 export interface ReadOptions {
   /**
-   * A sweep's read (every org once): it may be answered from a listing of the instance taken moments before. Reads
-   * whose value goes into a PATCH (adopt, update) never are: they must see what the server holds now.
+   * A sweep's read (every org once): it may be answered from a listing taken moments before. A read whose value
+   * goes into a PATCH (adopt, update) never is: it must see what the server holds now.
    */
   fromListing?: boolean;
 }
 
 /**
- * How long a listable read waits for others.
- * Long enough for the reads a caller sends one after another (some milliseconds apart, measured
- * with a caller running 16 operations at once) to meet; a batch that holds every read the caller
- * can have outstanding goes out at once, so the window costs only while the caller is still
- * ramping up or busy with other steps.
+ * How long a listable read waits for others: long enough for reads a caller sends some milliseconds
+ * apart (measured with 16 operations at once) to meet. A batch that holds every read the caller can
+ * have outstanding goes at once, so the window costs only while the caller ramps up.
  */
 export const DEFAULT_BATCH_WINDOW_MS = 20;
 
@@ -71,8 +55,7 @@ class PlaceInQueue {
 
   /** Frees the slot once admitted, unless a request took it (safe to call more than once). */
   giveBack(): void {
-    const unused = this.take();
-    void unused?.then((admission) => admission.finish({ kind: "notSent" }));
+    void this.take()?.then((admission) => admission.finish({ kind: "notSent" }));
   }
 }
 
@@ -96,7 +79,6 @@ interface ReadKey {
 
 export class OrgReadBatcher {
   private readonly windowMs: number;
-  private readonly log: (line: string) => void;
   private readonly loaders = new Map<string, DataLoader<ReadKey, BatchedRead>>();
   /** API URLs whose list endpoint refused the `$in` query (400) or this token (403): single GETs there. */
   private readonly listingOff = new Set<string>();
@@ -113,12 +95,10 @@ export class OrgReadBatcher {
   private peak = 0;
   /** Per group: listable reads asked for, and batches of them sent (readSomeWay). */
   private readonly demand = new Map<string, Demand>();
-  private readonly readAhead: ListingReadAhead;
+  private readonly readAhead = new ListingReadAhead();
 
-  constructor(options: OrgReadBatcherOptions = {}) {
+  constructor(options: { windowMs?: number } = {}) {
     this.windowMs = options.windowMs ?? DEFAULT_BATCH_WINDOW_MS;
-    this.log = options.log ?? ((line) => void process.stderr.write(`${line}\n`));
-    this.readAhead = new ListingReadAhead(options.readAhead);
   }
 
   /** A new configuration (another API URL or token) starts afresh: no listing walked before it is used. */
@@ -166,7 +146,8 @@ export class OrgReadBatcher {
     const group = `${listable ? "listable" : "patch"}:${readGroup}`;
     let loader = this.loaders.get(group);
     if (loader === undefined) {
-      loader = new DataLoader<ReadKey, BatchedRead>((keys) => this.readBatch(keys), {
+      // The batch's place in the gate's queue, where it has one, goes with its first request, or back once answered.
+      loader = new DataLoader<ReadKey, BatchedRead>((keys) => this.readBatch(keys).finally(() => keys[0].batch?.place?.giveBack()), {
         cache: false,
         maxBatchSize: MAX_IDS_PER_LIST,
         // Called when a batch opens (synchronously, inside `load`): it goes out when its window ends,
@@ -183,12 +164,10 @@ export class OrgReadBatcher {
             if (listable) this.demandOf(readGroup).listableBatches++;
             dispatch();
           };
-          // A read for a PATCH holds one of the caller's slots while the PATCH waits on it, so it
-          // does not wait out a window: it goes out after the reads of the same tick, or, while
-          // requests queue at the gate, takes its place in the queue at once, as it would alone,
-          // and gathers reads until its turn. Listable reads keep the window: the walk of the list
-          // (readAhead.ts) needs it. docs/design/requests.md (section 1) has the figures.
-          // `api` is the client of the read that opened this group; every client shares the process's one gate.
+          // A read for a PATCH holds one of the caller's slots while the PATCH waits on it, so it waits out no
+          // window: it goes after the reads of the same tick, or, while requests queue at the gate, takes its place
+          // in the queue at once and gathers reads until its turn (docs/design/requests.md, section 1). Listable
+          // reads keep the window, which the walk needs. Every client shares the process's one gate.
           let timer: NodeJS.Timeout | undefined;
           if (listable) timer = setTimeout(batch.send, this.windowMs);
           else if (api.gate.admitsNow) timer = setTimeout(batch.send, 0);
@@ -202,26 +181,19 @@ export class OrgReadBatcher {
       this.loaders.set(group, loader);
     }
     const read = loader.load(key);
-    // The caller runs a bounded number of operations at once. A batch that holds as many reads as
-    // were ever outstanding when a batch went out holds all the caller will send for now: it
-    // would wait for nothing. (Counting reads already on their way instead would send each read
-    // that comes while a batch is out on its own.)
     // The key went into the batch its group has open (opened by `batchScheduleFn` if none was).
     const batch = this.openBatches.get(group)!;
     key.batch = batch;
-    // A full batch of reads for a PATCH has nothing more to gather while the gate is busy.
+    // The caller runs a bounded number of operations at once: a batch that holds as many reads as were ever
+    // outstanding when a batch went out holds all it will send for now (counting reads already on their way instead
+    // would send alone each read that comes while a batch is out). A full batch for a PATCH has nothing to gather.
     if ((++batch.size >= this.peak && this.peak >= 2) || (!listable && batch.size >= MAX_IDS_PER_LIST)) batch.send();
     return read;
   }
 
-  /** The batch's place in the gate's queue, where it has one, goes with its first request, or is given back once it is answered. */
-  private readBatch(keys: readonly ReadKey[]): Promise<Array<BatchedRead | Error>> {
-    const place = keys[0].batch?.place;
-    return this.readBatchWith(keys, place).finally(() => place?.giveBack());
-  }
-
-  private async readBatchWith(keys: readonly ReadKey[], place: PlaceInQueue | undefined): Promise<Array<BatchedRead | Error>> {
+  private async readBatch(keys: readonly ReadKey[]): Promise<Array<BatchedRead | Error>> {
     const { api, ref, summaryInclude } = keys[0];
+    const place = keys[0].batch?.place;
     const ids = [...new Set(keys.map((key) => key.ref.orgId.toLowerCase()))];
     if (ids.length === 1 && !keys.some((key) => key.byList)) {
       const read = await settle(singleRead(keys[0], place?.take()));
@@ -259,7 +231,8 @@ export class OrgReadBatcher {
         }),
       );
     } catch (error) {
-      if (!listingRefused(error)) return keys.map((key) => errorFor(error, key.ref));
+      // A 400 (the `$in` query form is not accepted) or a 403 (no list scope): single GETs still work.
+      if (!(error instanceof LosantApiError && (error.status === 400 || error.status === 403))) return keys.map((key) => errorFor(error, key.ref));
       this.turnListingOff(api.apiUrl, error);
       return singleReads(keys);
     }
@@ -269,16 +242,11 @@ export class OrgReadBatcher {
     if (this.listingOff.has(apiUrl)) return;
     this.listingOff.add(apiUrl);
     const why = error.status === 403 ? "the API token lacks the scope for it (instanceOrgs.get)" : "the API refused its query form";
-    this.log(
+    process.stderr.write(
       `pulumi-losant-instance-org: reading orgs in batches through GET /instances/{id}/orgs is off for the rest of this run: ` +
-        `${why} (HTTP ${error.status}${error.type ? ` ${error.type}` : ""}). Each org is read with its own GET instead.`,
+        `${why} (HTTP ${error.status}${error.type ? ` ${error.type}` : ""}). Each org is read with its own GET instead.\n`,
     );
   }
-}
-
-/** A 400 (the `$in` query form is not accepted) or a 403 (no list scope): single GETs still work. */
-function listingRefused(error: unknown): error is LosantApiError {
-  return error instanceof LosantApiError && (error.status === 400 || error.status === 403);
 }
 
 async function singleRead({ api, ref, summaryInclude }: ReadKey, admission?: Promise<Admission>): Promise<BatchedRead> {
@@ -296,13 +264,7 @@ function settle(read: Promise<BatchedRead>): Promise<BatchedRead | Error> {
 
 /** The batch's failure, told about each org it was reading, so every message names its own org. */
 function errorFor(error: unknown, ref: OrgRef): Error {
-  if (error instanceof LosantApiError) {
-    const { operation, status, type, losantMessage, attempts, gaveUp } = error;
-    return new LosantApiError({ operation, ref, status, type, losantMessage, attempts, gaveUp, cause: error });
-  }
-  if (error instanceof LosantNetworkError) {
-    const { operation, reason, code, attempts } = error;
-    return new LosantNetworkError({ operation, ref, reason, code, attempts, cause: error });
-  }
+  if (error instanceof LosantApiError) return new LosantApiError({ ...error, ref, cause: error });
+  if (error instanceof LosantNetworkError) return new LosantNetworkError({ ...error, ref, cause: error });
   return error instanceof Error ? error : new Error(String(error));
 }

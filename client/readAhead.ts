@@ -1,14 +1,11 @@
 /**
- * Read-ahead: one walk of an instance's whole org list serves a sweep's reads of a fleet (every org
- * read once), 1,000 orgs a request, where id batches would hold only about as many orgs as the
- * caller runs at once (docs/design/requests.md, section 2).
- *
- * Pages are walked by keyset (`{"id":{"$gt":last}}`, sorted by id), which an org created or deleted
- * during the walk cannot shift, and which stays right if Losant caps `perPage` below what was asked.
- * A walk that reached the end, every page in id order after the one before, is the instance's own
- * answer without the org, as far as the rules of freshness.ts allow. A walk cut short, refused,
- * failed, or with pages out of order proves nothing: the orgs it does not hold go the usual way (an
- * id batch, then the 404 proof), which costs requests, never an org.
+ * Read-ahead: one walk of an instance's whole org list, 1,000 orgs a request, serves a sweep's reads
+ * (docs/design/requests.md, section 2). Pages are walked by keyset (`{"id":{"$gt":last}}`, sorted by
+ * id), which an org created or deleted during the walk cannot shift, and which stays right if Losant
+ * caps `perPage` below what was asked. Pages walked in id order, each after the one before, are the
+ * instance's own answer without an org in their range, as far as freshness.ts allows. A walk refused,
+ * failed or with pages out of order proves nothing beyond the orgs it holds: the rest go the usual
+ * way (an id batch, then the 404 proof), which costs requests, never an org.
  */
 import { LosantApiError } from "./errors";
 import { nextEvent, processWrites } from "./freshness";
@@ -19,16 +16,8 @@ import type { LosantInstanceOrg } from "../losant/types";
 /** Losant documents no maximum `perPage`; a 400 for this size makes the walk use the documented default. */
 export const READ_AHEAD_PAGE_SIZE = 1000;
 
-/**
- * How long a listing answers listable reads after its walk began. A sweep reads each org once, all
- * within seconds once the listing is there; an org read later than this is read afresh.
- */
+/** How long a listing answers after its walk began: a sweep reads every org within seconds of it; later reads go afresh. */
 export const READ_AHEAD_MAX_AGE_MS = 60_000;
-
-export interface ReadAheadOptions {
-  pageSize?: number;
-  maxAgeMs?: number;
-}
 
 /**
  * How many requests the walk may cost in all, asked each time it would go on: the id batches the
@@ -47,7 +36,7 @@ interface WalkedPage {
   /** When its request was sent (freshness.ts): it shows the instance as it was then or later. */
   requestedAt: number;
   /** The last id it covers; none for the last page, which covers every id after the one before. */
-  upTo?: string;
+  upTo?: string | undefined;
 }
 
 interface Listing {
@@ -55,11 +44,9 @@ interface Listing {
   orgs: Map<string, { org: LosantInstanceOrg; requestedAt: number }>;
   /** In id order: page i covers the ids after page i-1's `upTo`, up to its own. */
   walked: WalkedPage[];
-  /** Asked for; `served` is what a full page held (less if Losant caps pages). */
   perPage: number;
-  served: number;
-  /** Orgs the instance holds after the last id walked, as the last page counted them. */
-  left?: number;
+  /** Pages still to walk, as the last page counted the orgs after it, at the size it held (Losant may cap pages). */
+  pagesLeft?: number;
   /** It walks no further: complete, or refused, failed or out of order (then it proves nothing beyond what it holds). */
   ended: boolean;
   walking?: Promise<void> | undefined;
@@ -68,12 +55,10 @@ interface Listing {
 }
 
 export class ListingReadAhead {
-  private readonly pageSize: number;
   private readonly maxAgeMs: number;
   private readonly listings = new Map<string, Listing>();
 
-  constructor(options: ReadAheadOptions = {}) {
-    this.pageSize = options.pageSize ?? READ_AHEAD_PAGE_SIZE;
+  constructor(options: { maxAgeMs?: number } = {}) {
     this.maxAgeMs = options.maxAgeMs ?? READ_AHEAD_MAX_AGE_MS;
   }
 
@@ -81,10 +66,7 @@ export class ListingReadAhead {
     this.listings.clear();
   }
 
-  /**
-   * Drops the group's listing once it is older than the maximum age, and says whether it did: the
-   * reads that follow start afresh (by id, and a new walk only if they keep coming).
-   */
+  /** Drops the group's listing once past its age, and says whether it did: the reads that follow start afresh. */
   expire(group: string): boolean {
     const listing = this.listings.get(group);
     if (listing === undefined || Date.now() - listing.startedAt <= this.maxAgeMs) return false;
@@ -106,12 +88,8 @@ export class ListingReadAhead {
     budget: WalkBudget,
     askedAt: number = nextEvent(),
   ): Promise<ListedOrg> {
-    let listing = this.listings.get(group);
-    if (listing === undefined) {
-      listing = { startedAt: Date.now(), orgs: new Map(), walked: [], perPage: this.pageSize, served: this.pageSize, ended: false };
-      this.listings.set(group, listing);
-    }
-    const walk = listing;
+    const walk: Listing = this.listings.get(group) ?? { startedAt: Date.now(), orgs: new Map(), walked: [], perPage: READ_AHEAD_PAGE_SIZE, ended: false };
+    this.listings.set(group, walk);
     if (walk.walking === undefined && mayWalkOn(walk, budget)) {
       const listPage: PageLister = (request) => api.listOrgsPage({ ...request, instanceId, summaryInclude });
       walk.walking = this.walk(walk, budget, listPage).finally(() => (walk.walking = undefined));
@@ -146,45 +124,35 @@ export class ListingReadAhead {
   private async walkPage(listing: Listing, listPage: PageLister): Promise<void> {
     // Every org up to the last id walked that the instance holds is in `orgs`.
     const after = listing.walked[listing.walked.length - 1]?.upTo;
-    for (;;) {
-      let items: LosantInstanceOrg[];
-      let totalCount: number;
-      const requestedAt = nextEvent();
-      try {
-        ({ items, totalCount } = await listPage({
-          page: 0,
-          perPage: listing.perPage,
-          sortField: "id",
-          sortDirection: "asc",
-          query: after === undefined ? undefined : { id: { $gt: after } },
-        }));
-      } catch (error) {
-        if (error instanceof LosantApiError && error.status === 400 && listing.perPage > LIST_PAGE_SIZE) {
-          listing.perPage = LIST_PAGE_SIZE;
-          continue;
-        }
-        // Refused, failed or instance not found: the reads take the usual way, which reports it.
-        listing.ended = true;
-        return;
-      }
-      const ids = items.map((org) => String(org.id).toLowerCase());
-      // A server that ignored the sort or the `$gt` would make a keyset walk skip orgs: stop trusting it.
-      if (!ids.every((id, i) => id > (i === 0 ? (after ?? "") : ids[i - 1]))) {
-        listing.ended = true;
-        return;
-      }
-      items.forEach((org, i) => listing.orgs.set(ids[i], { org, requestedAt }));
-      // An empty page is the end even where `totalCount` counts more than the query matched.
-      if (items.length === 0 || totalCount <= items.length) {
-        listing.walked.push({ requestedAt });
-        listing.ended = true;
-        return;
-      }
-      listing.walked.push({ requestedAt, upTo: ids[ids.length - 1] });
-      listing.left = totalCount - items.length;
-      listing.served = items.length;
+    const requestedAt = nextEvent();
+    let page: OrgPage;
+    try {
+      page = await listPage({
+        page: 0,
+        perPage: listing.perPage,
+        sortField: "id",
+        sortDirection: "asc",
+        query: after === undefined ? undefined : { id: { $gt: after } },
+      });
+    } catch (error) {
+      // A 400 for the large page: `walk` asks again for Losant's documented default.
+      if (error instanceof LosantApiError && error.status === 400 && listing.perPage > LIST_PAGE_SIZE) listing.perPage = LIST_PAGE_SIZE;
+      // Refused, failed or instance not found: the reads take the usual way, which reports it.
+      else listing.ended = true;
       return;
     }
+    const { items, totalCount } = page;
+    const ids = items.map((org) => String(org.id).toLowerCase());
+    // A server that ignored the sort or the `$gt` would make a keyset walk skip orgs: stop trusting it.
+    if (!ids.every((id, i) => id > (i === 0 ? (after ?? "") : ids[i - 1]))) {
+      listing.ended = true;
+      return;
+    }
+    items.forEach((org, i) => listing.orgs.set(ids[i], { org, requestedAt }));
+    // An empty page is the end even where `totalCount` counts more than the query matched.
+    listing.ended = items.length === 0 || totalCount <= items.length;
+    listing.walked.push({ requestedAt, upTo: listing.ended ? undefined : ids[ids.length - 1] });
+    listing.pagesLeft = Math.ceil((totalCount - items.length) / items.length);
   }
 }
 
@@ -192,5 +160,5 @@ export class ListingReadAhead {
 function mayWalkOn(listing: Listing, budget: WalkBudget): boolean {
   if (listing.ended) return false;
   const pages = listing.walked.length;
-  return pages === 0 || pages + Math.ceil((listing.left ?? 0) / listing.served) <= budget();
+  return pages === 0 || pages + (listing.pagesLeft ?? 0) <= budget();
 }

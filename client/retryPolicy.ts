@@ -16,15 +16,11 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
   /** Time budget for the 5xx and network retries of one request, waits included. */
   maxRetryTimeMs: number;
-  /**
-   * Time budget for the 429 retries of one request, from its first attempt (a setting of the caller).
-   * A Retry-After that ends past it fails the request at once.
-   */
+  /** Time budget for the 429 retries of one request, from its first attempt; a Retry-After ending past it fails at once. */
   rateLimitTimeoutMs: number;
   /**
-   * After a 429 without Retry-After the request gate decides when the process tries again (see
-   * requestGate.ts); the request itself waits only this short, jittered, growing pause first, so
-   * that nothing can spin.
+   * After a 429 without Retry-After the gate paces the whole process (requestGate.ts); the request
+   * itself first waits only this short, jittered, growing pause, so that nothing can spin.
    */
   rateLimitBaseDelayMs: number;
   rateLimitMaxDelayMs: number;
@@ -50,8 +46,8 @@ export function retryPolicyWith(rateLimitTimeoutMs: number): RetryPolicy {
 
 /** Parses a Retry-After header (delta-seconds or HTTP-date) into milliseconds from `now`. */
 export function parseRetryAfter(header: string | null | undefined, now = Date.now()): number | undefined {
-  if (header == null || header.trim() === "") return undefined;
-  const trimmed = header.trim();
+  const trimmed = header?.trim();
+  if (!trimmed) return undefined;
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
   const at = Date.parse(trimmed);
   if (Number.isNaN(at)) return undefined;
@@ -68,12 +64,12 @@ export function backoffDelay(policy: Pick<RetryPolicy, "baseDelayMs" | "maxDelay
 }
 
 /** The short pause a request takes after its `attempt`-th 429 without Retry-After. */
-export function rateLimitDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
-  return backoffDelay({ baseDelayMs: policy.rateLimitBaseDelayMs, maxDelayMs: policy.rateLimitMaxDelayMs }, attempt, random);
+export function rateLimitDelay(policy: RetryPolicy, attempt: number): number {
+  return backoffDelay({ baseDelayMs: policy.rateLimitBaseDelayMs, maxDelayMs: policy.rateLimitMaxDelayMs }, attempt);
 }
 
 /** Connection-level failures after which the same request may simply be sent again. */
-export const RETRYABLE_NETWORK_CODES: readonly string[] = [
+const RETRYABLE_NETWORK_CODES: readonly string[] = [
   "ECONNRESET",
   "ECONNREFUSED",
   "EPIPE",
@@ -88,10 +84,16 @@ export const RETRYABLE_NETWORK_CODES: readonly string[] = [
  * Failures that prove a request never reached Losant: the connection was refused, or the host name
  * did not resolve yet. Only these let a POST be sent again without looking first.
  */
-export const NOT_SENT_NETWORK_CODES: readonly string[] = ["ECONNREFUSED", "EAI_AGAIN"];
+const NOT_SENT_NETWORK_CODES: readonly string[] = ["ECONNREFUSED", "EAI_AGAIN"];
 
 /** Gateway answers, retried (except for a POST): the request may or may not have reached Losant's application. */
-export const GATEWAY_STATUSES: readonly number[] = [502, 503, 504];
+const GATEWAY_STATUSES: readonly number[] = [502, 503, 504];
+
+/** Whether a 5xx or network failure may be tried again; a POST (`unsafe`) only when it cannot have reached Losant. */
+export function mayRetry(failure: { status?: number | undefined; code?: string | undefined }, unsafe: boolean): boolean {
+  if (failure.status === undefined) return (unsafe ? NOT_SENT_NETWORK_CODES : RETRYABLE_NETWORK_CODES).includes(failure.code ?? "");
+  return !unsafe && GATEWAY_STATUSES.includes(failure.status);
+}
 
 /**
  * Whether a failed POST may still have made the org. A POST is not safe to repeat, so the caller
