@@ -1,18 +1,10 @@
 /**
- * Process-wide admission control for requests to Losant. Every request of the process goes
- * through this one gate, so it bounds the sockets a whole fleet opens and lets a
- * 429 on one request slow every request down until the rate limit has passed.
- *
- * Losant documents no limit for these endpoints, so the gate learns one as "N requests per window
- * of W" from what it meets (docs/design/requests.md, section 3): N from the requests answered
- * within the last second at the first 429; W from Retry-After and probes (`WindowEstimate`). Once N
- * is known it keeps at most N requests in flight or answered within the last W. The API counts a
- * request somewhere between its start and its answer, so counting answered ones from their answer
- * never runs ahead of the API's sliding window, whatever the latency. Before any 429 it only bounds
- * requests in flight (`maxConcurrency`), halved on each 429 while N is unknown. N is kept for the
- * process's life: growing it again after a quiet spell was measured and won nothing. A 429 on a
- * start the proven window allowed means a token bucket (Losant/redis-gcra), which refills evenly:
- * from then on the N starts of a window are spread W/N apart instead of let out together.
+ * Process-wide admission control: every request of the process goes through this one gate, so it
+ * bounds the sockets a whole fleet opens, and a 429 on one request slows them all. Losant documents
+ * no limit for these endpoints, so the gate learns one as "N requests per window of W"
+ * (docs/design/requests.md, section 3, with the measurements behind each rule). Answers count from
+ * when they came in: the API counts a request between its start and its answer, so this never runs
+ * ahead of its sliding window, whatever the latency.
  */
 import { DEFAULT_WINDOW_SEARCH, WindowEstimate, WindowSearchOptions } from "./windowEstimate";
 
@@ -20,15 +12,11 @@ export interface GateOptions extends Partial<WindowSearchOptions> {
   clock?: () => number;
 }
 
-/** How a request admitted by the gate ended. */
-export type RequestOutcome =
-  /** Any HTTP answer other than 429: the API counted the request. */
-  | { kind: "answered" }
-  | { kind: "limited"; retryAfterMs?: number | undefined }
-  /** No answer (reset, timeout): the API may or may not have counted it. */
-  | { kind: "noAnswer" }
-  /** Never sent (the caller gave up before sending): the slot is freed and nothing is learned. */
-  | { kind: "notSent" };
+/**
+ * How an admitted request ended: answered (any status but 429: the API counted it), limited (429),
+ * no answer (reset, timeout: it may have been counted), or never sent (nothing is learned).
+ */
+export type RequestOutcome = { kind: "answered" | "noAnswer" | "notSent" } | { kind: "limited"; retryAfterMs?: number | undefined };
 
 export interface Admission {
   readonly startedAt: number;
@@ -67,7 +55,6 @@ export class RequestGate {
 
   private perWindow: number | undefined;
   private readonly window: WindowEstimate;
-  /** Answers, in the order they came in. */
   private answers: Answer[] = [];
   private probeInFlight = false;
   /** Starts spaced evenly over the window (N per W, at least W/N apart) rather than let out N at once. */
@@ -106,15 +93,11 @@ export class RequestGate {
   }
 
   /** The limit as learned so far: N requests per `windowMs` (Infinity while no window is proven); undefined when not limiting. */
-  get allowance(): { requests: number; windowMs: number; tooShortMs: number } | undefined {
-    if (this.perWindow === undefined) return undefined;
-    return { requests: this.perWindow, windowMs: this.window.longEnoughMs, tooShortMs: this.window.tooShortMs };
+  get allowance(): { requests: number; windowMs: number } | undefined {
+    return this.perWindow === undefined ? undefined : { requests: this.perWindow, windowMs: this.window.longEnoughMs };
   }
 
-  /**
-   * Whether a request asked for now would start at once: nobody waiting, a slot free, no pause or
-   * pacing in force. Where it would, a batch has nothing to gain by waiting (orgBatcher.ts).
-   */
+  /** Whether a request asked for now would start at once (then a batch has nothing to gain by waiting). */
   get admitsNow(): boolean {
     if (this.waiters.length > 0 || this.inFlight >= this.inFlightCap) return false;
     return this.nextStart(this.clock()).at <= this.clock();

@@ -1,14 +1,9 @@
 /**
- * What the request gate knows about the length `w` of the API's rate-limit window, which Losant
- * does not document: the gate starts a request only when fewer than N requests are in flight or
- * were answered within the last `w` ms. Two bounds: `tooShortMs` (a request started under it met a
- * 429) and `longEnoughMs` (one started under it was answered, or a Retry-After proves it).
- *
- * Between the two it picks the next value to try (`guessMs`), one probe at a time: while nothing
- * is proven long enough, each probe waits a fifth longer than the last one that failed (so a window
- * of W is found within about W/5, with some 20 probes for a minute-long window), jittered so that
- * several processes do not probe in step; once a bound on both sides is known it halves the gap,
- * trying whole seconds first because windows are whole seconds wherever Losant documents them.
+ * The gate's bounds on the API's rate-limit window W, which Losant does not document: too short (a
+ * request started under it met a 429) and long enough (one was answered, or a Retry-After proves it).
+ * Between them it picks the next window to probe: while nothing is proven, a fifth longer than the
+ * last failure (jittered, so processes do not probe in step); then it halves the gap, trying whole
+ * seconds first, as Losant documents windows (docs/design/requests.md, section 3).
  */
 export interface WindowSearchOptions {
   /** The first window length tried: the shortest Losant documents. */
@@ -35,10 +30,6 @@ export class WindowEstimate {
 
   constructor(private readonly options: WindowSearchOptions = DEFAULT_WINDOW_SEARCH) {
     this.guess = options.initialMs;
-  }
-
-  get tooShortMs(): number {
-    return this.tooShort;
   }
 
   get longEnoughMs(): number {
