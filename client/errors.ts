@@ -2,9 +2,7 @@
  * Every error this package raises is a LosantError: catch one class (or use `isLosantError`) and
  * read the fields; the message is for people. No message or field ever holds the API token.
  */
-import { InstanceOrgOperation, OrgOperation, REQUIRED_SCOPES } from "../losant/scopes";
-
-export type { OrgOperation, InstanceOrgOperation };
+import { InstanceOrgOperation, REQUIRED_SCOPES } from "../losant/scopes";
 
 export interface OrgRef {
   instanceId: string;

@@ -1,7 +1,8 @@
 import http from "http";
 import https from "https";
 import fetch, { type RequestInit } from "node-fetch";
-import { InstanceOrgOperation, LosantApiError, LosantNetworkError, METHODS, OrgRef } from "./errors";
+import { LosantApiError, LosantNetworkError, METHODS, OrgRef } from "./errors";
+import type { InstanceOrgOperation } from "../losant/scopes";
 import { processWrites } from "./freshness";
 import { Admission, RequestGate, RequestOutcome } from "./requestGate";
 import { DEFAULT_RETRY_POLICY, RetryPolicy, backoffDelay, mayRetry, parseRetryAfter, rateLimitDelay } from "./retryPolicy";
@@ -93,10 +94,7 @@ export class LosantClient {
     this.gate = options.gate;
   }
 
-  /**
-   * GET the org; `undefined` when Losant answers 404, which means "instance or org not found":
-   * see `confirmNotFound` before taking it as proof that the org is gone.
-   */
+  /** GET the org; `undefined` on a 404, which means "instance or org not found": no proof that the org is gone. */
   async getOrg(ref: OrgRef, summaryInclude?: readonly string[], options: SendOptions = {}): Promise<LosantInstanceOrg | undefined> {
     const result = await this.send("get", ref, { summaryInclude }, undefined, options);
     return result.status === 404 ? undefined : documentedOrg(result.body);
@@ -192,11 +190,7 @@ export class LosantClient {
     return new LosantApiError({ operation, ref, status, type, losantMessage, attempts, gaveUp, tokenSent });
   }
 
-  /**
-   * Sends one logical request: 429s are retried until the rate-limit time budget runs out, 502,
-   * 503, 504 and network failures a few times within their own shorter budget; 401, 403, other
-   * 4xx and 500 fail at once. 404 is returned, for the caller to judge.
-   */
+  /** Sends one logical request, with the retries of docs/design/requests.md section 4; a 404 is returned for the caller to judge. */
   private async send(operation: InstanceOrgOperation, ref: OrgRef, params: QueryParams, body?: unknown, options: SendOptions = {}): Promise<Reply> {
     const orgs = `${this.options.apiUrl.replace(/\/+$/, "")}/instances/${encodeURIComponent(ref.instanceId)}/orgs`;
     const path = operation === "list" || operation === "post" ? orgs : `${orgs}/${encodeURIComponent(ref.orgId)}`;

@@ -55,12 +55,7 @@ interface Listing {
 }
 
 export class ListingReadAhead {
-  private readonly maxAgeMs: number;
   private readonly listings = new Map<string, Listing>();
-
-  constructor(options: { maxAgeMs?: number } = {}) {
-    this.maxAgeMs = options.maxAgeMs ?? READ_AHEAD_MAX_AGE_MS;
-  }
 
   forget(): void {
     this.listings.clear();
@@ -69,7 +64,7 @@ export class ListingReadAhead {
   /** Drops the group's listing once past its age, and says whether it did: the reads that follow start afresh. */
   expire(group: string): boolean {
     const listing = this.listings.get(group);
-    if (listing === undefined || Date.now() - listing.startedAt <= this.maxAgeMs) return false;
+    if (listing === undefined || Date.now() - listing.startedAt <= READ_AHEAD_MAX_AGE_MS) return false;
     this.listings.delete(group);
     return true;
   }

@@ -8,9 +8,7 @@
  */
 import { DEFAULT_WINDOW_SEARCH, WindowEstimate, WindowSearchOptions } from "./windowEstimate";
 
-export interface GateOptions extends Partial<WindowSearchOptions> {
-  clock?: () => number;
-}
+export type GateOptions = Partial<WindowSearchOptions>;
 
 /**
  * How an admitted request ended: answered (any status but 429: the API counted it), limited (429),
@@ -66,25 +64,19 @@ export class RequestGate {
   /** N was learned from a 429 answered then; answers to requests started before it still count. */
   private learnedFrom: number | undefined;
   private readonly search: WindowSearchOptions;
-  private readonly clock: () => number;
 
   constructor(maxConcurrency: number, options: GateOptions = {}) {
     this.maxConcurrency = Math.max(1, Math.floor(maxConcurrency));
     this.inFlightCap = this.maxConcurrency;
-    const { clock, ...search } = options;
-    this.clock = clock ?? Date.now;
-    this.search = { ...DEFAULT_WINDOW_SEARCH, ...search };
+    this.search = { ...DEFAULT_WINDOW_SEARCH, ...options };
     this.window = new WindowEstimate(this.search);
   }
 
+  /** Setting the same bound again changes nothing. */
   setMaxConcurrency(maxConcurrency: number): void {
     this.maxConcurrency = Math.max(1, Math.floor(maxConcurrency));
     this.inFlightCap = Math.max(1, Math.min(this.inFlightCap, this.maxConcurrency));
     this.drain();
-  }
-
-  get limit(): number {
-    return this.maxConcurrency;
   }
 
   /** Requests currently allowed in flight at once. */
@@ -100,7 +92,7 @@ export class RequestGate {
   /** Whether a request asked for now would start at once (then a batch has nothing to gain by waiting). */
   get admitsNow(): boolean {
     if (this.waiters.length > 0 || this.inFlight >= this.inFlightCap) return false;
-    return this.nextStart(this.clock()).at <= this.clock();
+    return this.nextStart(Date.now()).at <= Date.now();
   }
 
   /** Waits for a slot, first come first served. */
@@ -113,7 +105,7 @@ export class RequestGate {
 
   private drain(): void {
     while (this.waiters.length > 0 && this.inFlight < this.inFlightCap) {
-      const now = this.clock();
+      const now = Date.now();
       const next = this.nextStart(now);
       if (next.at > now) {
         this.wakeAt(next.at);
@@ -134,7 +126,7 @@ export class RequestGate {
         this.timerAt = Number.POSITIVE_INFINITY;
         this.drain();
       },
-      Math.max(1, Math.ceil(at - this.clock())),
+      Math.max(1, Math.ceil(at - Date.now())),
     );
   }
 
@@ -179,7 +171,7 @@ export class RequestGate {
   }
 
   private finish(ticket: Ticket, outcome: RequestOutcome): void {
-    const now = this.clock();
+    const now = Date.now();
     this.inFlight--;
     if (ticket.kind === "probe") this.probeInFlight = false;
     if (outcome.kind === "limited") {
@@ -259,9 +251,7 @@ export class RequestGate {
 
   /** Answered requests started within `windowMs` before `at` (and not after it). */
   private answeredWithin(at: number, windowMs: number): number {
-    let count = 0;
-    for (const answer of this.answers) if (answer.answered && answer.start <= at && at - answer.start < windowMs) count++;
-    return count;
+    return this.answers.filter((answer) => answer.answered && answer.start <= at && at - answer.start < windowMs).length;
   }
 
   private prune(now: number): void {

@@ -68,23 +68,14 @@ export function rateLimitDelay(policy: RetryPolicy, attempt: number): number {
   return backoffDelay({ baseDelayMs: policy.rateLimitBaseDelayMs, maxDelayMs: policy.rateLimitMaxDelayMs }, attempt);
 }
 
-/** Connection-level failures after which the same request may simply be sent again. */
-const RETRYABLE_NETWORK_CODES: readonly string[] = [
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EAI_AGAIN",
-  "ECONNABORTED",
-  "UND_ERR_SOCKET",
-  "REQUEST_TIMEOUT",
-];
-
 /**
  * Failures that prove a request never reached Losant: the connection was refused, or the host name
  * did not resolve yet. Only these let a POST be sent again without looking first.
  */
 const NOT_SENT_NETWORK_CODES: readonly string[] = ["ECONNREFUSED", "EAI_AGAIN"];
+
+/** Connection-level failures after which the same request may simply be sent again: those, and the ones that may have reached it. */
+const RETRYABLE_NETWORK_CODES = [...NOT_SENT_NETWORK_CODES, "ECONNRESET", "EPIPE", "ETIMEDOUT", "ECONNABORTED", "UND_ERR_SOCKET", "REQUEST_TIMEOUT"];
 
 /** Gateway answers, retried (except for a POST): the request may or may not have reached Losant's application. */
 const GATEWAY_STATUSES: readonly number[] = [502, 503, 504];

@@ -57,7 +57,7 @@ export function configureWith(get: (key: string) => string | undefined): void {
 function client(): LosantClient {
   const settings = resolveSettings(configured);
   const apiToken = resolveToken(configured);
-  if (gate.limit !== settings.maxConcurrency) gate.setMaxConcurrency(settings.maxConcurrency);
+  gate.setMaxConcurrency(settings.maxConcurrency);
   return new LosantClient({
     apiUrl: settings.apiUrl,
     apiToken,

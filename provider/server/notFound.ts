@@ -6,7 +6,8 @@
  * id, is answered by the instance without the org. The decision never reads a message's wording.
  */
 import { LosantClient, OrgLookup } from "../../client/losantClient";
-import { LosantApiError, OrgOperation, OrgRef } from "../../client/errors";
+import { LosantApiError, OrgRef } from "../../client/errors";
+import type { OrgOperation } from "../../losant/scopes";
 import { LosantUnconfirmedNotFoundError, LosantInstanceNotFoundError, OrgAction } from "./orgErrors";
 import type { OrgReadBatcher, ReadOptions } from "../../client/orgBatcher";
 import type { LosantInstanceOrg } from "../../losant/types";

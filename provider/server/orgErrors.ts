@@ -3,8 +3,8 @@
  * what it kept in the Pulumi state, and what to run next. The client's errors (client/errors.ts)
  * say what happened in HTTP terms only; these add the Pulumi side.
  */
-import { LosantError, LosantErrorOptions, OrgOperation, OrgRef } from "../../client/errors";
-import { REQUIRED_SCOPES } from "../../losant/scopes";
+import { LosantError, LosantErrorOptions, OrgRef } from "../../client/errors";
+import { OrgOperation, REQUIRED_SCOPES } from "../../losant/scopes";
 
 /** What the provider was doing when Losant answered 404: the words differ for each. */
 export type OrgAction = "adopt" | "refresh" | "update" | "delete";

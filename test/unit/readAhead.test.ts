@@ -2,7 +2,7 @@
  * The walk's own rules against servers that behave in ways Losant does not document: pages out of
  * order (a sort or `$gt` ignored), a `perPage` of 1000 refused, a `totalCount` that ignores the query.
  */
-import { ListingReadAhead } from "../../client/readAhead";
+import { ListingReadAhead, READ_AHEAD_MAX_AGE_MS } from "../../client/readAhead";
 import { LosantApiError } from "../../client/errors";
 import { nextEvent, processWrites } from "../../client/freshness";
 import type { OrgPage, OrgPageRequest } from "../../client/losantClient";
@@ -83,9 +83,9 @@ test("a listing older than its age limit is dropped by expire and walked afresh"
   const { api, asked } = server();
   let now = 1_000_000;
   jest.spyOn(Date, "now").mockImplementation(() => now);
-  const readAhead = new ListingReadAhead({ maxAgeMs: 60_000 });
+  const readAhead = new ListingReadAhead();
   await find(readAhead, api, hex(1));
-  now += 60_000;
+  now += READ_AHEAD_MAX_AGE_MS;
   expect(readAhead.expire("g")).toBe(false);
   now += 1;
   expect(readAhead.expire("g")).toBe(true);
