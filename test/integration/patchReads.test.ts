@@ -70,7 +70,9 @@ test("refresh reads started 5 ms apart wait the batch window and share list requ
 });
 
 test("while requests queue at the gate, reads for a PATCH wait for their batch's turn and share one list request", async () => {
-  emulator.faults.configure({ latencyMs: 4 * DEFAULT_BATCH_WINDOW_MS });
+  // The first read is out 160 ms, so the last read (at 65 ms) meets its batch with room to spare on a loaded machine
+  // (with 80 ms it came after the batch's turn once, in a CI run with both cores busy).
+  emulator.faults.configure({ latencyMs: 8 * DEFAULT_BATCH_WINDOW_MS });
   const api = clientWith(1);
   const batcher = new OrgReadBatcher();
   // The first read takes the gate's only slot; the ones started while it is out find the gate busy.
