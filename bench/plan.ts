@@ -2,7 +2,7 @@
  * Which steps each row of the bench runs, in which runs and order, and about how long that takes. Pure, so
  * the plan can be printed (`--plan`) and tested.
  */
-import { Checkpoints, Contender, CONTENDERS, findRow, Operation, OPERATIONS, RateLimitedOp, RATE_LIMITED_OPS, Results } from "./results";
+import { Checkpoints, Contender, CONTENDERS, findRow, Operation, OPERATIONS, RateLimitedOp, RATE_LIMITED_OPS, Results, sameParallel } from "./results";
 
 /** From this size on, rows run with and without skipped checkpoints, and only the operations that fit. */
 export const LARGE_FROM = 1000;
@@ -20,6 +20,8 @@ export interface Options {
   rateLimitCheckpoints: Checkpoints;
   /** What runs under the rate limit (default: RATE_LIMITED_OPS). */
   rateLimitOps?: RateLimitedOp[] | undefined;
+  /** PULUMI_PARALLEL for every Pulumi CLI process the bench starts (`--parallel`); undefined: the CLI's default. */
+  parallel?: number | undefined;
   resultsFile: string;
   planOnly: boolean;
   renderOnly: boolean;
@@ -177,11 +179,19 @@ export interface Estimate {
  * (a setup adopt at the recorded adopt; ESTIMATE_STAND_INS for a contender not measured yet), plus RUN_OVERHEAD_SECONDS a run; the rate-limited update at its
  * floor, the requests ours made per org in its row times the fleet, divided by the rate.
  */
-export function estimateSeconds(runs: PlannedRun[], limited: RateLimitedPlan | undefined, results: Results | undefined): Estimate {
+export function estimateSeconds(
+  runs: PlannedRun[],
+  limited: RateLimitedPlan | undefined,
+  results: Results | undefined,
+  parallel?: number | undefined,
+): Estimate {
   let seconds = 0;
   let unknown = 0;
+  // At the plan's parallelism, else the CLI's default: near enough for an estimate. The direct-API floor has neither.
+  const at = (size: number, contender: Contender, checkpoints: Checkpoints, p: number | undefined) =>
+    results && (contender === "directApi" ? findRow(results, size, contender, "normal") : findRow(results, size, contender, checkpoints, p));
   const own = (size: number, contender: Contender, op: Operation, checkpoints: Checkpoints) =>
-    results && findRow(results, size, contender, contender === "directApi" ? "normal" : checkpoints)?.operations[op];
+    at(size, contender, checkpoints, parallel)?.operations[op] ?? at(size, contender, checkpoints, undefined)?.operations[op];
   const recorded = (size: number, contender: Contender, op: Operation, checkpoints: Checkpoints) => {
     const standIn = ESTIMATE_STAND_INS[contender];
     return own(size, contender, op, checkpoints) ?? (standIn && own(size, standIn, op, checkpoints));
@@ -202,7 +212,11 @@ export function estimateSeconds(runs: PlannedRun[], limited: RateLimitedPlan | u
     if (adopt && !adopt.failed) seconds += adopt.seconds;
     else unknown++;
     for (const step of limited.steps) {
-      const earlier = results?.rateLimited.find((r) => r.size === limited.size && r.perSecond === limited.perSecond && r.op === step.op && !r.failed);
+      const earlierAt = (p: number | undefined) =>
+        results?.rateLimited.find(
+          (r) => r.size === limited.size && r.perSecond === limited.perSecond && r.op === step.op && sameParallel(r.parallel, p) && !r.failed,
+        );
+      const earlier = earlierAt(parallel) ?? earlierAt(undefined);
       const update = step.op === "update" ? recorded(limited.size, "ours", "update", step.checkpoints) : undefined;
       if (earlier) seconds += earlier.seconds;
       else if (update && !update.failed) seconds += (update.requestsPerOrg * limited.size) / limited.perSecond;

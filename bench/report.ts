@@ -5,6 +5,7 @@
  */
 import { breakdownTable, STATE_PARTS } from "./stateSize";
 import {
+  atDefaultParallelism,
   Checkpoints,
   Contender,
   CONTENDER_LABELS,
@@ -14,6 +15,7 @@ import {
   Operation,
   OPERATION_LABELS,
   OPERATIONS,
+  parallelsOf,
   RateLimitedRun,
   Results,
   Row,
@@ -21,6 +23,9 @@ import {
 } from "./results";
 
 const CHECKPOINT_LABELS: Record<Checkpoints, string> = { normal: "every step", skipped: "skipped" };
+/** A figure's checkpoint mode as shown, and `--parallel N` when it ran at N (nothing at the CLI's default). */
+const checkpointsCell = (checkpoints: Checkpoints, parallel: number | undefined) =>
+  `${CHECKPOINT_LABELS[checkpoints]}${parallel === undefined ? "" : `, --parallel ${parallel}`}`;
 
 const seconds = (m: Measure | undefined) => (m === undefined ? "-" : m.failed ? "failed" : `${m.seconds.toFixed(2)} s`);
 /** Two significant digits below 0.1, so a refresh of 2,000 orgs in 4 requests shows as 0.002, not 0. */
@@ -46,7 +51,10 @@ function runsCell(measures: Array<Measure | undefined>): string {
   return measured.length === 1 ? String(measured[0]) : counts.map((n) => n ?? "-").join(" / ");
 }
 
-/** One line per (orgs, checkpoints, operation) that any contender measured. */
+/**
+ * One line per (orgs, checkpoints, operation, parallelism) that any contender measured, a parallelism's line
+ * after the default's for the same operation. Every figure and ratio of a line is at its parallelism.
+ */
 export function timingTable(results: Results): string {
   const lines = [
     `| orgs | checkpoints | operation | ${CONTENDERS.map((c) => CONTENDER_LABELS[c]).join(" | ")} | runs | requests per org: direct / ours / native / hand-written | ours / engine floor | native / engine floor | ours / (engine + direct) |`,
@@ -55,18 +63,21 @@ export function timingTable(results: Results): string {
   for (const size of sizesOf(results)) {
     for (const checkpoints of ["normal", "skipped"] as const) {
       for (const op of OPERATIONS) {
-        // The direct-API floor makes no checkpoints: it stands beside both kinds of row.
-        const m = (c: Contender) => findRow(results, size, c, c === "directApi" ? "normal" : checkpoints)?.operations[op];
-        const pulumiMeasured = CONTENDERS.filter((c) => c !== "directApi").some((c) => m(c) !== undefined);
-        if (!pulumiMeasured) continue;
-        const engine = m("engineFloor");
-        const direct = m("directApi");
-        const floor = engine && direct && !engine.failed && !direct.failed ? engine.seconds + direct.seconds : undefined;
-        const requests = [perOrg(direct), perOrg(m("ours")), perOrg(m("native")), perOrg(m("handwritten"))].join(" / ");
-        const engineSeconds = engine && !engine.failed ? engine.seconds : undefined;
-        lines.push(
-          `| ${size} | ${CHECKPOINT_LABELS[checkpoints]} | ${OPERATION_LABELS[op]} | ${CONTENDERS.map((c) => seconds(m(c))).join(" | ")} | ${runsCell(CONTENDERS.map(m))} | ${requests} | ${ratio(m("ours"), engineSeconds)} | ${ratio(m("native"), engineSeconds)} | ${ratio(m("ours"), floor)} |`,
-        );
+        for (const parallel of parallelsOf(results, size)) {
+          // The direct-API floor makes no checkpoints and runs no CLI: it stands beside every kind of row.
+          const m = (c: Contender) =>
+            (c === "directApi" ? findRow(results, size, c, "normal") : findRow(results, size, c, checkpoints, parallel))?.operations[op];
+          const pulumiMeasured = CONTENDERS.filter((c) => c !== "directApi").some((c) => m(c) !== undefined);
+          if (!pulumiMeasured) continue;
+          const engine = m("engineFloor");
+          const direct = m("directApi");
+          const floor = engine && direct && !engine.failed && !direct.failed ? engine.seconds + direct.seconds : undefined;
+          const requests = [perOrg(direct), perOrg(m("ours")), perOrg(m("native")), perOrg(m("handwritten"))].join(" / ");
+          const engineSeconds = engine && !engine.failed ? engine.seconds : undefined;
+          lines.push(
+            `| ${size} | ${checkpointsCell(checkpoints, parallel)} | ${OPERATION_LABELS[op]} | ${CONTENDERS.map((c) => seconds(m(c))).join(" | ")} | ${runsCell(CONTENDERS.map(m))} | ${requests} | ${ratio(m("ours"), engineSeconds)} | ${ratio(m("native"), engineSeconds)} | ${ratio(m("ours"), floor)} |`,
+          );
+        }
       }
     }
   }
@@ -78,9 +89,12 @@ export function factsTable(results: Results): string {
   const pulumi: Contender[] = ["engineFloor", "ours", "native", "handwritten"];
   const lines = [`| orgs | fact | ${pulumi.map((c) => CONTENDER_LABELS[c]).join(" | ")} |`, `| ---: | --- | ${pulumi.map(() => "---:").join(" | ")} |`];
   for (const size of sizesOf(results)) {
-    // A fact sits in the row of the mode its step ran in (adopt runs with skipped checkpoints from 1,000 orgs).
+    // A fact sits in the row of the mode its step ran in (adopt runs with skipped checkpoints from 1,000 orgs); none
+    // depends on the parallelism, so the CLI's default's row gives it, another's where that has none.
     const fact = (c: Contender, f: (r: Row) => string | undefined) => {
-      const rows = [findRow(results, size, c, "normal"), findRow(results, size, c, "skipped")].filter((r) => r !== undefined);
+      const rows = parallelsOf(results, size)
+        .flatMap((p) => [findRow(results, size, c, "normal", p), findRow(results, size, c, "skipped", p)])
+        .filter((r) => r !== undefined);
       return rows.map(f).find((v) => v !== undefined) ?? "-";
     };
     const cells = (f: (r: Row) => string | undefined) => pulumi.map((c) => fact(c, f)).join(" | ");
@@ -111,7 +125,7 @@ export function rateLimitedTable(results: Results): string {
     const time = r.failed ? "failed" : `${r.seconds.toFixed(2)} s`;
     const against = (f: number | undefined) => (r.failed || f === undefined || f <= 0 ? "-" : (r.seconds / f).toFixed(2));
     lines.push(
-      `| ${r.size} | ${r.perSecond}/s | ${CHECKPOINT_LABELS[r.checkpoints]} | ${OPERATION_LABELS[r.op]} | ${time} | ${r.served} | ${r.limited} | ${floor.toFixed(2)} s | ${against(floor)} | ${directFloor === undefined ? "-" : `${directFloor.toFixed(2)} s (${r.directRequests})`} | ${against(directFloor)} | ${r.changed} | ${r.measuredAt.slice(0, 16)}, ${load(r.loadAverage)} |`,
+      `| ${r.size} | ${r.perSecond}/s | ${checkpointsCell(r.checkpoints, r.parallel)} | ${OPERATION_LABELS[r.op]} | ${time} | ${r.served} | ${r.limited} | ${floor.toFixed(2)} s | ${against(floor)} | ${directFloor === undefined ? "-" : `${directFloor.toFixed(2)} s (${r.directRequests})`} | ${against(directFloor)} | ${r.changed} | ${r.measuredAt.slice(0, 16)}, ${load(r.loadAverage)} |`,
     );
   }
   return lines.join("\n");
@@ -134,7 +148,7 @@ export function provenanceTable(results: Results): string {
         ? first.measuredAt.slice(0, 16)
         : `${first.measuredAt.slice(0, 16)} to ${last.measuredAt.slice(11, 16)}`;
     lines.push(
-      `| ${row.size} | ${CONTENDER_LABELS[row.contender]} | ${CHECKPOINT_LABELS[row.checkpoints]} | ${when.replace("T", " ")} | ${runs.length === 1 ? runs[0] : `${runs[0]}-${runs.at(-1)}`} | ${load(first.loadAverage)} | ${first.machine} |`,
+      `| ${row.size} | ${CONTENDER_LABELS[row.contender]} | ${checkpointsCell(row.checkpoints, row.parallel)} | ${when.replace("T", " ")} | ${runs.length === 1 ? runs[0] : `${runs[0]}-${runs.at(-1)}`} | ${load(first.loadAverage)} | ${first.machine} |`,
     );
   }
   return lines.join("\n");
@@ -168,8 +182,9 @@ export function stateTable(results: Results): string {
   return breakdownTable(labels, columns);
 }
 
-/** The figures of the README's "Large fleets" section. */
-export function largeFleetFigures(results: Results): string {
+/** The figures of the README's "Large fleets" section, at the CLI's default parallelism (what a user gets). */
+export function largeFleetFigures(all: Results): string {
+  const results = atDefaultParallelism(all);
   const large = sizesOf(results).filter((s) => s >= 1000);
   if (large.length === 0) return "No fleet of 1,000 orgs or more measured yet: run `npm run bench -- --sizes 1000,2000`.";
   const ops: Operation[] = ["update", "upRefresh", "refresh"];
@@ -219,8 +234,9 @@ export function largeFleetFigures(results: Results): string {
   return [...lines, "", ...notes].join("\n");
 }
 
-/** The README's one line of Large-fleet figures: the largest fleet, checkpoints skipped. */
-export function readmeLargeFleetLine(results: Results): string {
+/** The README's one line of Large-fleet figures: the largest fleet, checkpoints skipped, the CLI's default parallelism. */
+export function readmeLargeFleetLine(all: Results): string {
+  const results = atDefaultParallelism(all);
   const size = sizesOf(results)
     .filter((s) => s >= 1000)
     .at(-1);
@@ -237,7 +253,7 @@ export function readmeLargeFleetLine(results: Results): string {
 /** Everything bench/README.md shows between its markers. */
 export function benchSection(results: Results): string {
   return [
-    `Emulator latency ${results.latencyMs} ms per request plus ${2 * results.latencyMs} ms on each new connection; Pulumi CLI ${results.pulumiVersion}, file backend, default parallelism. Times are wall time, the median of the runs ("runs": how many measurements each median is of, per contender in column order where they differ), including the Automation API's own follow-up commands. Requests per org: every HTTP request the emulator received during the operation, of any kind (429 answers included), divided by the orgs; the median of the runs, their range in brackets where it differs.`,
+    `Emulator latency ${results.latencyMs} ms per request plus ${2 * results.latencyMs} ms on each new connection; Pulumi CLI ${results.pulumiVersion}, file backend; rows run at the CLI's default parallelism (GOMAXPROCS × 4, 8 on a 2-core machine) unless marked \`--parallel N\` (PULUMI_PARALLEL=N for every CLI process of the line; the direct-API floor runs no CLI). Times are wall time, the median of the runs ("runs": how many measurements each median is of, per contender in column order where they differ), including the Automation API's own follow-up commands. Requests per org: every HTTP request the emulator received during the operation, of any kind (429 answers included), divided by the orgs; the median of the runs, their range in brackets where it differs.`,
     "",
     timingTable(results),
     "",

@@ -59,6 +59,11 @@ export interface Row {
   size: number;
   contender: Contender;
   checkpoints: Checkpoints;
+  /**
+   * PULUMI_PARALLEL the CLI ran with (`--parallel N`); absent: the CLI's default (GOMAXPROCS x 4). The
+   * direct-API floor runs no CLI and never has one: like its checkpoints, it stands beside rows of any.
+   */
+  parallel?: number;
   operations: { [K in Operation]?: Measure | undefined };
   /** The state after adopt, by part (Pulumi contenders only). */
   state?: StateBreakdown & Provenance;
@@ -80,6 +85,8 @@ export interface RateLimitedRun extends Provenance {
   perSecond: number;
   latencyMs: number;
   checkpoints: Checkpoints;
+  /** As Row's: PULUMI_PARALLEL, absent for the CLI's default. */
+  parallel?: number;
   seconds: number;
   /** Requests answered other than 429. */
   served: number;
@@ -115,11 +122,20 @@ export function loadResults(file: string): Results | undefined {
   return { ...parsed, rateLimited } as Results;
 }
 
-/** The order rows are kept and shown in: by size, contender, checkpoint mode. */
+/** The order rows are kept and shown in: by size, contender, checkpoint mode, parallelism (the CLI's default first). */
 export const rowOrder = (a: Row, b: Row): number =>
-  a.size - b.size || CONTENDERS.indexOf(a.contender) - CONTENDERS.indexOf(b.contender) || a.checkpoints.localeCompare(b.checkpoints);
+  a.size - b.size ||
+  CONTENDERS.indexOf(a.contender) - CONTENDERS.indexOf(b.contender) ||
+  a.checkpoints.localeCompare(b.checkpoints) ||
+  (a.parallel ?? 0) - (b.parallel ?? 0);
 
-const sameRow = (a: Row, b: Row) => a.size === b.size && a.contender === b.contender && a.checkpoints === b.checkpoints;
+/** Whether two figures ran at the same parallelism: a field read back from JSON is absent, never undefined-valued, but `??` covers both. */
+export const sameParallel = (a: number | undefined, b: number | undefined): boolean => (a ?? undefined) === (b ?? undefined);
+
+const sameRow = (a: Row, b: Row) => a.size === b.size && a.contender === b.contender && a.checkpoints === b.checkpoints && sameParallel(a.parallel, b.parallel);
+
+const sameRateLimited = (a: RateLimitedRun, b: RateLimitedRun) =>
+  a.op === b.op && a.size === b.size && a.perSecond === b.perSecond && a.checkpoints === b.checkpoints && sameParallel(a.parallel, b.parallel);
 
 /** New figures win, operation by operation; figures this run did not measure are kept. */
 export function mergeResults(old: Results, fresh: Results): Results {
@@ -136,12 +152,7 @@ export function mergeResults(old: Results, fresh: Results): Results {
     if (row.undeclaredLimitKept !== undefined) existing.undeclaredLimitKept = row.undeclaredLimitKept;
   }
   rows.sort(rowOrder);
-  const rateLimited = [
-    ...old.rateLimited.filter(
-      (r) => !fresh.rateLimited.some((f) => f.op === r.op && f.size === r.size && f.perSecond === r.perSecond && f.checkpoints === r.checkpoints),
-    ),
-    ...fresh.rateLimited,
-  ];
+  const rateLimited = [...old.rateLimited.filter((r) => !fresh.rateLimited.some((f) => sameRateLimited(f, r))), ...fresh.rateLimited];
   return {
     latencyMs: fresh.latencyMs,
     pulumiVersion: fresh.pulumiVersion,
@@ -152,10 +163,22 @@ export function mergeResults(old: Results, fresh: Results): Results {
   };
 }
 
-export function findRow(results: Results, size: number, contender: Contender, checkpoints: Checkpoints = "normal"): Row | undefined {
-  return results.rows.find((r) => r.size === size && r.contender === contender && r.checkpoints === checkpoints);
+/** The row of that identity; `parallel` undefined finds the CLI's default. */
+export function findRow(results: Results, size: number, contender: Contender, checkpoints: Checkpoints = "normal", parallel?: number): Row | undefined {
+  return results.rows.find((r) => r.size === size && r.contender === contender && r.checkpoints === checkpoints && sameParallel(r.parallel, parallel));
 }
 
 export function sizesOf(results: Results): number[] {
   return [...new Set(results.rows.map((r) => r.size))].sort((a, b) => a - b);
+}
+
+/** Only the rows and rate-limited runs at the CLI's default parallelism: what a user gets, for the chart and the Large fleets figures. */
+export function atDefaultParallelism(results: Results): Results {
+  return { ...results, rows: results.rows.filter((r) => r.parallel === undefined), rateLimited: results.rateLimited.filter((r) => r.parallel === undefined) };
+}
+
+/** The parallelisms rows of this size were measured at, the CLI's default (undefined) first. */
+export function parallelsOf(results: Results, size: number): Array<number | undefined> {
+  const all = new Set(results.rows.filter((r) => r.size === size).map((r) => r.parallel ?? undefined));
+  return [...all].sort((a, b) => (a ?? 0) - (b ?? 0));
 }

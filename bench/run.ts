@@ -27,6 +27,7 @@ import { renderChart, Series } from "./chart";
 import { runDirect } from "./directApi";
 import { benchSection, largeFleetFigures, readmeLargeFleetLine, replaceBetweenMarkers, stateTable } from "./report";
 import {
+  atDefaultParallelism,
   Checkpoints,
   Contender,
   CONTENDER_LABELS,
@@ -66,6 +67,9 @@ const HELP = `npm run bench -- [flags]
   --max-checkpointed-update N   largest fleet whose update runs with a checkpoint per step (default 200: none of the big rows;
                                 1000 adds about 7 minutes, 2000 about 30)
   --latency MS                  emulator latency per request (default 40)
+  --parallel N                  PULUMI_PARALLEL=N for every Pulumi CLI process of the run, the rate-limited one included:
+                                at most N resource operations at once (default: the CLI's, GOMAXPROCS x 4, or
+                                PULUMI_PARALLEL if set); its rows are kept beside the default's, marked --parallel N
   --rate-limit N                also run ours while the emulator allows N requests/s (default 20; 0: none)
   --rate-limit-size N           its fleet size (default: the largest size from ${LARGE_FROM}; none if no such size;
                                 with --sizes "" the rate-limited run alone)
@@ -80,7 +84,8 @@ const HELP = `npm run bench -- [flags]
 Examples, on a quiet machine:
   the big rows alone:                 npm run bench -- --sizes 1000,2000 --ops update,refresh,upRefresh --runs 1
   adopt and update, medians of 3:     npm run bench -- --sizes 200,2000 --ops adopt,update --runs 3 --rate-limit 0
-  the rate-limited update alone:      npm run bench -- --sizes "" --rate-limit 20 --rate-limit-size 2000 --rate-limit-ops update`;
+  the rate-limited update alone:      npm run bench -- --sizes "" --rate-limit 20 --rate-limit-size 2000 --rate-limit-ops update
+  the same rows at --parallel 64:     npm run bench -- --sizes 200,2000 --ops adopt,update --runs 3 --rate-limit 0 --parallel 64`;
 
 function listOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T[] | undefined {
   if (value === undefined) return undefined;
@@ -93,7 +98,22 @@ function listOf<T extends string>(value: string | undefined, allowed: readonly T
   return items as T[];
 }
 
-function parseOptions(argv: string[]): Options {
+/**
+ * PULUMI_PARALLEL for the run: --parallel, else PULUMI_PARALLEL already in the environment (the CLI would read it
+ * anyway, so its rows are marked with it), else undefined for the CLI's default.
+ */
+function parallelOf(flag: string | undefined, env: NodeJS.ProcessEnv): number | undefined {
+  const value = flag ?? env.PULUMI_PARALLEL;
+  if (value === undefined) return undefined;
+  if (!/^[1-9][0-9]*$/.test(value.trim()))
+    throw new Error(`${flag === undefined ? "PULUMI_PARALLEL" : "--parallel"} must be a whole number from 1, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+/** The environment every Pulumi CLI process of the run gets for its parallelism (none: the CLI's default). */
+const parallelEnv = (options: Options): Record<string, string> => (options.parallel === undefined ? {} : { PULUMI_PARALLEL: String(options.parallel) });
+
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): Options {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -104,6 +124,7 @@ function parseOptions(argv: string[]): Options {
       runs: { type: "string" },
       "max-checkpointed-update": { type: "string" },
       latency: { type: "string" },
+      parallel: { type: "string" },
       "rate-limit": { type: "string" },
       "rate-limit-size": { type: "string" },
       "rate-limit-checkpoints": { type: "string" },
@@ -125,7 +146,7 @@ function parseOptions(argv: string[]): Options {
     return n;
   };
   // `--sizes ""` measures no row (with --rate-limit-size: the rate-limited run alone).
-  const sizes = (values.sizes ?? process.env.BENCH_SIZES ?? "10,50,200,1000,2000")
+  const sizes = (values.sizes ?? env.BENCH_SIZES ?? "10,50,200,1000,2000")
     .split(",")
     .filter((s) => s.trim() !== "")
     .map((s) => number(s, 0, "--sizes"));
@@ -134,9 +155,10 @@ function parseOptions(argv: string[]): Options {
     ops: listOf(values.ops, OPERATIONS, "--ops"),
     contenders: listOf(values.contenders, CONTENDERS, "--contenders"),
     checkpoints: listOf(values.checkpoints, ["normal", "skipped"] as const, "--checkpoints"),
-    runs: values.runs === undefined ? (process.env.BENCH_REPEATS ? Number(process.env.BENCH_REPEATS) : undefined) : number(values.runs, 1, "--runs"),
+    runs: values.runs === undefined ? (env.BENCH_REPEATS ? Number(env.BENCH_REPEATS) : undefined) : number(values.runs, 1, "--runs"),
     maxCheckpointedUpdate: number(values["max-checkpointed-update"], 200, "--max-checkpointed-update"),
-    latencyMs: number(values.latency ?? process.env.BENCH_LATENCY_MS, 40, "--latency"),
+    latencyMs: number(values.latency ?? env.BENCH_LATENCY_MS, 40, "--latency"),
+    parallel: parallelOf(values.parallel, env),
     rateLimit: number(values["rate-limit"], 20, "--rate-limit"),
     rateLimitSize: values["rate-limit-size"] === undefined ? undefined : number(values["rate-limit-size"], 0, "--rate-limit-size"),
     rateLimitCheckpoints: listOf(values["rate-limit-checkpoints"], ["normal", "skipped"] as const, "--rate-limit-checkpoints")?.[0] ?? "normal",
@@ -194,7 +216,10 @@ async function runOnce(contender: Contender, size: number, steps: Step[], option
   try {
     const fleet = seedFleetFile(emulator, size);
     emulator.faults.configure({ latencyMs: options.latencyMs, connectionLatencyMs: 2 * options.latencyMs });
-    const setup = contender === "directApi" ? undefined : await fleetStack(contender, emulator, fleet, TOKEN, { backendDir: makeTempDir("losant-bench-") });
+    const setup =
+      contender === "directApi"
+        ? undefined
+        : await fleetStack(contender, emulator, fleet, TOKEN, { backendDir: makeTempDir("losant-bench-"), env: parallelEnv(options) });
     for (const step of steps) {
       if (step.op === "update") prepareUpdate(emulator, fleet, setup?.workDir);
       if (setup) setCheckpoints(setup.stack, step.checkpoints);
@@ -261,12 +286,14 @@ function median(values: number[]): number {
  * carrying the median requests per org (and their range when the runs differ) and how many
  * measurements the median is of.
  */
-function rowsOf(contender: Contender, size: number, runs: Array<{ steps: Step[]; outcome: RunOutcome }>): Row[] {
+function rowsOf(contender: Contender, size: number, parallel: number | undefined, runs: Array<{ steps: Step[]; outcome: RunOutcome }>): Row[] {
   const outcomes = runs.map((r) => r.outcome);
   const steps = runs[0].steps; // the first run's plan holds every step the later ones repeat
   const rows = new Map<Checkpoints, Row>();
+  // The direct-API floor runs no CLI: its row has no parallelism, and stands beside every one (results.ts).
+  const marked = contender === "directApi" || parallel === undefined ? {} : { parallel };
   const rowFor = (mode: Checkpoints) => {
-    if (!rows.has(mode)) rows.set(mode, { size, contender, checkpoints: mode, operations: {} });
+    if (!rows.has(mode)) rows.set(mode, { size, contender, checkpoints: mode, ...marked, operations: {} });
     return rows.get(mode)!;
   };
   for (const step of steps.filter((s) => s.record)) {
@@ -307,7 +334,7 @@ async function measureRateLimited(plan: RateLimitedPlan, options: Options): Prom
   try {
     const fleet = seedFleetFile(emulator, plan.size);
     emulator.faults.configure({ latencyMs: options.latencyMs, connectionLatencyMs: 2 * options.latencyMs });
-    const { stack, workDir } = await fleetStack("ours", emulator, fleet, TOKEN, { backendDir: makeTempDir("losant-bench-rate-") });
+    const { stack, workDir } = await fleetStack("ours", emulator, fleet, TOKEN, { backendDir: makeTempDir("losant-bench-rate-"), env: parallelEnv(options) });
     setCheckpoints(stack, "skipped");
     await stack.up();
     for (const step of plan.steps) {
@@ -343,6 +370,7 @@ async function measureRateLimited(plan: RateLimitedPlan, options: Options): Prom
         perSecond: plan.perSecond,
         latencyMs: options.latencyMs,
         checkpoints: step.checkpoints,
+        ...(options.parallel === undefined ? {} : { parallel: options.parallel }),
         seconds,
         served,
         limited,
@@ -369,8 +397,9 @@ function chart(results: Results): string {
     const series: Series[] = [];
     for (const contender of CONTENDERS) {
       for (const mode of ["normal", "skipped"] as const) {
-        const points = results.rows
-          .filter((r) => r.contender === contender && r.checkpoints === mode)
+        // One line per contender and mode: the CLI's default parallelism only (the tables show the others).
+        const points = atDefaultParallelism(results)
+          .rows.filter((r) => r.contender === contender && r.checkpoints === mode)
           .map((r) => [r.size, r.operations[op]] as const)
           .filter((p): p is readonly [number, Measure] => p[1] !== undefined && !p[1].failed)
           .map(([size, m]) => [size, m.seconds] as [number, number]);
@@ -429,7 +458,8 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${limitedPlan.size} orgs, ours, ${limitedPlan.perSecond} req/s, after an adopt without the limit: ${limitedPlan.steps.map((s) => `${OPERATION_LABELS[s.op]} (${s.checkpoints} checkpoints)`).join(", ")}\n`,
     );
-  const estimate = estimateSeconds(runs, limitedPlan, loadResults(options.resultsFile) ?? loadResults(DEFAULT_RESULTS));
+  if (options.parallel !== undefined) process.stdout.write(`every Pulumi CLI process with PULUMI_PARALLEL=${options.parallel}\n`);
+  const estimate = estimateSeconds(runs, limitedPlan, loadResults(options.resultsFile) ?? loadResults(DEFAULT_RESULTS), options.parallel);
   process.stdout.write(
     `estimated ${estimate.seconds} s (${(estimate.seconds / 60).toFixed(0)} min) from the recorded figures${estimate.unknown > 0 ? `, ${estimate.unknown} steps without one not counted` : ""}\n`,
   );
@@ -450,9 +480,10 @@ async function main(): Promise<void> {
     for (const { contender, steps } of run.contenders) {
       const id = `${run.size}/${contender}`;
       done.set(id, [...(done.get(id) ?? []), { steps, outcome: await runOnce(contender, run.size, steps, options, run.run === 0) }]);
-      fresh.rows = [...fresh.rows.filter((r) => r.size !== run.size || r.contender !== contender), ...rowsOf(contender, run.size, done.get(id)!)].sort(
-        rowOrder,
-      );
+      fresh.rows = [
+        ...fresh.rows.filter((r) => r.size !== run.size || r.contender !== contender),
+        ...rowsOf(contender, run.size, options.parallel, done.get(id)!),
+      ].sort(rowOrder);
       save();
     }
   }
