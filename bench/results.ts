@@ -179,6 +179,8 @@ export function atDefaultParallelism(results: Results): Results {
 
 /** The parallelisms rows of this size were measured at, the CLI's default (undefined) first. */
 export function parallelsOf(results: Results, size: number): Array<number | undefined> {
-  const all = new Set(results.rows.filter((r) => r.size === size).map((r) => r.parallel ?? undefined));
-  return [...all].sort((a, b) => (a ?? 0) - (b ?? 0));
+  const rows = results.rows.filter((r) => r.size === size);
+  // Not one sort: Array.prototype.sort puts undefined last whatever the comparator says.
+  const set = [...new Set(rows.map((r) => r.parallel).filter((p) => p !== undefined))].sort((a, b) => a - b);
+  return rows.some((r) => r.parallel === undefined) ? [undefined, ...set] : set;
 }

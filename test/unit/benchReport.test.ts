@@ -7,8 +7,29 @@ import fs from "fs";
 import os from "os";
 import path from "path";
 import { LARGE_REFRESH_TIMES, planSteps } from "../../bench/plan";
-import { benchSection, betweenMarkers, largeFleetFigures, readmeLargeFleetLine, stateTable } from "../../bench/report";
-import { CONTENDERS, emptyResults, loadResults, Measure, mergeResults, Operation, OPERATIONS, Results } from "../../bench/results";
+import {
+  benchSection,
+  betweenMarkers,
+  largeFleetFigures,
+  provenanceTable,
+  rateLimitedTable,
+  readmeLargeFleetLine,
+  stateTable,
+  timingTable,
+} from "../../bench/report";
+import {
+  CONTENDERS,
+  emptyResults,
+  findRow,
+  loadResults,
+  Measure,
+  mergeResults,
+  Operation,
+  OPERATIONS,
+  RateLimitedRun,
+  Results,
+  Row,
+} from "../../bench/results";
 import { stateBreakdown, STATE_PARTS } from "../../bench/stateSize";
 import { benchOptions, showSteps } from "../support/benchOptions";
 
@@ -33,6 +54,12 @@ describe("bench/results.json", () => {
     const bad = rows.filter(
       (r) => !CONTENDERS.includes(r.contender) || !["normal", "skipped"].includes(r.checkpoints) || !Number.isInteger(r.size) || r.size < 1,
     );
+    expect(bad).toEqual([]);
+  });
+
+  // Absent: the CLI's default. The direct-API floor runs no CLI, so it never has one.
+  test("every row's parallelism is absent or a whole number from 1, and absent for the direct-API floor", () => {
+    const bad = rows.filter((r) => r.parallel !== undefined && (!Number.isInteger(r.parallel) || r.parallel < 1 || r.contender === "directApi"));
     expect(bad).toEqual([]);
   });
 
@@ -204,4 +231,144 @@ test("the state breakdown's parts add up to each org's entry", () => {
   expect(breakdown.resourceBytes).toBe(Buffer.byteLength(JSON.stringify(resource)));
   expect(STATE_PARTS.reduce((sum, part) => sum + breakdown.parts[part], 0)).toBe(breakdown.resourceBytes);
   expect(breakdown.parts["outputs: summary"]).toBe('"summary":{"deviceCount":0},'.length);
+});
+
+describe("parallelism (--parallel N): part of a row's identity", () => {
+  const measure = (seconds: number, measuredAt = "2026-12-03T10:00:00.000Z"): Measure => ({
+    seconds,
+    requestsPerOrg: 1,
+    measuredAt,
+    machine: "m",
+    loadAverage: [0.5, 0.5, 0.5],
+    runs: 1,
+  });
+  const row = (contender: Row["contender"], parallel: number | undefined, seconds: number, measuredAt?: string): Row => ({
+    size: 2000,
+    contender,
+    checkpoints: "skipped",
+    ...(parallel === undefined ? {} : { parallel }),
+    operations: { update: measure(seconds, measuredAt) },
+  });
+  const withRows = (...rows: Row[]): Results => ({ ...emptyResults(40, "3.248.0"), rows });
+  const show = (r: Results) => r.rows.map((x) => `${x.contender}@${x.parallel ?? "default"}=${x.operations.update?.seconds}`);
+
+  test.each<[string, Row[], Row[], string[]]>([
+    [
+      "a --parallel 64 row beside a default one keeps both, the default first",
+      [row("ours", undefined, 40)],
+      [row("ours", 64, 30)],
+      ["ours@default=40", "ours@64=30"],
+    ],
+    ["a default row beside a --parallel 64 one keeps both", [row("ours", 64, 30)], [row("ours", undefined, 41)], ["ours@default=41", "ours@64=30"]],
+    [
+      "a --parallel 64 row replaces the --parallel 64 figure only",
+      [row("ours", undefined, 40), row("ours", 64, 30)],
+      [row("ours", 64, 28)],
+      ["ours@default=40", "ours@64=28"],
+    ],
+    ["--parallel 16 and 64 are rows of their own", [row("ours", 64, 30)], [row("ours", 16, 35)], ["ours@16=35", "ours@64=30"]],
+    [
+      "rows sort by contender, then parallelism (the default first)",
+      [row("ours", 64, 30)],
+      [row("engineFloor", 64, 25), row("engineFloor", undefined, 50)],
+      ["engineFloor@default=50", "engineFloor@64=25", "ours@64=30"],
+    ],
+  ])("merging: %s", (_name, old, fresh, expected) => {
+    expect(show(mergeResults(withRows(...old), withRows(...fresh)))).toEqual(expected);
+  });
+
+  test("findRow without a parallelism finds the CLI's default's row, with one that parallelism's", () => {
+    const results = withRows(row("ours", undefined, 40), row("ours", 64, 30));
+    expect([undefined, 64, 8].map((p) => findRow(results, 2000, "ours", "skipped", p)?.operations.update?.seconds)).toEqual([40, 30, undefined]);
+  });
+
+  test("a rate-limited run at --parallel 64 is kept beside the default's; the same again replaces it", () => {
+    const run = (parallel: number | undefined, seconds: number): RateLimitedRun => ({
+      ...measure(0),
+      op: "update",
+      size: 2000,
+      perSecond: 20,
+      latencyMs: 40,
+      checkpoints: "skipped",
+      ...(parallel === undefined ? {} : { parallel }),
+      seconds,
+      served: 2100,
+      limited: 0,
+      changed: 2000,
+    });
+    const old = { ...emptyResults(40, "3.248.0"), rateLimited: [run(undefined, 210)] };
+    const once = mergeResults(old, { ...emptyResults(40, "3.248.0"), rateLimited: [run(64, 120)] });
+    expect(once.rateLimited.map((r) => [r.parallel, r.seconds])).toEqual([
+      [undefined, 210],
+      [64, 120],
+    ]);
+    const twice = mergeResults(once, { ...emptyResults(40, "3.248.0"), rateLimited: [run(64, 115)] });
+    expect(twice.rateLimited.map((r) => [r.parallel, r.seconds])).toEqual([
+      [undefined, 210],
+      [64, 115],
+    ]);
+    expect(rateLimitedTable(twice)).toContain("| 2000 | 20/s | skipped, --parallel 64 | one-limit update (up) | 115.00 s |");
+    expect(rateLimitedTable(twice)).toContain("| 2000 | 20/s | skipped | one-limit update (up) | 210.00 s |");
+  });
+
+  // Each line: size, the checkpoint cell, the operation, engine floor, direct-API floor, ours, and the ratios ours / engine floor and ours / (engine + direct).
+  test.each<[string, Row[], string[]]>([
+    [
+      "each parallelism's line pairs ours with the engine floor of its own parallelism",
+      [
+        row("engineFloor", undefined, 50),
+        row("ours", undefined, 40),
+        row("engineFloor", 64, 20),
+        row("ours", 64, 30),
+        { ...row("directApi", undefined, 10), checkpoints: "normal" },
+      ],
+      [
+        "| 2000 | skipped | one-limit update (up) | 50.00 s | 10.00 s | 40.00 s | 0.80 | 0.67 |",
+        "| 2000 | skipped, --parallel 64 | one-limit update (up) | 20.00 s | 10.00 s | 30.00 s | 1.50 | 1.00 |",
+      ],
+    ],
+    [
+      "ours at 64 without an engine floor at 64: no ratio (never against the default's floor)",
+      [row("engineFloor", undefined, 50), row("ours", undefined, 40), row("ours", 64, 30)],
+      [
+        "| 2000 | skipped | one-limit update (up) | 50.00 s | - | 40.00 s | 0.80 | - |",
+        "| 2000 | skipped, --parallel 64 | one-limit update (up) | - | - | 30.00 s | - | - |",
+      ],
+    ],
+    [
+      "only --parallel 64 measured: its line alone",
+      [row("engineFloor", 64, 20), row("ours", 64, 30)],
+      ["| 2000 | skipped, --parallel 64 | one-limit update (up) | 20.00 s | - | 30.00 s | 1.50 | - |"],
+    ],
+  ])("timing table: %s", (_name, rows, expected) => {
+    const lines = timingTable(withRows(...rows))
+      .split("\n")
+      .slice(2)
+      .map((line) => {
+        const cells = line.split(" | ");
+        // orgs, checkpoints, operation, engine floor, direct-API floor, ours; ours / engine floor; ours / (engine + direct) with the closing bar
+        return [...cells.slice(0, 6), cells[10], cells[12]].join(" | ");
+      });
+    expect(lines).toEqual(expected);
+  });
+
+  test("the provenance table marks a --parallel row after its checkpoint mode", () => {
+    const table = provenanceTable(withRows(row("ours", undefined, 40, "2026-12-03T10:00"), row("ours", 64, 30, "2026-12-03T11:00")));
+    expect(table).toContain("| 2000 | InstanceOrg (ours) | skipped | 2026-12-03 10:00 |");
+    expect(table).toContain("| 2000 | InstanceOrg (ours) | skipped, --parallel 64 | 2026-12-03 11:00 |");
+  });
+
+  test("the Large fleets figures and the README's line stay at the CLI's default when --parallel rows are added", () => {
+    const defaults = [row("engineFloor", undefined, 50), row("ours", undefined, 40)];
+    const more = [...defaults, row("engineFloor", 64, 20), row("ours", 64, 30)];
+    expect(largeFleetFigures(withRows(...more))).toBe(largeFleetFigures(withRows(...defaults)));
+    expect(readmeLargeFleetLine(withRows(...more))).toBe(readmeLargeFleetLine(withRows(...defaults)));
+  });
+
+  test("results without any parallelism render as before: no --parallel mark, the header says what the default is", () => {
+    const section = benchSection(results!);
+    expect(results!.rows.filter((r) => r.parallel !== undefined)).toEqual([]);
+    expect(section).not.toContain("skipped, --parallel");
+    expect(section).toContain("rows run at the CLI's default parallelism (GOMAXPROCS × 4, 8 on a 2-core machine) unless marked `--parallel N`");
+  });
 });

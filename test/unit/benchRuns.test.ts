@@ -7,6 +7,7 @@
 import { contenderOrder, estimateSeconds, LARGE_RUNS, Options, planRateLimited, planRuns, planSteps, RUN_OVERHEAD_SECONDS } from "../../bench/plan";
 import { factsTable, largeFleetFigures, rateLimitedTable, timingTable } from "../../bench/report";
 import { Contender, emptyResults, Measure, RateLimitedRun, Results } from "../../bench/results";
+import { parseOptions } from "../../bench/run";
 import { stateBreakdown } from "../../bench/stateSize";
 import { benchOptions, showSteps } from "../support/benchOptions";
 
@@ -136,6 +137,45 @@ test("a contender without figures is estimated at its stand-in's (the native plu
   expect(estimateSeconds(runs, undefined, { ...emptyResults(40, "3.248.0"), rows: [ours, native] })).toEqual({
     seconds: 30 + 20 + RUN_OVERHEAD_SECONDS,
     unknown: 0,
+  });
+});
+
+describe("--parallel N", () => {
+  test.each<[string, string[], NodeJS.ProcessEnv, number | undefined]>([
+    ["absent: the CLI's default", [], {}, undefined],
+    ["--parallel 64", ["--parallel", "64"], {}, 64],
+    ["--parallel=1", ["--parallel=1"], {}, 1],
+    ["PULUMI_PARALLEL already set: the CLI would read it, so the rows are marked with it", [], { PULUMI_PARALLEL: "16" }, 16],
+    ["the flag wins over PULUMI_PARALLEL", ["--parallel", "64"], { PULUMI_PARALLEL: "16" }, 64],
+  ])("%s", (_name, argv, env, expected) => {
+    expect(parseOptions(argv, env).parallel).toBe(expected);
+  });
+
+  test.each<[string[], NodeJS.ProcessEnv, string]>([
+    [["--parallel", "0"], {}, '--parallel must be a whole number from 1, got "0"'],
+    [["--parallel", "abc"], {}, '--parallel must be a whole number from 1, got "abc"'],
+    [["--parallel", "2.5"], {}, '--parallel must be a whole number from 1, got "2.5"'],
+    [["--parallel=-4"], {}, '--parallel must be a whole number from 1, got "-4"'],
+    [["--parallel="], {}, '--parallel must be a whole number from 1, got ""'],
+    [["--parallel", "0x10"], {}, '--parallel must be a whole number from 1, got "0x10"'],
+    [[], { PULUMI_PARALLEL: "0" }, 'PULUMI_PARALLEL must be a whole number from 1, got "0"'],
+  ])("rejects %j (environment %j)", (argv, env, message) => {
+    expect(() => parseOptions(argv, env)).toThrow(message);
+  });
+
+  test("the estimate takes the figures of the plan's parallelism, else the default's", () => {
+    const row = (parallel: number | undefined, adopt: number, update?: number) => ({
+      size: 2000,
+      contender: "ours" as const,
+      checkpoints: "skipped" as const,
+      ...(parallel === undefined ? {} : { parallel }),
+      operations: { adopt: measure(adopt), ...(update === undefined ? {} : { update: measure(update) }) },
+    });
+    const results: Results = { ...emptyResults(40, "3.248.0"), rows: [row(undefined, 50, 40), row(64, 30)] };
+    const runs = planRuns(options({ sizes: [2000], ops: ["adopt", "update"], contenders: ["ours"], runs: 1 }));
+    expect(estimateSeconds(runs, undefined, results)).toEqual({ seconds: 50 + 40 + RUN_OVERHEAD_SECONDS, unknown: 0 });
+    // adopt at 64's 30 s; 64 has no update: the default's 40 s
+    expect(estimateSeconds(runs, undefined, results, 64)).toEqual({ seconds: 30 + 40 + RUN_OVERHEAD_SECONDS, unknown: 0 });
   });
 });
 
