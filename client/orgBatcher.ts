@@ -35,8 +35,21 @@ export interface ReadOptions {
  */
 export const DEFAULT_BATCH_WINDOW_MS = 20;
 
+/**
+ * A read for a PATCH, with the gate free, waits for companions only while they keep coming: the
+ * batch goes once no read has joined it for this long. A caller whose every slot is taken sends no
+ * more, so its batch goes after this quiet spell at most; a caller with slots to spare (a high
+ * `--parallel`) keeps adding reads, and the batch grows (docs/design/requests.md, section 1).
+ */
+export const PATCH_READ_QUIET_MS = 30;
+
+/** The longest a read for a PATCH waits while companions keep coming: it holds a caller's slot all along. */
+export const PATCH_READ_MAX_WAIT_MS = 500;
+
 interface OpenBatch {
   size: number;
+  /** Called when a read joins it. */
+  joined?: () => void;
   /** Its place in the gate's queue, taken when it opened while requests were queuing. */
   place?: PlaceInQueue;
   send: () => void;
@@ -159,19 +172,26 @@ export class OrgReadBatcher {
             if (sent) return;
             sent = true;
             clearTimeout(timer);
+            clearTimeout(quiet);
             this.peak = Math.max(this.peak, this.outstanding);
             // A listable batch sent makes the next listable reads walk the list.
             if (listable) this.demandOf(readGroup).listableBatches++;
             dispatch();
           };
-          // A read for a PATCH holds one of the caller's slots while the PATCH waits on it, so it waits out no
-          // window: it goes after the reads of the same tick, or, while requests queue at the gate, takes its place
-          // in the queue at once and gathers reads until its turn (docs/design/requests.md, section 1). Listable
-          // reads keep the window, which the walk needs. Every client shares the process's one gate.
+          // A read for a PATCH holds one of the caller's slots while the PATCH waits on it, so it waits no fixed
+          // window: with the gate free, only while companions keep coming; while requests queue at the gate, it takes
+          // its place in the queue at once and gathers reads until its turn (docs/design/requests.md, section 1).
+          // Listable reads keep the window, which the walk needs. Every client shares the process's one gate.
           let timer: NodeJS.Timeout | undefined;
+          let quiet: NodeJS.Timeout | undefined;
           if (listable) timer = setTimeout(batch.send, this.windowMs);
-          else if (api.gate.admitsNow) timer = setTimeout(batch.send, 0);
-          else {
+          else if (api.gate.admitsNow) {
+            timer = setTimeout(batch.send, PATCH_READ_MAX_WAIT_MS);
+            batch.joined = () => {
+              clearTimeout(quiet);
+              quiet = setTimeout(batch.send, PATCH_READ_QUIET_MS);
+            };
+          } else {
             batch.place = new PlaceInQueue(api.gate.acquire());
             void batch.place.admitted.then(batch.send);
           }
@@ -187,6 +207,7 @@ export class OrgReadBatcher {
     // The caller runs a bounded number of operations at once: a batch that holds as many reads as were ever
     // outstanding when a batch went out holds all it will send for now (counting reads already on their way instead
     // would send alone each read that comes while a batch is out). A full batch for a PATCH has nothing to gather.
+    batch.joined?.();
     if ((++batch.size >= this.peak && this.peak >= 2) || (!listable && batch.size >= MAX_IDS_PER_LIST)) batch.send();
     return read;
   }

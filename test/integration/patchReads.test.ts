@@ -1,12 +1,12 @@
 /**
  * How long a read whose value goes into a PATCH (adopt, update) waits for others to batch with,
- * over real HTTP: not at all while the request gate would send it at once (it holds one of the
- * engine's --parallel slots, and the PATCH waits on it); while requests queue at the gate, until the
- * turn of the place in the queue its batch took when its first read came. Refresh reads keep the
- * window either way.
+ * over real HTTP: while the request gate would send it at once, only while other reads keep coming
+ * (it holds one of the engine's --parallel slots, and the PATCH waits on it), and never longer than
+ * the longest wait; while requests queue at the gate, until the turn of the place in the queue its
+ * batch took when its first read came. Refresh reads keep the window either way.
  */
 import { LosantClient } from "../../client/losantClient";
-import { OrgReadBatcher, DEFAULT_BATCH_WINDOW_MS } from "../../client/orgBatcher";
+import { OrgReadBatcher, DEFAULT_BATCH_WINDOW_MS, PATCH_READ_MAX_WAIT_MS, PATCH_READ_QUIET_MS } from "../../client/orgBatcher";
 import { RequestGate } from "../../client/requestGate";
 import type { Emulator } from "../../emulator/server";
 import { seedFleet } from "../../emulator/seed";
@@ -42,17 +42,33 @@ async function readSpaced(batcher: OrgReadBatcher, api: LosantClient, ids: strin
   expect(found.every((read) => (read as { kind: string }).kind === "org")).toBe(true);
 }
 
-test("with the gate free, reads for a PATCH started 5 ms apart each go out at once, as their own GET", async () => {
+test("with the gate free, reads for a PATCH started 5 ms apart wait while they keep coming, then go out as one list request", async () => {
   const api = clientWith(10);
   await readSpaced(new OrgReadBatcher(), api, orgIds.slice(0, 5), 5, false);
-  // Each on its own connection, so the server may see them in another order.
-  expect(emulator.requests.map((r) => `${r.method} ${r.path}`).sort()).toEqual(
-    orgIds
-      .slice(0, 5)
-      .map((id) => `GET /instances/${INSTANCE_ID}/orgs/${id}`)
-      .sort(),
-  );
+  expect(emulator.requests).toHaveLength(1);
+  expect(listedIds(emulator.requests[0]).sort()).toEqual(orgIds.slice(0, 5).sort());
 });
+
+test("with the gate free, reads for a PATCH started further apart than the quiet spell each go alone, as their own GET", async () => {
+  const api = clientWith(10);
+  await readSpaced(new OrgReadBatcher(), api, orgIds.slice(0, 3), 3 * PATCH_READ_QUIET_MS, false);
+  expect(emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual(orgIds.slice(0, 3).map((id) => `GET /instances/${INSTANCE_ID}/orgs/${id}`));
+});
+
+test("reads for a PATCH that keep coming wait no longer than the longest wait: the batch goes while they still come", async () => {
+  // 10 ms apart, well within the quiet spell, for longer than the longest wait: without that bound they would all wait for the last.
+  orgIds = [...orgIds, ...seedFleet(emulator, 2 * Math.ceil(PATCH_READ_MAX_WAIT_MS / 10), INSTANCE_ID).orgIds];
+  const api = clientWith(10);
+  const started = Date.now();
+  const first = new OrgReadBatcher();
+  const firstAnswered = first.read(api, { instanceId: INSTANCE_ID, orgId: orgIds[0] }).then(() => Date.now() - started);
+  await readSpaced(first, api, orgIds.slice(1), 10, false);
+  const lists = emulator.requests.filter(isList);
+  expect(lists.length).toBeGreaterThanOrEqual(2);
+  // The first batch went at the longest wait, with at most the reads that came by then (pauses only ever run long).
+  expect(listedIds(lists[0]).length).toBeLessThanOrEqual(PATCH_READ_MAX_WAIT_MS / 10 + 1);
+  expect(await firstAnswered).toBeLessThan(2 * PATCH_READ_MAX_WAIT_MS);
+}, 20_000);
 
 test("reads for a PATCH started in the same tick still go out together", async () => {
   const api = clientWith(10);
@@ -70,14 +86,15 @@ test("refresh reads started 5 ms apart wait the batch window and share list requ
 });
 
 test("while requests queue at the gate, reads for a PATCH wait for their batch's turn and share one list request", async () => {
-  // The first read is out 160 ms, so the last read (at 65 ms) meets its batch with room to spare on a loaded machine
-  // (with 80 ms it came after the batch's turn once, in a CI run with both cores busy).
+  // The first read is out 160 ms from its quiet spell's end, so the last read (65 ms after that) meets its batch with room
+  // to spare on a loaded machine (with 80 ms it came after the batch's turn once, in a CI run with both cores busy).
   emulator.faults.configure({ latencyMs: 8 * DEFAULT_BATCH_WINDOW_MS });
   const api = clientWith(1);
   const batcher = new OrgReadBatcher();
   // The first read takes the gate's only slot; the ones started while it is out find the gate busy.
   const first = batcher.read(api, { instanceId: INSTANCE_ID, orgId: orgIds[0] });
-  await pause(5);
+  // Past its quiet spell, so it has gone out alone and holds the slot.
+  await pause(PATCH_READ_QUIET_MS + 10);
   // 30 ms apart, longer than the batch window: they meet because the batch is waiting for its turn.
   await readSpaced(batcher, api, orgIds.slice(1, 4), 30, false);
   await first;
