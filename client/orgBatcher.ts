@@ -38,8 +38,8 @@ export const DEFAULT_BATCH_WINDOW_MS = 20;
 /**
  * A read for a PATCH, with the gate free, waits for companions only while they keep coming: the
  * batch goes once no read has joined it for this long. A caller whose every slot is taken sends no
- * more, so its batch goes after this quiet spell at most; a caller with slots to spare (a high
- * `--parallel`) keeps adding reads, and the batch grows (docs/design/requests.md, section 1).
+ * more, so its batch goes after this quiet spell at most; a caller with slots to spare (one that
+ * runs many operations at once) keeps adding reads, and the batch grows (docs/design/requests.md, section 1).
  */
 export const PATCH_READ_QUIET_MS = 30;
 
