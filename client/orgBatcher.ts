@@ -49,7 +49,9 @@ export const PATCH_READ_MAX_WAIT_MS = 500;
 interface OpenBatch {
   size: number;
   /** Called when a read joins it. */
-  joined?: () => void;
+  joined?: (() => void) | undefined;
+  /** Ends the gathering of a batch for a PATCH that opened with the gate free: it then queues for its turn. */
+  gathered?: (() => void) | undefined;
   /** Its place in the gate's queue, taken when it opened while requests were queuing. */
   place?: PlaceInQueue;
   send: () => void;
@@ -186,10 +188,20 @@ export class OrgReadBatcher {
           let quiet: NodeJS.Timeout | undefined;
           if (listable) timer = setTimeout(batch.send, this.windowMs);
           else if (api.gate.admitsNow) {
-            timer = setTimeout(batch.send, PATCH_READ_MAX_WAIT_MS);
+            // Done gathering, it queues where its first read came, so it never waits behind a request asked for
+            // after that read (the POSTs of a fleet being created); with the gate still free, it goes at once.
+            const openedAt = Date.now();
+            batch.gathered = () => {
+              clearTimeout(timer);
+              clearTimeout(quiet);
+              batch.joined = batch.gathered = undefined;
+              batch.place = new PlaceInQueue(api.gate.acquire(openedAt));
+              void batch.place.admitted.then(batch.send);
+            };
+            timer = setTimeout(batch.gathered, PATCH_READ_MAX_WAIT_MS);
             batch.joined = () => {
               clearTimeout(quiet);
-              quiet = setTimeout(batch.send, PATCH_READ_QUIET_MS);
+              quiet = setTimeout(batch.gathered!, PATCH_READ_QUIET_MS);
             };
           } else {
             batch.place = new PlaceInQueue(api.gate.acquire());
@@ -208,7 +220,7 @@ export class OrgReadBatcher {
     // outstanding when a batch went out holds all it will send for now (counting reads already on their way instead
     // would send alone each read that comes while a batch is out). A full batch for a PATCH has nothing to gather.
     batch.joined?.();
-    if ((++batch.size >= this.peak && this.peak >= 2) || (!listable && batch.size >= MAX_IDS_PER_LIST)) batch.send();
+    if ((++batch.size >= this.peak && this.peak >= 2) || (!listable && batch.size >= MAX_IDS_PER_LIST)) (batch.gathered ?? batch.send)();
     return read;
   }
 

@@ -46,7 +46,8 @@ export class RequestGate {
   private maxConcurrency: number;
   private inFlightCap: number;
   private inFlight = 0;
-  private readonly waiters: Array<(admission: Admission) => void> = [];
+  /** In the order asked (`askedAt`), which is the order served. */
+  private readonly waiters: Array<{ askedAt: number; wake: (admission: Admission) => void }> = [];
   private timer: NodeJS.Timeout | undefined;
   /** When `timer` fires (Infinity: none pending). */
   private timerAt = Number.POSITIVE_INFINITY;
@@ -95,10 +96,14 @@ export class RequestGate {
     return this.nextStart(Date.now()).at <= Date.now();
   }
 
-  /** Waits for a slot, first come first served. */
-  acquire(): Promise<Admission> {
+  /**
+   * Waits for a slot, first asked first served. `askedAt` (default: now) may be earlier than now: a
+   * batch of reads that gathered companions for a while queues where its first read would have.
+   */
+  acquire(askedAt = Date.now()): Promise<Admission> {
     return new Promise<Admission>((wake) => {
-      this.waiters.push(wake);
+      const after = this.waiters.findIndex((waiter) => waiter.askedAt > askedAt);
+      this.waiters.splice(after === -1 ? this.waiters.length : after, 0, { askedAt, wake });
       this.drain();
     });
   }
@@ -111,8 +116,7 @@ export class RequestGate {
         this.wakeAt(next.at);
         return;
       }
-      const wake = this.waiters.shift()!;
-      wake(this.admit(next.kind, now, next.ageMs));
+      this.waiters.shift()!.wake(this.admit(next.kind, now, next.ageMs));
     }
   }
 

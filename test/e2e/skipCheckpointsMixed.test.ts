@@ -28,18 +28,19 @@ const LATENCY_MS = 150;
 const EACH_BEFORE_KILL = 4;
 const KEEP_FOR_RECOVERY = 6;
 /**
- * Requests in flight at once, and how much later than the rest the adoptions' reads (lists by id)
- * answer. The provider's request queue is first come, first served, and a POST is asked for only
- * once its marker lookup is answered, while one list request reads every adopted org. One request
- * at a time (the default of fleetSetup), a run whose first requests were the adoptions' reads
- * queued all their PATCHes ahead of every POST but the first: 30 PATCHes and 1 POST when the kill
- * came. Ten at a time, with the adoptions' reads answered a little later than the first marker
- * lookups, the first POSTs are asked for before the PATCHes, and both kinds are under way together.
- * The delay is short: when the engine starts the creations first, the adoptions' reads come late
- * anyway, and 300 ms more let 27 of 30 POSTs go before the first PATCH (CI, Node 20).
+ * Requests in flight at once, and which marker lookups answer late. The provider's request queue is
+ * first asked, first served, and a POST is asked for only once its marker lookup is answered, while
+ * one list request reads every adopted org (its reads gather while they keep coming). One request at
+ * a time (the default of fleetSetup), a run whose first requests were the adoptions' reads queued all
+ * their PATCHes ahead of every POST but the first. Ten at a time, when the engine started every
+ * creation first, every marker lookup was answered before the adoptions' read, so all 30 POSTs were
+ * asked for before any PATCH (CI, Node 24). So the last LATE_LOOKUPS lookups answer LATE_LOOKUP_MS
+ * later: their POSTs are asked for after the PATCHes in every order, and both kinds are under way
+ * together.
  */
 const MAX_CONCURRENCY = "10";
-const ADOPT_READ_DELAY_MS = 50;
+const LATE_LOOKUPS = 5;
+const LATE_LOOKUP_MS = 1_000;
 const PARALLEL = String(2 * (ADOPTED + CREATED));
 
 const posts = (requests: RecordedRequest[]) => requests.filter((r) => r.method === "POST");
@@ -63,7 +64,10 @@ describeWithPulumi("skipped checkpoints with a fleet that adopts and creates org
     });
     const { emulator, workDir } = fleet;
 
-    emulator.faults.configure({ latencyMs: LATENCY_MS, rules: [{ kind: "delay", delayMs: ADOPT_READ_DELAY_MS, pathEndsWith: "/orgs", queryIncludes: "$in" }] });
+    emulator.faults.configure({
+      latencyMs: LATENCY_MS,
+      rules: [{ kind: "delay", delayMs: LATE_LOOKUP_MS, pathEndsWith: "/orgs", queryIncludes: CREATION_MARKER_KEY, skip: CREATED - LATE_LOOKUPS }],
+    });
     const up = fleet.startUp(["--parallel", PARALLEL]);
     const timeToKill = () => {
       const posted = posts(emulator.requests).length;

@@ -104,6 +104,21 @@ test("while requests queue at the gate, reads for a PATCH wait for their batch's
   ]);
 });
 
+test("a batch for a PATCH that gathered with the gate free queues where its first read came: before a request asked for after that read", async () => {
+  emulator.faults.configure({ latencyMs: 100 });
+  const api = clientWith(1);
+  const batcher = new OrgReadBatcher();
+  const ref = (orgId: string) => ({ instanceId: INSTANCE_ID, orgId });
+  const batched = batcher.read(api, ref(orgIds[0]));
+  await pause(5);
+  // Takes the gate's only slot while the batch still gathers; the next is asked for before the batch is done gathering.
+  const holder = api.getOrg(ref(orgIds[1]));
+  await pause(5);
+  const askedLater = api.getOrg(ref(orgIds[2]));
+  await Promise.all([batched, holder, askedLater]);
+  expect(emulator.requests.map((r) => r.path.split("/").pop())).toEqual([orgIds[1], orgIds[0], orgIds[2]]);
+});
+
 test("batches waiting for the first list request hold no slot: its retries after a 503 still get one", async () => {
   // Found by the fault matrix: with losant:maxConcurrency 2, two batches whose places came up while
   // the first list request was out held both slots waiting for it, and its retry waited for them.

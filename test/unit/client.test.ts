@@ -69,6 +69,17 @@ describe("RequestGate", () => {
     expect(peak).toBe(3);
   });
 
+  test("serves waiters in the order asked: one asked earlier than now goes before those queued after that moment", async () => {
+    const gate = new RequestGate(1);
+    const holder = await gate.acquire(1_000);
+    const served: string[] = [];
+    const wait = (name: string, askedAt: number) => gate.acquire(askedAt).then((admission) => (served.push(name), admission.finish({ kind: "answered" })));
+    const all = [wait("asked at 3000", 3_000), wait("asked at 5000", 5_000), wait("asked at 2000", 2_000), wait("asked at 3000, later", 3_000)];
+    holder.finish({ kind: "answered" });
+    await Promise.all(all);
+    expect(served).toEqual(["asked at 2000", "asked at 3000", "asked at 3000, later", "asked at 5000"]);
+  });
+
   test("a request never sent frees its slot and counts for nothing", async () => {
     const gate = new RequestGate(1);
     await answeredThenLimited(gate, 3, 1000);
