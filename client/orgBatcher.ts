@@ -44,10 +44,19 @@ export const DEFAULT_BATCH_WINDOW_MS = 20;
 export const PATCH_READ_QUIET_MS = 30;
 
 /** The longest a read for a PATCH waits while companions keep coming: it holds a caller's slot all along. */
-export const PATCH_READ_MAX_WAIT_MS = 500;
+export const PATCH_READ_MAX_WAIT_MS = 1000;
+
+/**
+ * The quiet spell while the caller has slots this process does not hold (fewer of its operations under way here than
+ * the most seen at once): those slots are busy in the caller's own work and send their reads some tens of milliseconds
+ * apart, then in a burst. The figures (30, 100 and 250 ms against each other): docs/design/requests.md, section 1.
+ */
+export const PATCH_READ_QUIET_SLOTS_FREE_MS = 250;
 
 interface OpenBatch {
   size: number;
+  /** How many reads the caller could send at once, as known when it opened: it goes at once when it holds that many. */
+  full: number;
   /** Called when a read joins it. */
   joined?: (() => void) | undefined;
   /** Ends the gathering of a batch for a PATCH that opened with the gate free: it then queues for its turn. */
@@ -106,8 +115,11 @@ export class OrgReadBatcher {
   private readonly openBatches = new Map<string, OpenBatch>();
   /** Reads started and not yet answered, in all groups. */
   private outstanding = 0;
-  /** The most reads outstanding when a batch went out: about as many as the caller runs at once. */
+  /** The most reads outstanding when a batch went out. */
   private peak = 0;
+  /** Operations under way that each hold one of the caller's slots (holdingASlot), and the most ever at once. */
+  private operations = 0;
+  private peakOperations = 0;
   /** Per group: listable reads asked for, and batches of them sent (readSomeWay). */
   private readonly demand = new Map<string, Demand>();
   private readonly readAhead = new ListingReadAhead();
@@ -120,6 +132,19 @@ export class OrgReadBatcher {
   forgetListings(): void {
     this.readAhead.forget();
     this.demand.clear();
+  }
+
+  /**
+   * Runs one of the caller's operations (a create, update, read or delete of one org), counted: the most under way at
+   * once is about how many the caller runs at once, however long each waits on its read.
+   */
+  async holdingASlot<T>(operation: () => Promise<T>): Promise<T> {
+    this.peakOperations = Math.max(this.peakOperations, ++this.operations);
+    try {
+      return await operation();
+    } finally {
+      this.operations--;
+    }
   }
 
   /** Reads the org, in a batch with the other reads of the same instance and summary set. */
@@ -168,7 +193,7 @@ export class OrgReadBatcher {
         // Called when a batch opens (synchronously, inside `load`): it goes out when its window ends,
         // or earlier, below, once no more reads can come.
         batchScheduleFn: (dispatch) => {
-          const batch: OpenBatch = { size: 0, send: () => undefined };
+          const batch: OpenBatch = { size: 0, full: Math.max(this.peak, this.peakOperations), send: () => undefined };
           let sent = false;
           batch.send = () => {
             if (sent) return;
@@ -201,7 +226,10 @@ export class OrgReadBatcher {
             timer = setTimeout(batch.gathered, PATCH_READ_MAX_WAIT_MS);
             batch.joined = () => {
               clearTimeout(quiet);
-              quiet = setTimeout(batch.gathered!, PATCH_READ_QUIET_MS);
+              // Fewer of the caller's slots held here than it has shown it runs: its others are busy in its own work
+              // and will send more reads, so a lull means less.
+              const held = Math.max(this.operations, this.outstanding);
+              quiet = setTimeout(batch.gathered!, held < batch.full ? PATCH_READ_QUIET_SLOTS_FREE_MS : PATCH_READ_QUIET_MS);
             };
           } else {
             batch.place = new PlaceInQueue(api.gate.acquire());
@@ -216,11 +244,13 @@ export class OrgReadBatcher {
     // The key went into the batch its group has open (opened by `batchScheduleFn` if none was).
     const batch = this.openBatches.get(group)!;
     key.batch = batch;
-    // The caller runs a bounded number of operations at once: a batch that holds as many reads as were ever
-    // outstanding when a batch went out holds all it will send for now (counting reads already on their way instead
-    // would send alone each read that comes while a batch is out). A full batch for a PATCH has nothing to gather.
+    // The caller runs a bounded number of operations at once: a batch that holds as many reads as it has shown it runs
+    // (the most operations under way, or reads outstanding when a batch went out) holds all it will send for now.
+    // Counting reads already on their way instead would send alone each read that comes while a batch is out; and the
+    // count is the one known when the batch opened, since during a ramp-up the most so far is always the batch itself.
+    // A full batch for a PATCH has nothing to gather.
     batch.joined?.();
-    if ((++batch.size >= this.peak && this.peak >= 2) || (!listable && batch.size >= MAX_IDS_PER_LIST)) (batch.gathered ?? batch.send)();
+    if ((++batch.size >= batch.full && batch.full >= 2) || (!listable && batch.size >= MAX_IDS_PER_LIST)) (batch.gathered ?? batch.send)();
     return read;
   }
 

@@ -105,7 +105,7 @@ export async function diff(_id: string, olds: Record<string, unknown>, news: Rec
  * org, then PATCH only the declared values it does not hold yet.
  */
 export function create(inputs: InstanceOrgInputs): Promise<dynamic.CreateResult> {
-  return createOrAdopt(inputs).catch(advise);
+  return reads.holdingASlot(() => createOrAdopt(inputs)).catch(advise);
 }
 
 async function createOrAdopt(inputs: InstanceOrgInputs): Promise<dynamic.CreateResult> {
@@ -149,7 +149,7 @@ async function createByPost(inputs: InstanceOrgInputs): Promise<dynamic.CreateRe
  * current undeclared limits.
  */
 export function update(id: string, stored: StoredOutputs, news: InstanceOrgInputs): Promise<dynamic.UpdateResult> {
-  return updateOrg(id, stored, news).catch(advise);
+  return reads.holdingASlot(() => updateOrg(id, stored, news)).catch(advise);
 }
 
 async function updateOrg(_id: string, stored: StoredOutputs, news: InstanceOrgInputs): Promise<dynamic.UpdateResult> {
@@ -184,11 +184,11 @@ function explainRotation(error: unknown): Promise<never> {
 }
 
 export function read(id: string, props: StoredOutputs): Promise<dynamic.ReadResult> {
-  return readOrg(id, fromState(props)).catch(explainRotation);
+  return reads.holdingASlot(() => readOrg(id, fromState(props))).catch(explainRotation);
 }
 
 export function remove(id: string, props: StoredOutputs): Promise<void> {
-  return removeOrg(id, fromState(props)).catch(explainRotation);
+  return reads.holdingASlot(() => removeOrg(id, fromState(props))).catch(explainRotation);
 }
 
 /**

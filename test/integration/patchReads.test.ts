@@ -6,7 +6,7 @@
  * batch took when its first read came. Refresh reads keep the window either way.
  */
 import { LosantClient } from "../../client/losantClient";
-import { OrgReadBatcher, DEFAULT_BATCH_WINDOW_MS, PATCH_READ_MAX_WAIT_MS, PATCH_READ_QUIET_MS } from "../../client/orgBatcher";
+import { OrgReadBatcher, DEFAULT_BATCH_WINDOW_MS, PATCH_READ_MAX_WAIT_MS, PATCH_READ_QUIET_MS, PATCH_READ_QUIET_SLOTS_FREE_MS } from "../../client/orgBatcher";
 import { RequestGate } from "../../client/requestGate";
 import type { Emulator } from "../../emulator/server";
 import { seedFleet } from "../../emulator/seed";
@@ -135,3 +135,38 @@ test("batches waiting for the first list request hold no slot: its retries after
   ]);
   expect(read).toEqual(new Set(orgIds));
 }, 20_000);
+
+test("with fewer operations under way than the caller has shown it runs, reads for a PATCH 100 ms apart still share one list request", async () => {
+  // As with a checkpoint per step at --parallel 64: the engine's other slots are writing checkpoints, and their reads
+  // come some tens of milliseconds apart. A caller running as many as it has shown gets the short quiet spell instead.
+  const api = clientWith(10);
+  const batcher = new OrgReadBatcher();
+  const ref = (orgId: string) => ({ instanceId: INSTANCE_ID, orgId });
+  // Four operations at once: the caller runs at least four.
+  await Promise.all(orgIds.slice(0, 4).map((orgId) => batcher.holdingASlot(() => batcher.read(api, ref(orgId)))));
+  expect(emulator.requests).toHaveLength(1);
+  const gapMs = 100;
+  expect(gapMs).toBeGreaterThan(3 * PATCH_READ_QUIET_MS);
+  expect(gapMs).toBeLessThan(PATCH_READ_QUIET_SLOTS_FREE_MS / 2);
+  const later: Promise<unknown>[] = [];
+  for (const orgId of orgIds.slice(4, 6)) {
+    later.push(batcher.holdingASlot(() => batcher.read(api, ref(orgId))));
+    await pause(gapMs);
+  }
+  await Promise.all(later);
+  expect(emulator.requests).toHaveLength(2);
+  expect(listedIds(emulator.requests[1]).sort()).toEqual(orgIds.slice(4, 6).sort());
+});
+
+test("the first operations of a run, started 10 ms apart, share one batch: while they ramp up, the most under way is the batch itself", async () => {
+  const api = clientWith(10);
+  const batcher = new OrgReadBatcher();
+  const ops: Promise<unknown>[] = [];
+  for (const orgId of orgIds) {
+    ops.push(batcher.holdingASlot(() => batcher.read(api, { instanceId: INSTANCE_ID, orgId })));
+    await pause(10);
+  }
+  await Promise.all(ops);
+  expect(emulator.requests).toHaveLength(1);
+  expect(listedIds(emulator.requests[0]).sort()).toEqual([...orgIds].sort());
+});
