@@ -55,8 +55,12 @@ export const PATCH_READ_QUIET_SLOTS_FREE_MS = 250;
 
 interface OpenBatch {
   size: number;
-  /** How many reads the caller could send at once, as known when it opened: it goes at once when it holds that many. */
+  /**
+   * How many reads the caller could send at once, as known when it opened: it goes at once when it holds that many
+   * within one quiet spell of opening (a batch that took longer to fill came from a caller sending as it can).
+   */
   full: number;
+  openedAt: number;
   /** Called when a read joins it. */
   joined?: (() => void) | undefined;
   /** Ends the gathering of a batch for a PATCH that opened with the gate free: it then queues for its turn. */
@@ -193,7 +197,7 @@ export class OrgReadBatcher {
         // Called when a batch opens (synchronously, inside `load`): it goes out when its window ends,
         // or earlier, below, once no more reads can come.
         batchScheduleFn: (dispatch) => {
-          const batch: OpenBatch = { size: 0, full: Math.max(this.peak, this.peakOperations), send: () => undefined };
+          const batch: OpenBatch = { size: 0, full: Math.max(this.peak, this.peakOperations), openedAt: Date.now(), send: () => undefined };
           let sent = false;
           batch.send = () => {
             if (sent) return;
@@ -248,9 +252,15 @@ export class OrgReadBatcher {
     // (the most operations under way, or reads outstanding when a batch went out) holds all it will send for now.
     // Counting reads already on their way instead would send alone each read that comes while a batch is out; and the
     // count is the one known when the batch opened, since during a ramp-up the most so far is always the batch itself.
-    // A full batch for a PATCH has nothing to gather.
+    // Only a batch for a PATCH that filled within one quiet spell goes at once: reads that come tens of milliseconds
+    // apart come from slots busy elsewhere, and more follow (docs/design/requests.md, section 1: batches
+    // then stopped at the first ones' size). A batch of 100 has nothing to gather.
     batch.joined?.();
-    if ((++batch.size >= batch.full && batch.full >= 2) || (!listable && batch.size >= MAX_IDS_PER_LIST)) (batch.gathered ?? batch.send)();
+    if (
+      (++batch.size >= batch.full && batch.full >= 2 && (listable || Date.now() - batch.openedAt <= PATCH_READ_QUIET_MS)) ||
+      (!listable && batch.size >= MAX_IDS_PER_LIST)
+    )
+      (batch.gathered ?? batch.send)();
     return read;
   }
 

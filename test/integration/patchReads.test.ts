@@ -170,3 +170,21 @@ test("the first operations of a run, started 10 ms apart, share one batch: while
   expect(emulator.requests).toHaveLength(1);
   expect(listedIds(emulator.requests[0]).sort()).toEqual([...orgIds].sort());
 });
+
+test("a batch that fills to the most operations seen at once only slowly does not go at once: reads still coming join it", async () => {
+  // With a checkpoint per step the engine sends reads tens of milliseconds apart: reaching that count then says less
+  // about a caller with every slot taken than the same count reached within one short quiet spell does.
+  const api = clientWith(10);
+  const batcher = new OrgReadBatcher();
+  const op = (orgId: string) => batcher.holdingASlot(() => batcher.read(api, { instanceId: INSTANCE_ID, orgId }));
+  await Promise.all(orgIds.slice(0, 2).map(op));
+  expect(emulator.requests).toHaveLength(1);
+  const later = [op(orgIds[2])];
+  await pause(2 * PATCH_READ_QUIET_MS);
+  later.push(op(orgIds[3]));
+  await pause(5);
+  later.push(op(orgIds[4]));
+  await Promise.all(later);
+  expect(emulator.requests).toHaveLength(2);
+  expect(listedIds(emulator.requests[1]).sort()).toEqual(orgIds.slice(2, 5).sort());
+});
