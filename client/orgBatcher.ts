@@ -219,12 +219,11 @@ export class OrgReadBatcher {
           else if (api.gate.admitsNow) {
             // Done gathering, it queues where its first read came, so it never waits behind a request asked for
             // after that read (the POSTs of a fleet being created); with the gate still free, it goes at once.
-            const openedAt = Date.now();
             batch.gathered = () => {
               clearTimeout(timer);
               clearTimeout(quiet);
               batch.joined = batch.gathered = undefined;
-              batch.place = new PlaceInQueue(api.gate.acquire(openedAt));
+              batch.place = new PlaceInQueue(api.gate.acquire(batch.openedAt));
               void batch.place.admitted.then(batch.send);
             };
             timer = setTimeout(batch.gathered, PATCH_READ_MAX_WAIT_MS);
